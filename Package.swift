@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
+        .target(name: "OffprintArticle", dependencies: ["OffprintDocument"]),
+        .target(name: "OffprintImages", dependencies: []),
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
     ]
 )
