@@ -33,7 +33,14 @@ public enum HTMLParser {
         return s.withUTF8 { parse(UnsafeRawBufferPointer($0), options: opts) }
     }
 
+    /// libxml2's global set-up, once per process, before any thread parses.
+    private static let libxmlReady: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     public static func parse(_ bytes: UnsafeRawBufferPointer, options: Options = Options()) -> Document {
+        precondition(libxmlReady)
         let encoding = Charset.detect(bytes, hint: options.encodingHint)
         var utf8 = Charset.utf8(bytes, encoding: encoding)
         var doc = Document()

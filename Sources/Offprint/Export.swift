@@ -1,0 +1,111 @@
+import Foundation
+import OffprintDocument
+import OffprintArticle
+import OffprintCleanup
+import OffprintMarkdown
+import OffprintImages
+
+/// Options for turning one article into Markdown.
+public struct ExportOptions: Sendable {
+    public enum FrontMatterStyle: String, Sendable, CaseIterable { case yaml, toml, none }
+    public enum ImagePolicy: String, Sendable, CaseIterable {
+        /// Leave image links pointing at their (unwrapped, absolute) remote URLs.
+        case remote
+        /// Download every image into the cache and link copies next to the Markdown file.
+        case download
+    }
+
+    public var load = LoadOptions()
+    public var cleanup = CleanupOptions()
+    public var markdown = MarkdownOptions()
+    public var frontMatter: FrontMatterStyle = .yaml
+    public var images: ImagePolicy = .remote
+
+    public init() {}
+}
+
+/// The result of one export.
+public struct ExportResult: Sendable {
+    public var article: Article
+    public var markdown: String
+    public var diagnostics: [Diagnostic]
+    /// Images copied next to the Markdown file (relative path in the Markdown → cached image).
+    public var assets: [(link: String, image: CachedImage)]
+    public var imageFailures: [ImageFailure]
+}
+
+/// The pipeline for one article: load → clean up → (images) → Markdown.
+public struct Exporter: Sendable {
+    public var options: ExportOptions
+
+    public init(options: ExportOptions = ExportOptions()) {
+        self.options = options
+    }
+
+    /// Loads and cleans one input.
+    public func prepare(_ bytes: [UInt8], origin: String) throws -> (Article, [Diagnostic]) {
+        var (article, diagnostics) = try ArticleLoader.load(bytes, origin: origin, options: options.load)
+        diagnostics += Cleanup.run(&article, options: options.cleanup)
+        return (article, diagnostics)
+    }
+
+    /// The Markdown text (front matter + body) of a prepared article.
+    public func render(_ article: Article) -> String {
+        let body = MarkdownWriter(options: options.markdown).markdown(for: article.document, from: article.content)
+        let front: String
+        switch options.frontMatter {
+        case .none: front = ""
+        case .yaml: front = article.outputFrontMatter().render(as: .yaml)
+        case .toml: front = article.outputFrontMatter().render(as: .toml)
+        }
+        if front.isEmpty { return body }
+        return body.isEmpty ? front : front + "\n" + body
+    }
+
+    /// The whole export of one input, images left remote.
+    public func export(_ bytes: [UInt8], origin: String) throws -> ExportResult {
+        let (article, diagnostics) = try prepare(bytes, origin: origin)
+        return ExportResult(article: article, markdown: render(article), diagnostics: diagnostics, assets: [], imageFailures: [])
+    }
+
+    /// The whole export of one input with images downloaded through `images` and linked as
+    /// `assetsFolderName/<file>` (the caller copies `result.assets` there).
+    public func export(_ bytes: [UInt8], origin: String, images: ImageProvider, assetsFolderName: String) async throws -> ExportResult {
+        var (article, diagnostics) = try prepare(bytes, origin: origin)
+        let imgs = article.document.elements(named: "img", under: article.content)
+        var urls: [String] = []
+        for img in imgs {
+            if let src = article.document[img].attribute("src"), isFetchable(src), !urls.contains(src) { urls.append(src) }
+        }
+        let results = await images.images(for: urls)
+        var assets: [(link: String, image: CachedImage)] = []
+        var failures: [ImageFailure] = []
+        var linkFor: [String: String] = [:]
+        for url in urls {
+            switch results[url] {
+            case .success(let image)?:
+                let name = String(image.sha256.prefix(16)) + "." + image.fileExtension
+                let link = assetsFolderName + "/" + name
+                linkFor[url] = link
+                if !assets.contains(where: { $0.link == link }) { assets.append((link, image)) }
+            case .failure(let f)?:
+                failures.append(f)
+                diagnostics.append(Diagnostic(origin: origin, location: "<img src=\"\(url)\">", "image not downloaded (\(f.reason)); the link stays remote"))
+            case nil:
+                break
+            }
+        }
+        for img in imgs {
+            if let src = article.document[img].attribute("src"), let link = linkFor[src] {
+                article.document.setAttribute("src", link, on: img)
+            }
+        }
+        return ExportResult(article: article, markdown: render(article), diagnostics: diagnostics,
+                            assets: assets, imageFailures: failures)
+    }
+
+    private func isFetchable(_ src: String) -> Bool {
+        let l = src.lowercased()
+        return l.hasPrefix("http://") || l.hasPrefix("https://") || l.hasPrefix("data:")
+    }
+}
