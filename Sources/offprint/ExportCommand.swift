@@ -1,0 +1,212 @@
+import ArgumentParser
+import Foundation
+import Offprint
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Convert articles (posts with front matter, or saved web pages) to Markdown.",
+        discussion: """
+        One input and no -o writes to standard output; `-` reads standard input.
+        Several inputs need -o FOLDER: each becomes FOLDER/<name>.md.
+
+          offprint export post.md -o post-clean.md
+          offprint export page.html -o article.md
+          curl -s URL | offprint export - --base-url URL > article.md
+          offprint export posts/*.md -o out/
+          offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"))
+    var output: String?
+
+    @Option(name: .customLong("front-matter"), help: "Front matter in the output: yaml, toml or none.")
+    var frontMatter: ExportOptions.FrontMatterStyle = .yaml
+
+    @Option(help: "Markdown flavor: gfm (tables, strikethrough, task lists) or commonmark (tables as HTML).")
+    var flavor: MarkdownFlavorArgument = .gfm
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("Resolve relative links and images against this URL (when the page has no <base> and the post no link).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Character encoding of the input when it does not declare one (e.g. gbk, big5, shift_jis).", valueName: "name"))
+    var encoding: String?
+
+    @Option(name: .customLong("unwrap-proxy"), help: ArgumentHelp("Also unwrap image/link URLs wrapped by this proxy prefix (repeatable), e.g. https://proxy.example/?url=", valueName: "prefix"))
+    var proxies: [String] = []
+
+    @OptionGroup var imageOptions: ImageCommandOptions
+
+    @Flag(help: "Treat warnings as failures (exit status 1).")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
+    var quiet = false
+
+    @Option(name: .shortAndLong, help: "Inputs converted at once (default: the number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one input file (or - for standard input)") }
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given only once") }
+        if inputs.count > 1 && output == nil {
+            throw ValidationError("several inputs need -o FOLDER (each becomes FOLDER/<name>.md)")
+        }
+        if imageOptions.images == .download && output == nil {
+            throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
+        }
+        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() async throws {
+        var options = ExportOptions()
+        options.frontMatter = frontMatter
+        options.markdown.flavor = flavor.value
+        options.images = imageOptions.images
+        if let b = baseURL { options.load.baseURL = b; options.cleanup.baseURL = b }
+        options.load.encodingHint = encoding
+        options.cleanup.proxyPatterns += proxies
+        let exporter = Exporter(options: options)
+        let cache = imageOptions.images == .download ? try imageOptions.makeCache(quiet: quiet) : nil
+
+        let folderMode = output.map { o in
+            inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
+        } ?? false
+        let plan = try plannedOutputs(folderMode: folderMode)
+
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let results = await forEachConcurrently(plan, limit: jobs) { item -> ItemOutcome in
+            await convert(item, exporter: exporter, cache: cache)
+        }
+
+        var failed = 0
+        var warnings = 0
+        var fetched = 0, failedImages = 0
+        for r in results {
+            for line in r.messages where !quiet { warn(line) }
+            warnings += r.warnings
+            if r.failed { failed += 1 }
+            fetched += r.images
+            failedImages += r.imageFailures
+            if let md = r.stdout { FileHandle.standardOutput.write(Data(md.utf8)) }
+        }
+        if let cache, !quiet {
+            let s = await cache.summary()
+            warn("images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+        }
+        if failed > 0 {
+            if plan.count > 1 && !quiet { warn("\(failed) of \(plan.count) inputs failed") }
+            throw ExitCode.failure
+        }
+        if strict && warnings > 0 {
+            warn("offprint: \(warnings) warning\(warnings == 1 ? "" : "s") with --strict")
+            throw ExitCode.failure
+        }
+    }
+
+    struct Item: Sendable {
+        var input: String
+        var output: String?  // nil: standard output
+    }
+
+    struct ItemOutcome: Sendable {
+        var messages: [String] = []
+        var warnings = 0
+        var failed = false
+        var stdout: String?
+        var images = 0
+        var imageFailures = 0
+    }
+
+    /// Input → output pairs, with collisions and input overwrites refused up front.
+    func plannedOutputs(folderMode: Bool) throws -> [Item] {
+        guard let output else { return [Item(input: inputs[0], output: nil)] }
+        if !folderMode {
+            try Files.checkNotAnInput(output, inputs: inputs)
+            return [Item(input: inputs[0], output: output)]
+        }
+        var used = Set<String>()
+        var items: [Item] = []
+        for input in inputs {
+            var stem = input == "-" ? "stdin" : URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+            stem = Files.safeFileName(stem)
+            var name = stem + ".md"
+            var n = 2
+            while used.contains(name) { name = "\(stem)-\(n).md"; n += 1 }
+            used.insert(name)
+            let path = URL(fileURLWithPath: output).appendingPathComponent(name).path
+            try Files.checkNotAnInput(path, inputs: inputs)
+            items.append(Item(input: input, output: path))
+        }
+        return items
+    }
+
+    func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?) async -> ItemOutcome {
+        var outcome = ItemOutcome()
+        do {
+            let bytes = try Files.read(item.input)
+            let origin = item.input == "-" ? "<stdin>" : item.input
+            let result: ExportResult
+            if let cache, let out = item.output {
+                let url = URL(fileURLWithPath: out)
+                let assetsName = url.deletingPathExtension().lastPathComponent + ".assets"
+                result = try await exporter.export(bytes, origin: origin, images: cache.provider, assetsFolderName: assetsName)
+                let assetsDir = url.deletingLastPathComponent().appendingPathComponent(assetsName)
+                try cache.copy(result.assets, into: assetsDir)
+                outcome.images = result.assets.count
+                outcome.imageFailures = result.imageFailures.count
+            } else {
+                result = try exporter.export(bytes, origin: origin)
+            }
+            outcome.messages += result.diagnostics.map { "offprint: warning: \($0)" }
+            outcome.warnings = result.diagnostics.count
+            if let out = item.output {
+                try Files.writeAtomically(Data(result.markdown.utf8), to: URL(fileURLWithPath: out))
+            } else {
+                outcome.stdout = result.markdown
+            }
+        } catch {
+            outcome.failed = true
+            outcome.messages.append("offprint: \(error)")
+        }
+        return outcome
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var d: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
+    }
+}
+
+enum MarkdownFlavorArgument: String, ExpressibleByArgument, CaseIterable {
+    case gfm, commonmark
+}
+
+extension ExportOptions.FrontMatterStyle: ExpressibleByArgument {}
+extension ExportOptions.ImagePolicy: ExpressibleByArgument {}
+
+/// Runs `body` over `items` with at most `limit` at once; results in input order.
+func forEachConcurrently<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> R) async -> [R] {
+    var results = [R?](repeating: nil, count: items.count)
+    await withTaskGroup(of: (Int, R).self) { group in
+        var next = 0
+        while next < min(limit, items.count) {
+            let i = next
+            group.addTask { (i, await body(items[i])) }
+            next += 1
+        }
+        while let (i, r) = await group.next() {
+            results[i] = r
+            if next < items.count {
+                let j = next
+                group.addTask { (j, await body(items[j])) }
+                next += 1
+            }
+        }
+    }
+    return results.map { $0! }
+}
