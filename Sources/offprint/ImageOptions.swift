@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import Offprint
+
+/// The image-cache flags shared by `export` and `bundle`.
+struct ImageCommandOptions: ParsableArguments {
+    @Option(help: "Images: remote (keep the remote URLs) or download (fetch into the cache, link local copies).")
+    var images: ExportOptions.ImagePolicy = .remote
+
+    @Flag(help: "Use the image cache only; never touch the network (missing images stay remote, with a warning).")
+    var offline = false
+
+    @Flag(help: "Revalidate cached images with conditional requests (If-None-Match / If-Modified-Since).")
+    var refresh = false
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+    var cacheDir: String?
+
+    @Option(name: .customLong("image-jobs"), help: "Image downloads at once (default 8; at most 4 per host).")
+    var imageJobs: Int = 8
+
+    @Option(name: .customLong("user-agent"), help: ArgumentHelp("User-Agent for image requests.", valueName: "text"))
+    var userAgent: String?
+
+    @Option(help: ArgumentHelp("Referer sent with image requests: none (default), origin (the image's own site) or a fixed URL.", valueName: "policy"))
+    var referer: String = "none"
+
+    func validate() throws {
+        if offline && refresh { throw ValidationError("--offline and --refresh cannot be used together") }
+        if imageJobs < 1 { throw ValidationError("--image-jobs must be at least 1") }
+    }
+
+    func cacheOptions(progress: (@Sendable (ImageProgress) -> Void)? = nil) -> ImageCacheOptions {
+        var o = ImageCacheOptions(directory: cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        o.policy = offline ? .offline : (refresh ? .refresh : .normal)
+        o.concurrency = imageJobs
+        o.perHostConcurrency = min(4, imageJobs)
+        if let ua = userAgent { o.userAgent = ua }
+        switch referer {
+        case "none": o.referer = .none
+        case "origin": o.referer = .imageOrigin
+        default: o.referer = .fixed(referer)
+        }
+        o.progress = progress
+        return o
+    }
+
+    func makeCache(quiet: Bool) throws -> ImageCacheHandle {
+        let tty = isatty(STDERR_FILENO) == 1 && !quiet
+        let progress: (@Sendable (ImageProgress) -> Void)? = tty ? { p in
+            let mb = Double(p.bytesReceived) / 1_048_576
+            let line = String(format: "\r\u{1B}[Kimages %d/%d  %.1f MB%@", p.completed, p.total, mb, p.failed > 0 ? "  (\(p.failed) failed)" : "")
+            FileHandle.standardError.write(Data(line.utf8))
+        } : nil
+        do {
+            return ImageCacheHandle(cache: try ImageCache(options: cacheOptions(progress: progress)), tty: tty)
+        } catch {
+            throw OffprintError("image cache: \(error)")
+        }
+    }
+}
+
+/// The CLI's handle on the cache: the provider, copying assets, the end-of-run summary.
+struct ImageCacheHandle: Sendable {
+    let cache: ImageCache
+    let tty: Bool
+
+    var provider: ImageProvider { cache }
+
+    func summary() async -> FetchSummary {
+        if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return cache.summary
+    }
+
+    /// Copies cached images into `folder` under the names the Markdown links use.
+    func copy(_ assets: [(link: String, image: CachedImage)], into folder: URL) throws {
+        guard !assets.isEmpty else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (link, image) in assets {
+            let target = folder.appendingPathComponent(URL(fileURLWithPath: link).lastPathComponent)
+            if FileManager.default.fileExists(atPath: target.path) { continue }  // same name = same bytes
+            try Files.writeAtomically(try Data(contentsOf: image.file), to: target)
+        }
+    }
+}
+
+struct CacheCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache",
+        abstract: "Inspect and tidy the image cache shared by every export and bundle.",
+        subcommands: [Stats.self, Prune.self, Verify.self]
+    )
+
+    struct Location: ParsableArguments {
+        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+        var cacheDir: String?
+
+        func open() throws -> ImageCache {
+            do {
+                return try ImageCache(options: ImageCacheOptions(directory: cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) }, policy: .offline))
+            } catch {
+                throw OffprintError("image cache: \(error)")
+            }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "How many images, how many bytes, how old.")
+        @OptionGroup var location: Location
+        func run() async throws { print(try location.open().stats()) }
+    }
+
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove images not used for a while (and leftovers of killed runs).")
+        @OptionGroup var location: Location
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Age: 90d, 12h, 30m, 2w, or seconds.", valueName: "age"))
+        var olderThan: String
+
+        func validate() throws {
+            if ImageCacheOptions.parseAge(olderThan) == nil {
+                throw ValidationError("--older-than takes an age such as 90d, 12h, 30m, 2w (got '\(olderThan)')")
+            }
+        }
+
+        func run() async throws {
+            print(try location.open().prune(olderThan: ImageCacheOptions.parseAge(olderThan)!))
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check every cached image against its hash; drop damaged ones.")
+        @OptionGroup var location: Location
+        func run() async throws {
+            let r = try location.open().verify()
+            print(r)
+            if !r.isClean { throw ExitCode.failure }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+
+/// Runs the built `offprint` binary as a user would.
+struct CLI {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let corpus = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+
+    static var binary: URL {
+        // The test bundle sits next to the products of the same build.
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("offprint"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("offprint"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("offprint"),
+            repoRoot.appendingPathComponent(".build/debug/offprint"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    static func run(_ args: [String], stdin: Data? = nil, cwd: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        // Drain both pipes while the process runs (large outputs would block it otherwise).
+        let outData = LockedData(), errData = LockedData()
+        let group = DispatchGroup()
+        for (h, d) in [(out.fileHandleForReading, outData), (err.fileHandleForReading, errData)] {
+            group.enter()
+            DispatchQueue.global().async {
+                d.set(h.readDataToEndOfFile())
+                group.leave()
+            }
+        }
+        if let stdin { inp.fileHandleForWriting.write(stdin) }
+        try? inp.fileHandleForWriting.close()
+        p.waitUntilExit()
+        group.wait()
+        return Result(status: p.terminationStatus,
+                      stdout: String(decoding: outData.get(), as: UTF8.self),
+                      stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+
+    static func tempDir() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+}
+
+final class LockedData: @unchecked Sendable {
+    private var data = Data()
+    private let lock = NSLock()
+    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+}
+
+@Suite struct CLIExportTests {
+    let seed = CLI.repoRoot.appendingPathComponent("examples/seed/post.md")
+
+    @Test func seedToStandardOutput() throws {
+        let r = try CLI.run(["export", seed.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("---\n"))
+        #expect(r.stdout.contains("title: "))
+        #expect(r.stdout.contains("反垄断"))
+        #expect(r.stdout.contains("![](http://zkres2.myzaker.com/202107/60eedaf08e9f094faf1d1b63_1024.jpg)"))
+        #expect(!r.stdout.contains("cors.zfour.workers.dev"))
+        #expect(r.stdout.contains("7 月 14 日消息"))
+        #expect(!r.stdout.contains("<p>"))
+    }
+
+    @Test func standardInputToStandardOutput() throws {
+        let r = try CLI.run(["export", "-", "--front-matter", "none"], stdin: Data("<h1>Hi</h1><p>a <b>b</b></p>".utf8))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "# Hi\n\na **b**\n")
+    }
+
+    @Test func tomlFrontMatter() throws {
+        let r = try CLI.run(["export", seed.path, "--front-matter", "toml"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("+++\n"))
+    }
+
+    @Test func writesAFileAtomicallyAndNeverOverwritesTheInput() throws {
+        let dir = try CLI.tempDir()
+        let input = dir.appendingPathComponent("post.md")
+        try FileManager.default.copyItem(at: seed, to: input)
+        let before = try Data(contentsOf: input)
+        let same = try CLI.run(["export", input.path, "-o", input.path])
+        #expect(same.status == 1)
+        #expect(same.stderr.contains("never overwrites"))
+        #expect(try Data(contentsOf: input) == before)
+
+        let out = dir.appendingPathComponent("sub/out.md")
+        let r = try CLI.run(["export", input.path, "-o", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        let written = try String(contentsOf: out, encoding: .utf8)
+        #expect(written.hasPrefix("---\n"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+        #expect(leftovers == ["out.md"])
+    }
+
+    @Test func manyInputsIntoAFolder() throws {
+        let dir = try CLI.tempDir()
+        let hexo = try FileManager.default.contentsOfDirectory(atPath: CLI.corpus.appendingPathComponent("hexo").path)
+            .filter { $0.hasSuffix(".md") }.sorted()
+        try #require(!hexo.isEmpty, "corpus missing at \(CLI.corpus.path)")
+        let inputs = hexo.map { CLI.corpus.appendingPathComponent("hexo/\($0)").path }
+        let r = try CLI.run(["export"] + inputs + ["-o", dir.path + "/", "--jobs", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let outs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".md") }
+        #expect(outs.count == inputs.count)
+    }
+
+    @Test func severalInputsWithoutOutputIsAUsageError() throws {
+        let r = try CLI.run(["export", seed.path, seed.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("-o FOLDER"))
+    }
+
+    @Test func usageErrorsExitWith2() throws {
+        #expect(try CLI.run(["export"]).status == 2)
+        #expect(try CLI.run(["export", "--no-such-option", seed.path]).status == 2)
+        #expect(try CLI.run(["export", seed.path, "--front-matter", "xml"]).status == 2)
+        #expect(try CLI.run(["no-such-command"]).status == 2)
+    }
+
+    @Test func helpExplainsEveryOption() throws {
+        let r = try CLI.run(["export", "--help"])
+        #expect(r.status == 0)
+        for option in ["--output", "--front-matter", "--flavor", "--base-url", "--encoding", "--images", "--offline", "--strict", "--quiet", "--jobs"] {
+            #expect(r.stdout.contains(option), "help lacks \(option)")
+        }
+    }
+
+    @Test func missingFileFolderEmptyAndBinaryInputsFailWithOneLine() throws {
+        let dir = try CLI.tempDir()
+        let empty = dir.appendingPathComponent("empty.html")
+        try Data().write(to: empty)
+        let binary = dir.appendingPathComponent("image.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52] + [UInt8](repeating: 0, count: 200)).write(to: binary)
+        let cases: [(String, String)] = [
+            (dir.appendingPathComponent("nope.md").path, "no such file"),
+            (dir.path, "is a folder"),
+            (empty.path, "empty"),
+            (binary.path, "not"),
+        ]
+        for (path, words) in cases {
+            let r = try CLI.run(["export", path])
+            #expect(r.status == 1, "\(path)")
+            #expect(r.stdout.isEmpty)
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(r.stderr)")
+            #expect(r.stderr.lowercased().contains(words), "\(r.stderr)")
+        }
+    }
+
+    @Test func brokenFrontMatterWarnsAndKeepsTheBody() throws {
+        let dir = try CLI.tempDir()
+        let post = dir.appendingPathComponent("broken.md")
+        try Data("---\ntitle: [unclosed\ndate: 2021-01-01\n---\n<p>Body text</p>\n".utf8).write(to: post)
+        let r = try CLI.run(["export", post.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Body text"))
+        #expect(r.stderr.contains("front matter"))
+        #expect(!r.stdout.contains("warning"))
+        let strict = try CLI.run(["export", post.path, "--strict"])
+        #expect(strict.status == 1)
+    }
+
+    @Test func invalidUTF8AndDeepNestingGiveAResult() throws {
+        let dir = try CLI.tempDir()
+        let bad = dir.appendingPathComponent("bad.html")
+        try Data(Array("<p>caf".utf8) + [0xE9, 0xFF] + Array(" ok</p>".utf8)).write(to: bad)
+        let r1 = try CLI.run(["export", bad.path, "--front-matter", "none"])
+        #expect(r1.status == 0)
+        #expect(r1.stdout.contains("ok"))
+
+        let deep = dir.appendingPathComponent("deep.html")
+        let n = 100_000
+        try Data((String(repeating: "<div><span>", count: n) + "bottom" + String(repeating: "</span></div>", count: n)).utf8).write(to: deep)
+        let r2 = try CLI.run(["export", deep.path, "--front-matter", "none"])
+        #expect(r2.status == 0, "\(r2.stderr)")
+        #expect(r2.stdout.contains("bottom"))
+    }
+
+    @Test func aFiftyMegabytePageConverts() throws {
+        let dir = try CLI.tempDir()
+        let big = dir.appendingPathComponent("big.html")
+        var html = "<html><body>"
+        let para = "<p>Lorem ipsum dolor sit amet, <b>consectetur</b> adipiscing elit, sed do eiusmod tempor.</p>\n"
+        html.reserveCapacity(50_000_000 + 1000)
+        while html.utf8.count < 50_000_000 { html += para }
+        html += "<p>THE END</p></body></html>"
+        try Data(html.utf8).write(to: big)
+        let out = dir.appendingPathComponent("big.md")
+        let r = try CLI.run(["export", big.path, "-o", out.path, "--front-matter", "none"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try String(contentsOf: out, encoding: .utf8)
+        #expect(md.hasSuffix("THE END\n"))
+    }
+}
