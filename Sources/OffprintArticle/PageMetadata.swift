@@ -110,17 +110,15 @@ struct PageMetadata {
         "weibo:article:create_at", "article:modified_time", "datemodified", "og:updated_time",
     ]
 
-    /// Readability's `property` pattern: `(article|dc|dcterm|og|twitter):(author|creator|…)`.
+    /// Readability's `property` pattern: `(article|dc|dcterm|og|twitter):(author|creator|…)`
+    /// anywhere in the attribute (so `og:article:author` counts as `article:author`).
     static func readabilityPropertyKey(_ property: String) -> String? {
-        let prefixes = ["article", "dc", "dcterm", "og", "twitter"]
-        let names = ["author", "creator", "description", "published_time", "title", "site_name"]
-        for token in property.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-            guard let colon = token.firstIndex(of: ":") else { continue }
-            let p = token[..<colon].trimmingSpaces, n = token[token.index(after: colon)...].trimmingSpaces
-            if prefixes.contains(String(p)), names.contains(String(n)) { return p + ":" + n }
-        }
-        return nil
+        guard let m = property.lowercased().firstMatch(of: propertyPattern) else { return nil }
+        return String(m.output[0].substring ?? "").filter { !$0.isWhitespace }
     }
+
+    nonisolated(unsafe) private static let propertyPattern =
+        try! Regex(#"(article|dc|dcterm|og|twitter)\s*:\s*(author|creator|description|published_time|title|site_name)"#)
 
     /// Readability's `name` pattern: an optional `dc.`, `dcterm:`, `og:`, `twitter:`, `parsely-`,
     /// `weibo:article:` prefix and one of author, creator, pub-date, description, title, site_name.
