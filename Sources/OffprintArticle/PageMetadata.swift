@@ -60,7 +60,16 @@ struct PageMetadata {
         md.title = jsonld.title ?? values["dc:title"] ?? values["dcterm:title"] ?? values["og:title"]
             ?? values["weibo:article:title"] ?? values["weibo:webpage:title"] ?? values["title"]
             ?? values["twitter:title"] ?? values["parsely-title"]
-        if md.title == nil || md.title?.isEmpty == true { md.title = readabilityTitle(doc) }
+        if md.title == nil || md.title?.isEmpty == true {
+            md.title = readabilityTitle(doc)
+        } else if let meta = md.title, let t = doc.firstElement(named: "title") {
+            // A meta content cut short by unescaped quotes (`content="He said "no""`): the
+            // <title> has the whole text.
+            let full = collapseWhitespace(doc.textContent(of: t))
+            if full.count > meta.count, full.hasPrefix(meta), let next = full.dropFirst(meta.count).first, next == "\"" || next == "'" {
+                md.title = readabilityTitle(doc)
+            }
+        }
         md.title = md.title.map(unescapeEntities).flatMap { $0.isEmpty ? nil : $0 }
 
         // Byline
@@ -69,7 +78,7 @@ struct PageMetadata {
         } else if let b = values["dc:creator"] ?? values["dcterm:creator"] ?? values["author"] ?? values["parsely-author"]
                     ?? values["article:author"].flatMap({ WebURL.isAbsolute($0) ? nil : $0 }) {
             md.authors = [unescapeEntities(b)]
-        } else if let b = BylineFinder.find(in: doc) {
+        } else if let b = BylineFinder.find(in: doc).flatMap(BylineFinder.clean) {
             md.authors = [b]
         }
 
@@ -316,6 +325,18 @@ enum BylineFinder {
             return .descend
         }
         return found
+    }
+
+    /// A byline found in the text, tidied: white space collapsed, a leading "By" / "作者：" /
+    /// "文/" taken off. Nil when it does not look like a name (too long, or full of digits, as
+    /// a date line is).
+    static func clean(_ raw: String) -> String? {
+        var s = PageMetadata.collapseWhitespace(raw)
+        for prefix in ["By ", "by ", "BY ", "By: ", "by: ", "作者：", "作者:", "作者 ", "文/", "文 / ", "撰文："] where s.hasPrefix(prefix) {
+            s = String(s.dropFirst(prefix.count)).trimmingSpaces
+        }
+        if s.isEmpty || s.count > 60 || s.filter(\.isNumber).count >= 4 { return nil }
+        return s
     }
 
     static func isProbablyVisible(_ n: Document.Node) -> Bool {
