@@ -19,11 +19,18 @@ public enum ImageURLs {
     static let consumed = Set(lazyAttributes + lazySrcsetAttributes + ["srcset", "sizes", "data-sizes", "data-lazy-sizes"])
 
     /// The URL the image should show, or nil when it has none (only placeholders).
+    ///
+    /// `.declared` order: the common lazy attributes (`data-original`, `data-src`, … — the
+    /// fidelity checker's eight), a real `src`, the rarer lazy attributes (`datasrc`,
+    /// `data-echo`, …), the best lazy `srcset`, the best `srcset`. With `preferLargest`, the
+    /// best `srcset` candidate comes first.
     public static func declaredURL(of node: Document.Node, preferLargest: Bool) -> String? {
-        var lazy: String?
-        for a in lazyAttributes {
-            if let v = node.attribute(a), let u = usable(v) { lazy = u; break }
+        func first(_ names: ArraySlice<String>) -> String? {
+            for a in names { if let v = node.attribute(a), let u = usable(v) { return u } }
+            return nil
         }
+        let common = first(lazyAttributes[..<8])
+        let rare = first(lazyAttributes[8...])
         var lazySet: SrcsetCandidate?
         for a in lazySrcsetAttributes {
             if let v = node.attribute(a), let b = SrcsetCandidate.best(SrcsetCandidate.parse(v).filter { usable($0.url) != nil }) {
@@ -34,11 +41,10 @@ public enum ImageURLs {
         let src = node.attribute("src").flatMap(usable)
         let set = node.attribute("srcset").flatMap { SrcsetCandidate.best(SrcsetCandidate.parse($0).filter { usable($0.url) != nil }) }
         if preferLargest {
-            let sets = [lazySet, set].compactMap { $0 }
-            if let b = SrcsetCandidate.best(sets) { return b.url }
-            return lazy ?? src
+            if let b = SrcsetCandidate.best([lazySet, set].compactMap { $0 }) { return b.url }
+            return common ?? rare ?? src
         }
-        return lazy ?? src ?? lazySet?.url ?? set?.url
+        return common ?? src ?? rare ?? lazySet?.url ?? set?.url
     }
 
     /// `value` as an image URL, or nil when it is empty, a template, or a placeholder.

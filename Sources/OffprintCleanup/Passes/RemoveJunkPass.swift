@@ -25,6 +25,7 @@ public struct RemoveJunkPass: CleanupPass {
         // Walk top-down so a removed subtree is not visited.
         var toRemove: [Document.NodeID] = []
         var toUnwrap: [Document.NodeID] = []
+        var toSpace: [Document.NodeID] = []
         var toLink: [(Document.NodeID, String)] = []
         doc.walk(from: article.content) { id, depth in
             let n = doc[id]
@@ -56,7 +57,11 @@ public struct RemoveJunkPass: CleanupPass {
                 }
             case .keepText:
                 switch n.name {
-                case "input", "datalist", "keygen":
+                case "input", "keygen":
+                    // A control sits between the texts around it: keep them apart.
+                    toSpace.append(id)
+                    return .skipChildren
+                case "datalist":
                     toRemove.append(id)
                     return .skipChildren
                 case "select":
@@ -69,6 +74,7 @@ public struct RemoveJunkPass: CleanupPass {
             return .descend
         }
         for id in toRemove { doc.detach(id) }
+        for id in toSpace { doc.replace(id, with: doc.makeText(" ")) }
         for id in toUnwrap { doc.unwrap(id) }
         for (id, url) in toLink {
             let n = doc[id]
@@ -108,7 +114,12 @@ public struct RemoveJunkPass: CleanupPass {
             case "form", "fieldset", "textarea", "legend":
                 doc.rename(id, to: "div")
                 doc.setAttributes(n.attributes.filter { ["id", "class", "lang", "dir"].contains($0.name) }, of: id)
-            case "button", "label", "output", "optgroup", "option":
+            case "button":
+                // A button is a box of its own: its text must not run into its neighbours'.
+                doc.insert(doc.makeText(" "), before: id)
+                doc.insert(doc.makeText(" "), after: id)
+                doc.unwrap(id)
+            case "label", "output", "optgroup", "option":
                 doc.unwrap(id)
             default:
                 break
