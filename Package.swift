@@ -31,8 +31,11 @@ let package = Package(
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
-        .target(name: "OffprintArticle", dependencies: ["OffprintDocument"]),
+        .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintImages", dependencies: []),
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
+        .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
     ]
 )

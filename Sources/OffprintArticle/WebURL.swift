@@ -1,0 +1,161 @@
+/// URL reference resolution (RFC 3986 §5) on plain strings.
+///
+/// Foundation's `URL(string:relativeTo:)` refuses strings with spaces or non-ASCII
+/// characters, which real pages are full of (`/图片/a b.jpg`); this works on the text as
+/// written and leaves encoding to whoever fetches the URL.
+public enum WebURL {
+    /// The scheme of an absolute URL, lower-cased (`https`, `data`, `javascript`), or nil for a
+    /// relative reference.
+    public static func scheme(of s: String) -> String? {
+        guard let first = s.unicodeScalars.first, isAlpha(first) else { return nil }
+        var out = ""
+        for c in s.unicodeScalars {
+            if c == ":" { return out.isEmpty ? nil : out.lowercased() }
+            guard isAlpha(c) || ("0"..."9").contains(c) || c == "+" || c == "-" || c == "." else { return nil }
+            out.unicodeScalars.append(c)
+        }
+        return nil
+    }
+
+    public static func isAbsolute(_ s: String) -> Bool { scheme(of: s) != nil }
+
+    /// Whether `s` is an absolute `http:` or `https:` URL.
+    public static func isHTTP(_ s: String) -> Bool {
+        let sc = scheme(of: s)
+        return sc == "http" || sc == "https"
+    }
+
+    /// Trims the white space around a URL attribute and removes tabs and line breaks inside
+    /// it, as browsers do.
+    public static func clean(_ s: String) -> String {
+        var t = Substring(s)
+        while let f = t.first, f.isWhitespace { t = t.dropFirst() }
+        while let l = t.last, l.isWhitespace { t = t.dropLast() }
+        if t.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }) {
+            return String(t.filter { $0 != "\n" && $0 != "\r" && $0 != "\t" && $0 != "\r\n" })
+        }
+        return String(t)
+    }
+
+    /// `reference` made absolute against `base`. Protocol-relative references (`//host/x`)
+    /// get `https:` when there is no base. Without a usable (absolute, hierarchical) base, a
+    /// relative reference is returned as is.
+    public static func resolve(_ reference: String, against base: String?) -> String {
+        let ref = clean(reference)
+        if isAbsolute(ref) { return ref }
+        guard let base, let b = Parts(clean(base)), b.scheme != nil, b.authority != nil || b.path.hasPrefix("/") else {
+            return ref.hasPrefix("//") ? "https:" + ref : ref
+        }
+        guard let r = Parts(ref) else { return ref }
+        var t = Parts()
+        t.scheme = b.scheme
+        if r.authority != nil {
+            t.authority = r.authority
+            t.path = removeDotSegments(r.path)
+            t.query = r.query
+        } else {
+            if r.path.isEmpty {
+                t.path = b.path
+                t.query = r.query ?? b.query
+            } else {
+                if r.path.hasPrefix("/") {
+                    t.path = removeDotSegments(r.path)
+                } else {
+                    t.path = removeDotSegments(merge(base: b, path: r.path))
+                }
+                t.query = r.query
+            }
+            t.authority = b.authority
+        }
+        t.fragment = r.fragment
+        return t.string
+    }
+
+    /// The parts of a URI reference.
+    struct Parts {
+        var scheme: String?
+        var authority: String?
+        var path = ""
+        var query: String?
+        var fragment: String?
+
+        init() {}
+
+        init?(_ s: String) {
+            var rest = Substring(s)
+            if let sc = WebURL.scheme(of: s) {
+                scheme = sc
+                rest = rest.dropFirst(sc.count + 1)
+            }
+            if let hash = rest.firstIndex(of: "#") {
+                fragment = String(rest[rest.index(after: hash)...])
+                rest = rest[..<hash]
+            }
+            if let q = rest.firstIndex(of: "?") {
+                query = String(rest[rest.index(after: q)...])
+                rest = rest[..<q]
+            }
+            if rest.hasPrefix("//") {
+                rest = rest.dropFirst(2)
+                let end = rest.firstIndex(of: "/") ?? rest.endIndex
+                authority = String(rest[..<end])
+                rest = rest[end...]
+            }
+            path = String(rest)
+        }
+
+        var string: String {
+            var out = ""
+            if let s = scheme { out += s + ":" }
+            if let a = authority { out += "//" + a }
+            out += path
+            if let q = query { out += "?" + q }
+            if let f = fragment { out += "#" + f }
+            return out
+        }
+    }
+
+    private static func merge(base: Parts, path: String) -> String {
+        if base.authority != nil && base.path.isEmpty { return "/" + path }
+        if let slash = base.path.lastIndex(of: "/") {
+            return String(base.path[...slash]) + path
+        }
+        return path
+    }
+
+    /// RFC 3986 §5.2.4.
+    static func removeDotSegments(_ path: String) -> String {
+        guard path.contains(".") else { return path }
+        var input = Substring(path)
+        var output: [Substring] = []
+        var out = ""
+        while !input.isEmpty {
+            if input.hasPrefix("../") { input = input.dropFirst(3) }
+            else if input.hasPrefix("./") { input = input.dropFirst(2) }
+            else if input.hasPrefix("/./") { input = input.dropFirst(2) }
+            else if input == "/." { input = "/" }
+            else if input.hasPrefix("/../") {
+                input = input.dropFirst(3)
+                if !output.isEmpty { output.removeLast() }
+            } else if input == "/.." {
+                input = "/"
+                if !output.isEmpty { output.removeLast() }
+            } else if input == "." || input == ".." {
+                input = ""
+            } else {
+                // Move the first segment (with its leading "/", if any) to the output.
+                var end = input.startIndex
+                if input.first == "/" { end = input.index(after: end) }
+                end = input[end...].firstIndex(of: "/") ?? input.endIndex
+                output.append(input[..<end])
+                input = input[end...]
+            }
+        }
+        for seg in output { out += seg }
+        return out
+    }
+
+    private static func isAlpha(_ c: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(c) || ("A"..."Z").contains(c)
+    }
+}

@@ -1,0 +1,76 @@
+import OffprintArticle
+import OffprintDocument
+
+/// One clean-up step over an article's content. Each pass is small and can be run on its own
+/// (`SomePass().run(on: &article, options: options)`); `Cleanup.run` runs the ones the
+/// options ask for, in order.
+public protocol CleanupPass: Sendable {
+    /// A short name (`lazy-images`), for logs and tests.
+    var name: String { get }
+    /// Edits `article` (its `document` below `content`, and its metadata URLs) and returns
+    /// what the user should know about.
+    func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic]
+}
+
+/// The clean-up passes between loading an article and writing it out.
+///
+///     var (article, warnings) = try ArticleLoader.load(file: url)
+///     warnings += Cleanup.run(&article)
+///
+/// Order: comments, `<noscript>` image fallbacks, junk elements (scripts, forms, embeds,
+/// hidden), main content (when asked), images (lazy loading, `srcset`, `<picture>`,
+/// placeholders), relative URLs, proxy wrappers, empty elements.
+public enum Cleanup {
+    public static func run(_ article: inout Article, options: CleanupOptions = .init()) -> [Diagnostic] {
+        var diags: [Diagnostic] = []
+        for pass in passes(for: options) {
+            diags += pass.run(on: &article, options: options)
+        }
+        return diags
+    }
+
+    /// The passes `run` uses for `options`, in order.
+    public static func passes(for options: CleanupOptions) -> [any CleanupPass] {
+        var p: [any CleanupPass] = []
+        if options.removeComments { p.append(RemoveCommentsPass()) }
+        if options.fixImages { p.append(NoscriptImagesPass()) }
+        if options.removeScripts || options.embedsToLinks || options.forms != .keep || options.removeHidden {
+            p.append(RemoveJunkPass())
+        }
+        if options.extractMainContent { p.append(MainContentPass()) }
+        if options.fixImages { p.append(ImagesPass()) }
+        if options.resolveURLs { p.append(ResolveURLsPass()) }
+        if options.unwrapProxies { p.append(UnwrapProxiesPass()) }
+        if options.removeEmpty { p.append(RemoveEmptyPass()) }
+        return p
+    }
+}
+
+extension Document {
+    /// A short description of an element for messages: `<img id="img_0" src="https://…">`.
+    func describe(_ id: NodeID) -> String {
+        let n = self[id]
+        guard n.kind == .element else { return "text" }
+        var s = "<" + n.name
+        for key in ["id", "class", "src", "data-src", "href", "srcset"] {
+            guard var v = n.attribute(key), !v.isEmpty else { continue }
+            if v.count > 60 { v = String(v.prefix(57)) + "…" }
+            s += " \(key)=\"\(v)\""
+            if s.count > 100 { break }
+        }
+        return s + ">"
+    }
+
+    /// Elements named `name` below `node`, in document order.
+    func elements(_ name: String, in node: NodeID) -> [NodeID] { elements(named: name, under: node) }
+}
+
+extension Article {
+    /// Moves the document out (leaving an empty one) so a pass can edit it without copying
+    /// the node arena; the pass puts it back.
+    mutating func takeDocument() -> Document {
+        let d = document
+        document = Document()
+        return d
+    }
+}

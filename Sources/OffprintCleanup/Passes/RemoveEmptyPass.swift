@@ -1,0 +1,98 @@
+import OffprintArticle
+import OffprintDocument
+
+/// Drops paragraphs, divs, sections and spans with nothing in them: no text but white space
+/// and no-break spaces, only `<br>`s, or only other such empty wrappers (`<p></p>`,
+/// `<p>&nbsp;</p>`, `<div><span> </span></div>`).
+///
+/// Text is never joined by it: a block removed from between two runs of inline text leaves a
+/// space, and a span holding only white space is replaced by one space. An element whose `id`
+/// is the target of an in-page link stays. Text outside paragraphs (`</div>text<p>`) is not
+/// touched.
+public struct RemoveEmptyPass: CleanupPass {
+    public var name: String { "remove-empty" }
+    public init() {}
+
+    static let blocks: Set<String> = ["p", "div", "section", "center"]
+    static let inlines: Set<String> = ["span", "font"]
+
+    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
+        var doc = article.takeDocument()
+        defer { article.document = doc }
+        // Fragment targets of in-page links.
+        var targets = Set<String>()
+        for a in doc.elements(named: "a", under: doc.root) {
+            if let h = doc[a].attribute("href"), h.hasPrefix("#"), h.count > 1 { targets.insert(String(h.dropFirst())) }
+        }
+        // Post-order: children are judged before their parent.
+        var empty = Set<Document.NodeID>()
+        var hasSpace = Set<Document.NodeID>()  // empty elements that held white space
+        doc.walk(from: article.content, enter: { id, _ in
+            doc[id].kind == .element ? .descend : .skipChildren
+        }, exit: { id, depth in
+            let n = doc[id]
+            guard depth > 0, n.kind == .element else { return }
+            let prunable = Self.blocks.contains(n.name) || Self.inlines.contains(n.name)
+            guard prunable else { return }
+            if let i = n.attribute("id"), targets.contains(i) { return }
+            var space = false
+            for k in n.children {
+                let c = doc[k]
+                switch c.kind {
+                case .text:
+                    guard Self.isBlank(c.text) else { return }
+                    if !c.text.isEmpty { space = true }
+                case .comment:
+                    continue
+                case .element:
+                    if c.name == "br" { space = true; continue }
+                    guard empty.contains(k) else { return }
+                    if hasSpace.contains(k) { space = true }
+                case .root:
+                    return
+                }
+            }
+            empty.insert(id)
+            if space { hasSpace.insert(id) }
+        })
+        // Remove the outermost empty elements.
+        var removed = Set<Document.NodeID>()
+        for id in doc.descendants(of: article.content) where empty.contains(id) {
+            if let p = doc.parent(of: id), empty.contains(p) || removed.contains(p) { removed.insert(id); continue }
+            let n = doc[id]
+            if Self.inlines.contains(n.name) {
+                if hasSpace.contains(id) { doc.replace(id, with: doc.makeText(" ")) } else { doc.detach(id) }
+            } else if isBetweenInlineContent(id, in: doc) {
+                doc.replace(id, with: doc.makeText(" "))
+            } else {
+                doc.detach(id)
+            }
+            removed.insert(id)
+        }
+        return []
+    }
+
+    /// ASCII white space and no-break spaces only (an ideographic space is text: it shows).
+    static func isBlank(_ s: String) -> Bool {
+        s.unicodeScalars.allSatisfy { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{0C}" || $0 == "\u{A0}" }
+    }
+
+    /// Whether the siblings on both sides are inline content that would run together without
+    /// the block between them (`foo<div></div>bar`).
+    private func isBetweenInlineContent(_ id: Document.NodeID, in doc: Document) -> Bool {
+        guard let prev = doc.previousSibling(of: id), let next = doc.nextSibling(of: id) else { return false }
+        func inlineEdge(_ n: Document.NodeID, atEnd: Bool) -> Bool {
+            let node = doc[n]
+            switch node.kind {
+            case .text:
+                guard let c = atEnd ? node.text.unicodeScalars.last : node.text.unicodeScalars.first else { return false }
+                return !(c == " " || c == "\n" || c == "\t" || c == "\r")
+            case .element:
+                return !HTMLElements.isBlock(node.name) && node.name != "br"
+            default:
+                return false
+            }
+        }
+        return inlineEdge(prev, atEnd: true) && inlineEdge(next, atEnd: false)
+    }
+}
