@@ -32,7 +32,8 @@ let package = Package(
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument"]),
-        .target(name: "OffprintImages", dependencies: []),
+        .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
+        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
     ]
 )
