@@ -34,6 +34,9 @@ let package = Package(
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument"]),
         .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
-        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox"),
+                                                          .product(name: "FlyingSocks", package: "FlyingFox")],
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -47,13 +47,19 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         config.requestCachePolicy = .reloadIgnoringLocalCacheData
         config.httpCookieStorage = nil
         config.httpShouldSetCookies = false
-        config.timeoutIntervalForRequest = options.idleTimeout
-        config.timeoutIntervalForResource = options.totalTimeout
+        // The watchdog in `attempt` enforces both timeouts (and tells them apart); the
+        // session's own ones are only a backstop, set beyond them.
+        config.timeoutIntervalForRequest = Self.backstop(options)
+        config.timeoutIntervalForResource = Self.backstop(options)
         config.httpMaximumConnectionsPerHost = max(1, options.perHostConcurrency)
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
         queue.name = "offprint.images.downloads"
         session = URLSession(configuration: config, delegate: self, delegateQueue: queue)
+    }
+
+    private static func backstop(_ o: ImageCacheOptions) -> TimeInterval {
+        max(o.idleTimeout, o.totalTimeout) + 5
     }
 
     /// Lets running transfers finish, then frees the session (which holds its delegate).
@@ -179,14 +185,14 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     }
 
     private func attempt(_ url: URL, conditional: IndexEntry?) async -> (outcome: AttemptResult, bytes: Int) {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: options.idleTimeout)
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: Self.backstop(options))
         applyHeaders(to: &request, for: url)
         if let c = conditional {
             if let etag = c.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
             if let lm = c.lastModified { request.setValue(lm, forHTTPHeaderField: "If-Modified-Since") }
         }
         let task = session.dataTask(with: request)
-        let transfer = Transfer(task: task)
+        let transfer = Transfer(task: task, delegateQueue: session.delegateQueue)
         transfers.withLock { $0[task.taskIdentifier] = transfer }
         let idle = options.idleTimeout, total = options.totalTimeout
         // The watchdog: abandons the attempt after `idle` seconds without progress
@@ -245,7 +251,15 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+        // swift-corelibs-foundation ignores the disposition passed to `completionHandler`
+        // (the transfer goes on), so refusing a body always goes through `abort`, which
+        // cancels the task.
         guard let t = transfer(for: dataTask), let http = response as? HTTPURLResponse else {
+            dataTask.cancel()
+            completionHandler(.cancel)
+            return
+        }
+        if t.state.withLock({ $0.abort != nil }) {
             completionHandler(.cancel)
             return
         }
@@ -316,18 +330,28 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
             completionHandler(nil)
             return
         }
+        // Runs on the delegate queue, like every cancel (see `Transfer.abort`). A task
+        // cancelled while its redirect was pending must not get an answer: the library
+        // would trap on it. One being aborted just stops at this redirect.
+        let (cancelled, aborted) = t.state.withLock { ($0.cancelIssued, $0.abort != nil) }
+        if cancelled { return }
+        if aborted {
+            completionHandler(nil)
+            return
+        }
         t.touch()
         let count = t.state.withLock { s -> Int in
             s.redirects += 1
             return s.redirects
         }
+        // Refusing: the task then ends with the 3xx response, which settles as `reason`.
         guard count <= options.maxRedirects else {
-            t.abort(.tooManyRedirects)
+            t.refuse(.tooManyRedirects)
             completionHandler(nil)
             return
         }
         guard let next = request.url, let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            t.abort(.badRedirect(request.url?.absoluteString ?? "an unreadable Location"))
+            t.refuse(.badRedirect(request.url?.absoluteString ?? "an unreadable Location"))
             completionHandler(nil)
             return
         }
@@ -368,6 +392,8 @@ final class Transfer: Sendable {
         var prefix = Data()
         var redirects = 0
         var abort: Downloader.AttemptResult?
+        /// `task.cancel()` was called (on the delegate queue).
+        var cancelIssued = false
         var started = Date()
         var lastActivity = Date()
         var done = false
@@ -375,19 +401,40 @@ final class Transfer: Sendable {
 
     let state = Locked(State())
     private let task: URLSessionTask
+    private let delegateQueue: OperationQueue
 
-    init(task: URLSessionTask) { self.task = task }
+    init(task: URLSessionTask, delegateQueue: OperationQueue) {
+        self.task = task
+        self.delegateQueue = delegateQueue
+    }
 
     func touch() { state.withLock { $0.lastActivity = Date() } }
 
     /// Stops the attempt with `reason` (the first reason wins).
+    ///
+    /// The cancel itself runs on the (serial) delegate queue: swift-corelibs-foundation
+    /// traps if a task is cancelled while it waits for the redirect delegate callback,
+    /// so cancelling and answering a redirect must never interleave (see the redirect
+    /// delegate method).
     func abort(_ reason: Downloader.AttemptResult) {
         let first = state.withLock { s -> Bool in
             guard s.abort == nil, !s.done else { return false }
             s.abort = reason
             return true
         }
-        if first { task.cancel() }
+        guard first else { return }
+        let task = self.task
+        delegateQueue.addOperation { [state] in
+            state.withLock { $0.cancelIssued = true }
+            task.cancel()
+        }
+    }
+
+    /// Records why the transfer failed without cancelling it (it is ending anyway).
+    func refuse(_ reason: Downloader.AttemptResult) {
+        state.withLock { s in
+            if s.abort == nil { s.abort = reason }
+        }
     }
 
     /// Called once by the session when the task ends: settles the result and resumes
