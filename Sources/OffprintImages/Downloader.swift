@@ -268,6 +268,8 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let header = { (name: String) in http.value(forHTTPHeaderField: name) }
         switch code {
         case 200, 203:
+            // (With Content-Encoding the declared length is the compressed one; the cap
+            // on decoded bytes is checked as they arrive.)
             if http.expectedContentLength > Int64(options.maxBytes) {
                 t.abort(.tooLarge(declared: Int(http.expectedContentLength)))
                 completionHandler(.cancel)
@@ -474,8 +476,10 @@ final class Transfer: Sendable {
         if http.statusCode == 304 {
             return .notModified(etag: etag, lastModified: lastModified)
         }
+        // Content-Length counts the encoded body; curl hands us decoded bytes.
+        let encoding = http.value(forHTTPHeaderField: "Content-Encoding")?.lowercased() ?? "identity"
         let expected = http.expectedContentLength
-        if expected >= 0, Int64(s.received) != expected {
+        if expected >= 0, encoding == "identity", Int64(s.received) != expected {
             discardTemp()
             return .transport("connection closed early (\(s.received) of \(expected) bytes)", retryable: true)
         }

@@ -1,6 +1,6 @@
 // offprint-images-bench: a developer tool for the image cache (not shipped to users).
 //
-//   offprint-images-bench fetch --cache DIR [--offline] URL...
+//   offprint-images-bench fetch --cache DIR [--offline] [--concurrency N] URL...
 //       Fetches the URLs into the cache at DIR, prints the summary and each failure;
 //       exits 1 if any failed. The tests run it as a second process sharing a cache.
 //   offprint-images-bench bench [--images N] [--latency-ms MS]
@@ -23,12 +23,15 @@ final class Counter: @unchecked Sendable {
 }
 
 func startServer(host: String, latency: Duration, counter: Counter) async throws -> (HTTPServer, UInt16) {
+    // `Connection: close`: on kept-alive connections FlyingFox's separate header and body
+    // writes meet the client's delayed ACK (about 40 ms per response on Linux loopback),
+    // which would be measured instead of the cache.
     let handler = ClosureHTTPHandler { request in
         counter.add()
         try await Task.sleep(for: latency)
         var body = basePNG
         body.append(Data(request.path.utf8))
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: "image/png"], body: body)
+        return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/png", .connection: "close"]), body: body)
     }
     let server = HTTPServer(address: try .inet(ip4: host, port: 0), timeout: 60, logger: .disabled, handler: handler)
     Task { try await server.run() }
@@ -89,18 +92,19 @@ func bench(_ args: [String]) async throws {
 
 func fetch(_ args: [String]) async throws -> Int32 {
     guard let dir = value(after: "--cache", in: args) else {
-        FileHandle.standardError.write(Data("usage: offprint-images-bench fetch --cache DIR [--offline] URL...\n".utf8))
+        FileHandle.standardError.write(Data("usage: offprint-images-bench fetch --cache DIR [--offline] [--concurrency N] URL...\n".utf8))
         return 2
     }
     var urls: [String] = []
     var i = 0
     while i < args.count {
-        if args[i] == "--cache" { i += 2; continue }
+        if args[i] == "--cache" || args[i] == "--concurrency" { i += 2; continue }
         if args[i] != "--offline" { urls.append(args[i]) }
         i += 1
     }
-    let cache = try ImageCache(options: ImageCacheOptions(directory: URL(fileURLWithPath: dir),
-                                                          policy: args.contains("--offline") ? .offline : .normal))
+    var options = ImageCacheOptions(directory: URL(fileURLWithPath: dir), policy: args.contains("--offline") ? .offline : .normal)
+    if let n = value(after: "--concurrency", in: args).flatMap(Int.init) { options.concurrency = n }
+    let cache = try ImageCache(options: options)
     let batch = await cache.fetch(urls)
     print(batch.summary)
     for f in batch.summary.failures { print("failed: \(f)") }
@@ -115,7 +119,7 @@ do {
     case "bench":
         try await bench(Array(args.dropFirst()))
     default:
-        print("usage: offprint-images-bench fetch --cache DIR [--offline] URL... | bench [--images N] [--latency-ms MS]")
+        print("usage: offprint-images-bench fetch --cache DIR [--offline] [--concurrency N] URL... | bench [--images N] [--latency-ms MS]")
         exit(2)
     }
 } catch {

@@ -22,6 +22,7 @@ import Testing
                 (server.url("/wrong-type"), Fixture.all[5].bytes),
                 (server.url("/redirect-once"), Paths.fixture("img.gif")),
                 (server.url("/trickle"), Fixture.all[0].bytes),
+                (server.url("/drawing.svg"), Paths.fixture("drawing.svg")),   // sent gzip-encoded
             ])
         let faults: [String: String] = [
             server.url("/404"): "HTTP 404",
@@ -60,6 +61,8 @@ import Testing
             #expect(image.mediaType == f.mediaType && image.width == f.width && image.height == f.height, "\(f.name)")
         }
         #expect(batch.images[server.url("/wrong-type")]?.success?.mediaType == "image/webp")
+        let svg = try #require(batch.images[server.url("/drawing.svg")]?.success)
+        #expect(svg.mediaType == "image/svg+xml" && svg.width == 160 && svg.height == 90)
         for (url, reason) in faults {
             let failure = try #require(batch.images[url]?.failure, "\(url) should fail")
             #expect(failure.url == url)

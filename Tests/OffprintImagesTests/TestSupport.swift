@@ -300,6 +300,11 @@ struct ImageHandler: HTTPHandler {
                 ? HTTPBodySequence(from: body, count: ImageServer.hugeLength)
                 : HTTPBodySequence(from: body)
             return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/png"]), body: seq)
+        case "/drawing.svg":
+            // gzip Content-Encoding, as servers often send SVG.
+            return HTTPResponse(statusCode: .ok,
+                                headers: HTTPHeaders([.contentType: "image/svg+xml", .contentEncoding: "gzip"]),
+                                body: Paths.fixture("drawing.svg.gz"))
         case "/too-many":
             return HTTPResponse(statusCode: .tooManyRequests, headers: HTTPHeaders([HTTPHeader("Retry-After"): "3600"]))
         default:
