@@ -33,9 +33,14 @@ let package = Package(
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
-        .target(name: "OffprintImages", dependencies: []),
+        .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
+
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox"),
+                                                          .product(name: "FlyingSocks", package: "FlyingFox")],
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -27,19 +27,23 @@ public struct CachedImage: Sendable, Equatable {
     }
 
     /// The usual file extension for the media type (`jpg`, `png`, …).
-    public var fileExtension: String {
-        switch mediaType {
-        case "image/jpeg": return "jpg"
-        case "image/png": return "png"
-        case "image/gif": return "gif"
-        case "image/webp": return "webp"
-        case "image/svg+xml": return "svg"
-        case "image/avif": return "avif"
-        case "image/bmp": return "bmp"
-        case "image/tiff": return "tif"
-        default: return "bin"
-        }
+    public var fileExtension: String { Self.fileExtension(forMediaType: mediaType) }
+
+    /// The usual file extension for an image media type; `bin` for anything else.
+    public static func fileExtension(forMediaType mediaType: String) -> String {
+        imageTypes.first { $0.mediaType == mediaType }?.fileExtension ?? "bin"
     }
+
+    /// The media type for one of the extensions above (`jpg` → `image/jpeg`).
+    public static func mediaType(forFileExtension ext: String) -> String? {
+        imageTypes.first { $0.fileExtension == ext.lowercased() }?.mediaType
+    }
+
+    /// The image types the cache keeps, with their usual file extensions.
+    public static let imageTypes: [(mediaType: String, fileExtension: String)] = [
+        ("image/jpeg", "jpg"), ("image/png", "png"), ("image/gif", "gif"), ("image/webp", "webp"),
+        ("image/svg+xml", "svg"), ("image/avif", "avif"), ("image/bmp", "bmp"), ("image/tiff", "tif"),
+    ]
 }
 
 /// Why an image could not be had. The message names the URL and says what to do.

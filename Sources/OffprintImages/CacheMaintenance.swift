@@ -1,0 +1,145 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `offprint cache stats`: what the cache holds.
+public struct CacheStats: Sendable, Equatable, CustomStringConvertible {
+    public var directory: String
+    /// URLs in the index.
+    public var entries: Int
+    /// Distinct image files (several URLs may share one).
+    public var objects: Int
+    /// Bytes in image files.
+    public var bytes: Int
+    /// Image files per media type (`image/png`: 12).
+    public var objectsByType: [String: Int]
+    /// Last use of the least and the most recently used entry.
+    public var oldestUse: Date?
+    public var newestUse: Date?
+    /// Files being written now, or left by runs that died.
+    public var tempFiles: Int
+
+    public var description: String {
+        var lines = ["cache: \(directory)",
+                     "\(entries) URLs, \(objects) images, \(Downloader.size(bytes))"]
+        if !objectsByType.isEmpty {
+            lines.append(objectsByType.sorted { $0.key < $1.key }
+                .map { "\($0.key.replacingOccurrences(of: "image/", with: "")) \($0.value)" }
+                .joined(separator: ", "))
+        }
+        let f = ISO8601DateFormatter()
+        if let o = oldestUse, let n = newestUse {
+            lines.append("last used between \(f.string(from: o)) and \(f.string(from: n))")
+        }
+        if tempFiles > 0 { lines.append("\(tempFiles) temp files") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `offprint cache prune`: what was removed.
+public struct PruneResult: Sendable, Equatable, CustomStringConvertible {
+    public var entriesRemoved = 0
+    public var objectsRemoved = 0
+    public var bytesFreed = 0
+    public var tempFilesRemoved = 0
+    public var description: String {
+        "removed \(entriesRemoved) URLs and \(objectsRemoved) images (\(Downloader.size(bytesFreed)) freed)"
+            + (tempFilesRemoved > 0 ? ", \(tempFilesRemoved) stale temp files" : "")
+    }
+}
+
+/// `verify()`: a full check of every file.
+public struct VerifyResult: Sendable, Equatable, CustomStringConvertible {
+    public var objectsChecked = 0
+    /// Image files whose bytes no longer match their SHA-256 name (removed).
+    public var damagedObjects: [String] = []
+    public var entriesChecked = 0
+    /// Index entries unreadable or pointing at a missing or damaged file (removed).
+    public var entriesRemoved = 0
+    public var tempFilesRemoved = 0
+    public var isClean: Bool { damagedObjects.isEmpty && entriesRemoved == 0 }
+    public var description: String {
+        "checked \(objectsChecked) images and \(entriesChecked) URLs: \(damagedObjects.count) damaged images and \(entriesRemoved) broken URL entries removed"
+    }
+}
+
+extension ImageCache {
+    /// Counts entries, files and bytes (reads folder listings, not file contents).
+    public func stats() -> CacheStats {
+        let entries = store.files(in: store.indexDir).filter { $0.name.hasSuffix(".json") }
+        let objects = store.files(in: store.objectsDir)
+        var byType: [String: Int] = [:]
+        for o in objects {
+            let ext = o.name.split(separator: ".").last.map(String.init) ?? ""
+            byType[CachedImage.mediaType(forFileExtension: ext) ?? "other", default: 0] += 1
+        }
+        return CacheStats(directory: store.root.path,
+                          entries: entries.count,
+                          objects: objects.count,
+                          bytes: objects.reduce(0) { $0 + $1.size },
+                          objectsByType: byType,
+                          oldestUse: entries.map(\.modified).min(),
+                          newestUse: entries.map(\.modified).max(),
+                          tempFiles: store.tempFileCount())
+    }
+
+    /// Removes URLs not used for `age` seconds, the images no remaining URL points to
+    /// (unless they were used within `age` too: `data:` images have no index entry),
+    /// broken entries, and temp files of dead runs. Safe while other runs use the cache:
+    /// at worst one of them downloads an image again.
+    public func prune(olderThan age: TimeInterval, now: Date = Date()) -> PruneResult {
+        let cutoff = now.addingTimeInterval(-max(0, age))
+        var result = PruneResult()
+        var referenced = Set<String>()
+        for file in store.files(in: store.indexDir) {
+            let data = try? Data(contentsOf: URL(fileURLWithPath: file.path))
+            let entry = data.flatMap { try? CacheStore.decoder.decode(IndexEntry.self, from: $0) }
+            if let entry, file.modified >= cutoff {
+                referenced.insert(entry.sha256)
+            } else if unlink(file.path) == 0 {
+                result.entriesRemoved += 1
+            }
+        }
+        for file in store.files(in: store.objectsDir) {
+            let sha = String(file.name.prefix(while: { $0 != "." }))
+            guard !referenced.contains(sha), file.modified < cutoff else { continue }
+            if unlink(file.path) == 0 {
+                result.objectsRemoved += 1
+                result.bytesFreed += file.size
+            }
+        }
+        result.tempFilesRemoved = store.cleanTemporaryFiles(now: now)
+        return result
+    }
+
+    /// Reads and hashes every file: removes images whose bytes do not match their name
+    /// and index entries that are unreadable or point at a missing or different-size file.
+    /// The next run downloads what was removed.
+    public func verify() -> VerifyResult {
+        var result = VerifyResult()
+        for file in store.files(in: store.objectsDir) {
+            result.objectsChecked += 1
+            let sha = String(file.name.prefix(while: { $0 != "." }))
+            let actual = try? store.hashFile(URL(fileURLWithPath: file.path))
+            if actual != sha {
+                unlink(file.path)
+                result.damagedObjects.append(file.path)
+            }
+        }
+        for file in store.files(in: store.indexDir) {
+            result.entriesChecked += 1
+            let data = try? Data(contentsOf: URL(fileURLWithPath: file.path))
+            let entry = data.flatMap { try? CacheStore.decoder.decode(IndexEntry.self, from: $0) }
+            var healthy = false
+            if let entry, case .ok = store.checkObject(entry, fullHash: false) { healthy = true }
+            if !healthy, unlink(file.path) == 0 { result.entriesRemoved += 1 }
+        }
+        result.tempFilesRemoved = store.cleanTemporaryFiles()
+        return result
+    }
+}

@@ -1,0 +1,425 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The image cache and downloader every export and bundle shares.
+///
+/// ```swift
+/// let cache = try ImageCache(options: ImageCacheOptions(policy: .normal))
+/// let batch = await cache.fetch(["https://example.com/a.png", "data:image/gif;base64,…"])
+/// for (url, result) in batch.images { … }          // per-URL image or failure
+/// print(batch.summary)                             // "3 images: 2 downloaded, 1 from cache, 0 failed"
+/// ```
+///
+/// One instance per process is the intended use; several processes (or instances) may
+/// share one folder. Images are downloaded once, kept under their SHA-256, and served from
+/// disk from then on. A failed image never stops the others: each URL gets its image or
+/// an `ImageFailure` saying why. Within one instance each distinct URL is settled once
+/// (a second request for it, even from another call, gets the same answer).
+public final class ImageCache: ImageProvider, Sendable {
+    public let options: ImageCacheOptions
+    let store: CacheStore
+    private let downloader: Locked<Downloader?>
+    private let resolutions = Locked<[String: Task<Resolution, Never>]>([:])
+    private let verified = Locked<Set<String>>([])
+    private let totals = Locked(Totals())
+    private let progressLock = NSLock()
+
+    /// Opens (creating if needed) the cache folder of `options.directory` and deletes
+    /// temp files left by runs that died. Throws only when the folder is unusable.
+    public init(options: ImageCacheOptions = ImageCacheOptions()) throws {
+        self.options = options
+        store = try CacheStore(root: options.directory)
+        downloader = Locked(nil)
+    }
+
+    deinit {
+        downloader.withLock { $0?.shutdown() }
+    }
+
+    /// The cache folder in use.
+    public var directory: URL { store.root }
+
+    // MARK: - Getting images
+
+    /// ImageProvider: every URL's image or failure, keyed by the URL as given.
+    public func images(for urls: [String]) async -> [String: Result<CachedImage, ImageFailure>] {
+        await fetch(urls).images
+    }
+
+    /// One URL's image or failure.
+    public func image(for url: String) async -> Result<CachedImage, ImageFailure> {
+        await fetch([url]).images[url] ?? .failure(ImageFailure(url: url, reason: "no result"))
+    }
+
+    /// Gets every URL (from the cache, the network, or the `data:` URL itself), at most
+    /// `options.concurrency` downloads at a time, and says what happened.
+    public func fetch(_ urls: [String]) async -> ImageBatch {
+        // Distinct keys, in first-seen order.
+        var keyOf: [String: String] = [:]
+        var keys: [String] = []
+        var seen = Set<String>()
+        for raw in urls where keyOf[raw] == nil {
+            let key = Self.key(for: raw)
+            keyOf[raw] = key
+            if seen.insert(key).inserted { keys.append(key) }
+        }
+
+        // Start (or join) one resolution per key; remember which ones this call started.
+        var tasks: [(key: String, task: Task<Resolution, Never>, mine: Bool)] = []
+        var newCount = 0
+        for key in keys {
+            let (task, mine) = resolutions.withLock { table -> (Task<Resolution, Never>, Bool) in
+                if let t = table[key] { return (t, false) }
+                let t = Task { await self.resolve(key) }
+                table[key] = t
+                return (t, true)
+            }
+            if mine { newCount += 1 }
+            tasks.append((key, task, mine))
+        }
+        if newCount > 0 {
+            totals.withLock { $0.progress.total += newCount }
+            reportProgress()
+        }
+
+        var byKey: [String: Resolution] = [:]
+        var summary = FetchSummary()
+        summary.requested = keys.count
+        await withTaskGroup(of: (String, Resolution, Bool).self) { group in
+            for entry in tasks {
+                group.addTask {
+                    await withTaskCancellationHandler {
+                        (entry.key, await entry.task.value, entry.mine)
+                    } onCancel: {
+                        if entry.mine { entry.task.cancel() }
+                    }
+                }
+            }
+            for await (key, resolution, mine) in group {
+                byKey[key] = resolution
+                summary.add(mine ? resolution : resolution.seenAgain)
+                if mine {
+                    totals.withLock {
+                        $0.summary.requested += 1
+                        $0.summary.add(resolution)
+                        $0.progress.completed += 1
+                        if case .failure = resolution.result { $0.progress.failed += 1 }
+                    }
+                    reportProgress()
+                }
+            }
+        }
+        summary.sort()
+
+        var images: [String: Result<CachedImage, ImageFailure>] = [:]
+        for raw in urls where images[raw] == nil {
+            let key = keyOf[raw]!
+            let resolution = byKey[key]!
+            images[raw] = resolution.result.mapError { ImageFailure(url: raw, reason: $0.reason) }
+        }
+        return ImageBatch(images: images, summary: summary)
+    }
+
+    /// Everything this instance did so far (each distinct URL counted once).
+    public var summary: FetchSummary {
+        var s = totals.withLock { $0.summary }
+        s.sort()
+        return s
+    }
+
+    // MARK: - Resolving one URL
+
+    /// The key an URL is settled under: its normalised form, or the raw text when it has none.
+    private static func key(for raw: String) -> String {
+        ImageURL.normalize(raw) ?? raw
+    }
+
+    private func resolve(_ key: String) async -> Resolution {
+        guard let scheme = ImageURL.scheme(of: key), ImageURL.normalize(key) != nil else {
+            let what = key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "empty image URL" : "not an absolute URL"
+            return .failed(key, "\(what): relative addresses must be resolved against the page address first")
+        }
+        switch scheme {
+        case "http", "https":
+            return await resolveHTTP(key)
+        case "data":
+            return resolveDataURI(key)
+        case "file":
+            return .failed(key, "file: URLs are refused: the cache fetches only http, https and data: URLs (copy the image next to the article and link it relatively)")
+        default:
+            return .failed(key, "\(scheme): URLs are not fetched: only http, https and data: URLs are")
+        }
+    }
+
+    private func resolveDataURI(_ url: String) -> Resolution {
+        let decoded: DataURI
+        do {
+            decoded = try DataURI(url)
+        } catch {
+            return .failed(url, error == .noComma ? "malformed data: URL (no comma before the data)" : "malformed data: URL (invalid base64)")
+        }
+        guard decoded.bytes.count <= options.maxBytes else {
+            return .failed(url, "too large: the data: URL holds \(Downloader.size(decoded.bytes.count)), the limit is \(Downloader.size(options.maxBytes))")
+        }
+        switch ImageSniffer.sniff(decoded.bytes) {
+        case .notImage(let what):
+            return .failed(url, "the data: URL holds \(what), not an image (it declares \(decoded.declaredType))")
+        case .image(let info):
+            let sha = CacheStore.sha256Hex(decoded.bytes)
+            do {
+                let file = try store.storeObject(decoded.bytes, sha256: sha, mediaType: info.mediaType)
+                return Resolution(result: .success(CachedImage(url: url, file: file, sha256: sha, mediaType: info.mediaType,
+                                                              byteCount: decoded.bytes.count, width: info.width, height: info.height)),
+                                  source: .decoded)
+            } catch {
+                return .failed(url, "cannot store the image in the cache: \(error)")
+            }
+        }
+    }
+
+    private func resolveHTTP(_ url: String) async -> Resolution {
+        var cached: (IndexEntry, URL)?
+        var damage: String?
+        if let entry = store.readEntry(forURL: url) {
+            let full: Bool
+            switch options.verification {
+            case .size: full = false
+            case .always: full = true
+            case .firstUse: full = !verified.withLock { $0.contains(entry.sha256) }
+            }
+            switch store.checkObject(entry, fullHash: full) {
+            case .ok(let file):
+                if full { verified.withLock { _ = $0.insert(entry.sha256) } }
+                cached = (entry, file)
+            case .missing:
+                damage = "its cached file is missing"
+            case .damaged(let why):
+                damage = why
+                store.discardObject(entry)
+            }
+        }
+
+        switch options.policy {
+        case .offline:
+            if let (entry, file) = cached {
+                store.touch(entry)
+                return Resolution(result: .success(image(entry, file)), source: .cache)
+            }
+            if let damage {
+                return .failed(url, "\(damage), and offline mode cannot fetch it again; run without offline mode")
+            }
+            return .failed(url, "not in the image cache, and offline mode does not download; run once without offline mode")
+        case .normal:
+            if let (entry, file) = cached {
+                store.touch(entry)
+                return Resolution(result: .success(image(entry, file)), source: .cache)
+            }
+            return await download(url, previous: nil)
+        case .refresh:
+            guard let (entry, file) = cached else { return await download(url, previous: nil) }
+            let validators = entry.etag != nil || entry.lastModified != nil
+            var r = await download(url, previous: validators ? entry : nil)
+            if case .failure(let failure) = r.result {
+                // Keep the copy we have; say that it could not be checked.
+                store.touch(entry)
+                r.result = .success(image(entry, file))
+                r.source = .cache
+                r.warning = ImageFailure(url: url, reason: "could not revalidate (\(failure.reason)); the cached copy was used")
+            }
+            return r
+        }
+    }
+
+    private func image(_ e: IndexEntry, _ file: URL) -> CachedImage {
+        CachedImage(url: e.url, file: file, sha256: e.sha256, mediaType: e.mediaType, byteCount: e.byteCount,
+                    width: e.width, height: e.height)
+    }
+
+    private func download(_ url: String, previous: IndexEntry?) async -> Resolution {
+        let (outcome, requests, bytes) = await network().fetch(url, conditional: previous)
+        var r: Resolution
+        switch outcome {
+        case .failed(let reason):
+            r = .failed(url, reason)
+        case .notModified(let etag, let lastModified):
+            guard var entry = previous else {
+                r = .failed(url, "the server answered 304 Not Modified to an unconditional request")
+                break
+            }
+            entry.validatedAt = Date()
+            if let etag { entry.etag = etag }
+            if let lastModified { entry.lastModified = lastModified }
+            try? store.writeEntry(entry)
+            store.touch(entry)
+            r = Resolution(result: .success(image(entry, store.objectFile(sha256: entry.sha256, mediaType: entry.mediaType))),
+                           source: .revalidated)
+        case .downloaded(let d):
+            r = commit(url, d)
+        }
+        r.requests = requests
+        r.bytesReceived = bytes
+        return r
+    }
+
+    /// Sniffs a finished download and files it under its hash, with an index entry.
+    private func commit(_ url: String, _ d: Downloaded) -> Resolution {
+        var verdict = ImageSniffer.sniff(d.prefix)
+        if case .image(let info) = verdict, info.width == nil, d.byteCount > d.prefix.count,
+           let whole = try? Data(contentsOf: d.temp) {
+            verdict = ImageSniffer.sniff(whole)
+        }
+        guard case .image(let info) = verdict else {
+            unlink(d.temp.path)
+            guard case .notImage(let what) = verdict else { return .failed(url, "not an image") }
+            let ct = d.contentType.map { ", Content-Type \($0)" } ?? ""
+            var advice = "the URL may point to a web page rather than an image"
+            if what == "an HTML page" {
+                advice = "probably an error or login page; the host may refuse hot-linking (try the image-origin Referer policy)"
+            }
+            return .failed(url, "the server sent \(what) instead of an image (HTTP 200\(ct)); \(advice)")
+        }
+        do {
+            let file = try store.commitObject(temp: d.temp, sha256: d.sha256, mediaType: info.mediaType)
+            verified.withLock { _ = $0.insert(d.sha256) }
+            let entry = IndexEntry(url: url, sha256: d.sha256, mediaType: info.mediaType, byteCount: d.byteCount,
+                                   width: info.width, height: info.height, etag: d.etag, lastModified: d.lastModified,
+                                   fetchedAt: Date(), validatedAt: nil,
+                                   finalURL: d.finalURL == url || d.finalURL.isEmpty ? nil : d.finalURL)
+            try store.writeEntry(entry)
+            return Resolution(result: .success(image(entry, file)), source: .downloaded)
+        } catch {
+            unlink(d.temp.path)
+            return .failed(url, "downloaded, but cannot store it in the cache: \(error)")
+        }
+    }
+
+    /// The downloader, made on first need (offline runs and cache-only runs never make one).
+    private func network() -> Downloader {
+        downloader.withLock { d in
+            if let d { return d }
+            let made = Downloader(options: options, store: store) { [weak self] n in
+                self?.addBytes(n)
+            }
+            d = made
+            return made
+        }
+    }
+
+    // MARK: - Progress
+
+    private struct Totals {
+        var summary = FetchSummary()
+        var progress = ImageProgress(completed: 0, total: 0, failed: 0, bytesReceived: 0)
+        var bytesReported = 0
+    }
+
+    private func addBytes(_ n: Int) {
+        let report = totals.withLock { t -> Bool in
+            t.progress.bytesReceived += n
+            if t.progress.bytesReceived - t.bytesReported >= 256 * 1024 {
+                t.bytesReported = t.progress.bytesReceived
+                return true
+            }
+            return false
+        }
+        if report { reportProgress() }
+    }
+
+    private func reportProgress() {
+        guard let callback = options.progress else { return }
+        progressLock.lock()
+        defer { progressLock.unlock() }
+        callback(totals.withLock { $0.progress })
+    }
+}
+
+// MARK: - Results
+
+/// The result of `ImageCache.fetch`: every URL's image or failure, and the counts.
+public struct ImageBatch: Sendable {
+    /// Keyed by the URL as given.
+    public var images: [String: Result<CachedImage, ImageFailure>]
+    public var summary: FetchSummary
+}
+
+/// What a fetch did. Each distinct URL (after normalisation) counts once.
+public struct FetchSummary: Sendable, Equatable, CustomStringConvertible {
+    /// Distinct URLs asked for.
+    public var requested = 0
+    /// Downloaded now (including refreshed images whose content changed).
+    public var fetched = 0
+    /// Served from the cache without a request.
+    public var fromCache = 0
+    /// Refresh mode: confirmed unchanged by the server (304).
+    public var revalidated = 0
+    /// `data:` URLs decoded into the cache.
+    public var decoded = 0
+    public var failed = 0
+    /// Body bytes received from the network.
+    public var bytesReceived = 0
+    /// HTTP requests made (retries included, redirects not).
+    public var httpRequests = 0
+    /// One per failed URL, sorted by URL.
+    public var failures: [ImageFailure] = []
+    /// Images served from the cache although refreshing them failed.
+    public var warnings: [ImageFailure] = []
+
+    public init() {}
+
+    public var description: String {
+        var parts = ["\(fetched) downloaded", "\(fromCache) from cache"]
+        if revalidated > 0 { parts.append("\(revalidated) revalidated") }
+        if decoded > 0 { parts.append("\(decoded) inline") }
+        parts.append("\(failed) failed")
+        return "\(requested) image\(requested == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+    }
+
+    mutating func add(_ r: Resolution) {
+        switch r.source {
+        case .downloaded: fetched += 1
+        case .cache: fromCache += 1
+        case .revalidated: revalidated += 1
+        case .decoded: decoded += 1
+        case .failed: failed += 1
+        }
+        if case .failure(let f) = r.result { failures.append(f) }
+        if let w = r.warning { warnings.append(w) }
+        bytesReceived += r.bytesReceived
+        httpRequests += r.requests
+    }
+
+    mutating func sort() {
+        failures.sort { $0.url < $1.url }
+        warnings.sort { $0.url < $1.url }
+    }
+}
+
+/// How one distinct URL was settled.
+struct Resolution: Sendable {
+    enum Source: Sendable { case downloaded, cache, revalidated, decoded, failed }
+    var result: Result<CachedImage, ImageFailure>
+    var source: Source
+    var warning: ImageFailure?
+    var requests = 0
+    var bytesReceived = 0
+
+    static func failed(_ url: String, _ reason: String) -> Resolution {
+        Resolution(result: .failure(ImageFailure(url: url, reason: reason)), source: .failed)
+    }
+
+    /// The same resolution as seen by a later call of the same instance: no new work.
+    var seenAgain: Resolution {
+        var r = self
+        r.requests = 0
+        r.bytesReceived = 0
+        r.warning = nil
+        if case .success = result, source != .decoded { r.source = .cache }
+        return r
+    }
+}

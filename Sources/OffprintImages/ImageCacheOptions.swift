@@ -1,0 +1,142 @@
+import Foundation
+
+/// How the image cache finds, fetches and keeps images. The defaults suit the CLI.
+public struct ImageCacheOptions: Sendable {
+    /// How the cache and the network are used.
+    public enum Policy: String, Sendable, CaseIterable {
+        /// Cached images are used as they are (images are immutable); missing ones are
+        /// downloaded. The default.
+        case normal
+        /// The cache only: nothing goes to the network; missing images are failures.
+        case offline
+        /// Every cached image is revalidated once per cache instance with a conditional
+        /// request (If-None-Match / If-Modified-Since); `304 Not Modified` keeps it.
+        case refresh
+    }
+
+    /// Which `Referer` header image requests carry.
+    public enum RefererPolicy: Sendable, Equatable {
+        /// No Referer (the default: nothing about the reader's pages leaks to image hosts).
+        case none
+        /// The image's own origin (`https://img.example.com/`), which satisfies most
+        /// hot-link protection.
+        case imageOrigin
+        /// This exact value on every request.
+        case fixed(String)
+    }
+
+    /// How much checking a cached file gets before it is handed out.
+    public enum Verification: String, Sendable, CaseIterable {
+        /// The size is compared with the index entry; nothing more.
+        case size
+        /// Size always; the full SHA-256 the first time each file is used by this
+        /// cache instance (the CLI makes one instance per process). The default.
+        case firstUse
+        /// Size and full SHA-256 on every use.
+        case always
+    }
+
+    /// The cache folder (`objects/`, `index/`, `tmp/` live inside). Default: see
+    /// `defaultDirectory(environment:)`.
+    public var directory: URL
+    public var policy: Policy
+    /// Downloads running at once, over all hosts.
+    public var concurrency: Int
+    /// Downloads running at once against one host.
+    public var perHostConcurrency: Int
+    /// Seconds without progress (connecting, or between two pieces of the body) after
+    /// which an attempt is abandoned as timed out.
+    public var idleTimeout: TimeInterval
+    /// Seconds one attempt (request, redirects and whole body) may take in all.
+    public var totalTimeout: TimeInterval
+    /// Extra attempts after a timeout, a lost connection, a 5xx, 408 or 429. 4xx are final.
+    public var retries: Int
+    /// The first pause before a retry; it doubles each time (with ±25 % jitter), capped
+    /// at `maxRetryDelay`. A `Retry-After` up to `maxRetryDelay` is honoured.
+    public var retryDelay: TimeInterval
+    public var maxRetryDelay: TimeInterval
+    /// Redirects followed per request; one more is a failure.
+    public var maxRedirects: Int
+    /// Largest image accepted, in bytes; bigger ones fail as soon as the size is known.
+    public var maxBytes: Int
+    public var userAgent: String
+    public var referer: RefererPolicy
+    public var verification: Verification
+    /// Told after each image is settled and as large bodies arrive. Calls are serialised
+    /// (never two at once) and come from background threads.
+    public var progress: (@Sendable (ImageProgress) -> Void)?
+
+    public static let defaultUserAgent = "Mozilla/5.0 (compatible; Offprint/1.0; image cache)"
+
+    public init(
+        directory: URL? = nil,
+        policy: Policy = .normal,
+        concurrency: Int = 8,
+        perHostConcurrency: Int = 4,
+        idleTimeout: TimeInterval = 20,
+        totalTimeout: TimeInterval = 120,
+        retries: Int = 3,
+        retryDelay: TimeInterval = 0.5,
+        maxRetryDelay: TimeInterval = 10,
+        maxRedirects: Int = 5,
+        maxBytes: Int = 25 * 1024 * 1024,
+        userAgent: String = ImageCacheOptions.defaultUserAgent,
+        referer: RefererPolicy = .none,
+        verification: Verification = .firstUse,
+        progress: (@Sendable (ImageProgress) -> Void)? = nil
+    ) {
+        self.directory = directory ?? Self.defaultDirectory()
+        self.policy = policy
+        self.concurrency = concurrency
+        self.perHostConcurrency = perHostConcurrency
+        self.idleTimeout = idleTimeout
+        self.totalTimeout = totalTimeout
+        self.retries = retries
+        self.retryDelay = retryDelay
+        self.maxRetryDelay = maxRetryDelay
+        self.maxRedirects = maxRedirects
+        self.maxBytes = maxBytes
+        self.userAgent = userAgent
+        self.referer = referer
+        self.verification = verification
+        self.progress = progress
+    }
+
+    /// The cache folder when `--cache-dir` is not given: `$OFFPRINT_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/offprint` (when absolute, as the XDG spec asks), else
+    /// `~/.cache/offprint`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let dir = environment["OFFPRINT_CACHE_DIR"], !dir.isEmpty {
+            return URL(fileURLWithPath: (dir as NSString).expandingTildeInPath, isDirectory: true)
+        }
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("offprint", isDirectory: true)
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home, isDirectory: true)
+            .appendingPathComponent(".cache", isDirectory: true)
+            .appendingPathComponent("offprint", isDirectory: true)
+    }
+
+    /// Parses an age such as `90d`, `12h`, `30m`, `45s`, `2w` (or plain seconds) into
+    /// seconds, for `offprint cache prune --older-than`. `nil` when malformed.
+    public static func parseAge(_ text: String) -> TimeInterval? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let last = t.last else { return nil }
+        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+        let (number, unit) = last.isLetter ? (String(t.dropLast()), units[last]) : (t, 1)
+        guard let unit, let n = Double(number), n >= 0, n.isFinite else { return nil }
+        return n * unit
+    }
+}
+
+/// Where a run stands, for a progress line on a terminal. Counts are for this cache
+/// instance since it was made (every `images(for:)` call adds to `total`).
+public struct ImageProgress: Sendable, Equatable {
+    /// Images settled (got or failed) and images asked for (distinct URLs).
+    public var completed: Int
+    public var total: Int
+    public var failed: Int
+    /// Bytes received from the network so far (bodies only).
+    public var bytesReceived: Int
+}

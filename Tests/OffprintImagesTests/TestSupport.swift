@@ -1,0 +1,425 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+@testable import OffprintImages
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Files
+
+enum Paths {
+    static let testsDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let fixtures = testsDir.appendingPathComponent("Fixtures")
+    /// The repository root (…/Tests/OffprintImagesTests/ → …).
+    static let repoRoot = testsDir.deletingLastPathComponent().deletingLastPathComponent()
+    /// `shared/corpus` beside the repository (present here and in CI).
+    static let corpus = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static var corpusAvailable: Bool { FileManager.default.fileExists(atPath: corpus.path) }
+
+    static func fixture(_ name: String) -> Data {
+        // Fixtures ship with the tests; a missing one is a broken checkout.
+        guard let d = try? Data(contentsOf: fixtures.appendingPathComponent(name)) else {
+            fatalError("missing test fixture \(name) in \(fixtures.path)")
+        }
+        return d
+    }
+
+    /// Every corpus file (HTML pages and Hexo posts).
+    static func corpusFiles() -> [URL] {
+        guard let e = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) else { return [] }
+        return e.compactMap { $0 as? URL }.filter { ["html", "md"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
+    }
+}
+
+/// A fresh folder under /tmp, removed by `remove()`.
+struct TempDir {
+    let url: URL
+    init(_ label: String = "cache") {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("offprint-images-tests-\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The fixture images (made with libvips from one 37×23 gradient) and what they are.
+struct Fixture: Sendable {
+    var name: String
+    var mediaType: String
+    var width: Int
+    var height: Int
+    var bytes: Data { Paths.fixture(name) }
+
+    static let all: [Fixture] = [
+        Fixture(name: "img.jpg", mediaType: "image/jpeg", width: 37, height: 23),
+        Fixture(name: "prog.jpg", mediaType: "image/jpeg", width: 37, height: 23),
+        // EXIF orientation 6 (rotate 90°): displayed 23 wide, 37 high.
+        Fixture(name: "orient6.jpg", mediaType: "image/jpeg", width: 23, height: 37),
+        Fixture(name: "img.png", mediaType: "image/png", width: 37, height: 23),
+        Fixture(name: "img.gif", mediaType: "image/gif", width: 37, height: 23),
+        Fixture(name: "lossy.webp", mediaType: "image/webp", width: 37, height: 23),
+        Fixture(name: "lossless.webp", mediaType: "image/webp", width: 37, height: 23),
+        Fixture(name: "vp8x.webp", mediaType: "image/webp", width: 37, height: 23),
+        Fixture(name: "img.avif", mediaType: "image/avif", width: 37, height: 23),
+        Fixture(name: "img.bmp", mediaType: "image/bmp", width: 37, height: 23),
+        Fixture(name: "img.tif", mediaType: "image/tiff", width: 37, height: 23),
+    ]
+}
+
+// MARK: - Generated PNGs
+
+/// A valid RGB PNG (stored deflate), different for every `seed`.
+func makePNG(width: Int, height: Int, seed: Int) -> Data {
+    var raw = [UInt8]()
+    raw.reserveCapacity(height * (1 + width * 3))
+    for y in 0..<height {
+        raw.append(0)
+        for x in 0..<width {
+            raw.append(UInt8(truncatingIfNeeded: x * 7 + seed))
+            raw.append(UInt8(truncatingIfNeeded: y * 5 + seed * 3))
+            raw.append(UInt8(truncatingIfNeeded: seed >> 8))
+        }
+    }
+    var z: [UInt8] = [0x78, 0x01]
+    var i = 0
+    repeat {
+        let n = min(65_535, raw.count - i)
+        z.append(i + n == raw.count ? 1 : 0)
+        z += [UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+        z += raw[i..<i + n]
+        i += n
+    } while i < raw.count
+    var a: UInt32 = 1, b: UInt32 = 0
+    for byte in raw {
+        a = (a + UInt32(byte)) % 65_521
+        b = (b + a) % 65_521
+    }
+    z += be32(b << 16 | a)
+
+    var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    func chunk(_ type: String, _ data: [UInt8]) {
+        png += be32(UInt32(data.count))
+        let body = Array(type.utf8) + data
+        png += body
+        png += be32(crc32(body))
+    }
+    chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0])
+    chunk("IDAT", z)
+    chunk("IEND", [])
+    return Data(png)
+}
+
+private func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+
+private let crcTable: [UInt32] = (0..<256).map { n in
+    var c = UInt32(n)
+    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    return c
+}
+
+private func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var c: UInt32 = 0xFFFF_FFFF
+    for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+    return c ^ 0xFFFF_FFFF
+}
+
+// MARK: - A body that arrives on a schedule
+
+/// A response body streamed in `chunk`-sized pieces with a pause before each, optionally
+/// failing after `failAfter` bytes (the connection then closes mid-body). Counts the
+/// bytes it produced, so a test can show the client stopped reading early.
+struct ScriptedBody: AsyncBufferedSequence, Sendable {
+    typealias Element = UInt8
+    var length: Int
+    var chunk: Int
+    var pause: Duration = .zero
+    var failAfter: Int?
+    var produced: Locked<Int>
+    var byte: @Sendable (Int) -> UInt8
+
+    func makeAsyncIterator() -> Iterator { Iterator(body: self) }
+
+    struct Iterator: AsyncBufferedIteratorProtocol {
+        typealias Buffer = [UInt8]
+        let body: ScriptedBody
+        var offset = 0
+
+        mutating func next() async throws -> UInt8? {
+            try await nextBuffer(suggested: 1)?.first
+        }
+
+        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? {
+            guard offset < body.length else { return nil }
+            if let f = body.failAfter, offset >= f { throw SocketError.disconnected }
+            if body.pause > .zero { try await Task.sleep(for: body.pause) }
+            let n = Swift.min(body.chunk, count, body.length - offset, (body.failAfter ?? Int.max) - offset)
+            let out = (offset..<offset + n).map(body.byte)
+            offset += n
+            body.produced.withLock { $0 += n }
+            return out
+        }
+    }
+}
+
+// MARK: - The loopback image server
+
+/// A FlyingFox server on 127.0.0.1 (ephemeral port) serving real image bytes and
+/// injecting faults; counts requests per path and records request headers.
+final class ImageServer: Sendable {
+    let server: HTTPServer
+    let port: UInt16
+    let host: String
+    private let runner: Task<Void, Error>
+    let state: Locked<State>
+
+    struct State {
+        var counts: [String: Int] = [:]
+        var headers: [String: [String: String]] = [:]
+        /// Bytes served per path (mutable, to change an image under its URL).
+        var images: [String: Data] = [:]
+        var producedHuge = Locked(0)
+        var inFlight = 0
+        var maxInFlight = 0
+        /// Extra delay before every response.
+        var latency: Duration = .zero
+    }
+
+    static let hugeLength = 50 * 1024 * 1024
+
+    var base: String { "http://\(host):\(port)" }
+    func url(_ path: String) -> String { base + path }
+
+    static func start(host: String = "127.0.0.1", latency: Duration = .zero, images: [String: Data] = [:]) async throws -> ImageServer {
+        let state = Locked(State())
+        state.withLock {
+            $0.latency = latency
+            $0.images = images
+            for f in Fixture.all { $0.images["/img/" + f.name] = f.bytes }
+        }
+        let server = HTTPServer(address: try .inet(ip4: host, port: 0), timeout: 30, logger: .disabled,
+                                handler: ImageHandler(state: state))
+        let runner = Task { try await server.run() }
+        try await server.waitUntilListening()
+        guard case .ip4(_, let port) = await server.listeningAddress else {
+            throw SocketError.unsupportedAddress
+        }
+        return ImageServer(server: server, port: port, host: host, runner: runner, state: state)
+    }
+
+    private init(server: HTTPServer, port: UInt16, host: String, runner: Task<Void, Error>, state: Locked<State>) {
+        self.server = server
+        self.port = port
+        self.host = host
+        self.runner = runner
+        self.state = state
+    }
+
+    func stop() async {
+        await server.stop(timeout: 0)
+        runner.cancel()
+    }
+
+    func count(_ path: String) -> Int { state.withLock { $0.counts[path, default: 0] } }
+    var totalRequests: Int { state.withLock { $0.counts.values.reduce(0, +) } }
+    func resetCounts() { state.withLock { $0.counts = [:] } }
+    func setImage(_ path: String, _ bytes: Data) { state.withLock { $0.images[path] = bytes } }
+    var hugeProduced: Int { state.withLock { $0.producedHuge }.current }
+}
+
+struct ImageHandler: HTTPHandler {
+    let state: Locked<ImageServer.State>
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let path = request.path
+        let latency = state.withLock { s -> Duration in
+            s.counts[path, default: 0] += 1
+            var h: [String: String] = [:]
+            for k in request.headers.keys { h[k.rawValue.lowercased()] = request.headers.values(for: k).joined(separator: ", ") }
+            s.headers[path] = h
+            s.inFlight += 1
+            s.maxInFlight = max(s.maxInFlight, s.inFlight)
+            return s.latency
+        }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        if latency > .zero { try await Task.sleep(for: latency) }
+        let n = state.withLock { $0.counts[path, default: 0] }
+        let png = makePNG(width: 5, height: 4, seed: 99)
+
+        switch path {
+        case "/404":
+            return HTTPResponse(statusCode: .notFound, headers: HTTPHeaders([.contentType: "text/html"]), body: Data("<h1>Not found</h1>".utf8))
+        case "/flaky-500":
+            if n == 1 { return HTTPResponse(statusCode: .internalServerError, body: Data("oops".utf8)) }
+            return image(png, type: "image/png")
+        case "/always-503":
+            return HTTPResponse(statusCode: .serviceUnavailable, body: Data("busy".utf8))
+        case "/reset-once":
+            // First time: the connection drops after 40 of the promised bytes.
+            let bytes = Fixture.all[3].bytes
+            if n == 1 {
+                let body = ScriptedBody(length: bytes.count, chunk: 20, failAfter: 40, produced: Locked(0)) { bytes[$0] }
+                return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/png"]),
+                                    body: HTTPBodySequence(from: body, count: bytes.count))
+            }
+            return image(bytes, type: "image/png")
+        case "/stall":
+            try await Task.sleep(for: .seconds(6))
+            return image(png, type: "image/png")
+        case "/stall-body":
+            let bytes = Fixture.all[0].bytes
+            let body = ScriptedBody(length: bytes.count, chunk: 100, pause: .zero, failAfter: nil, produced: Locked(0)) { bytes[$0] }
+            return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/jpeg"]),
+                                body: HTTPBodySequence(from: StallAfter(base: body, after: 200, stall: .seconds(6)), count: bytes.count))
+        case "/trickle", "/trickle-long":
+            // The JPEG in 10 pieces, 60 ms apart: never idle long, but slow overall.
+            let bytes = Fixture.all[0].bytes
+            let body = ScriptedBody(length: bytes.count, chunk: bytes.count / 10 + 1, pause: .milliseconds(60), failAfter: nil,
+                                    produced: Locked(0)) { bytes[$0] }
+            return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/jpeg"]), body: HTTPBodySequence(from: body, count: bytes.count))
+        case "/loop":
+            return HTTPResponse(statusCode: .found, headers: HTTPHeaders([.location: "/loop"]))
+        case "/redirect-once":
+            return HTTPResponse(statusCode: .movedPermanently, headers: HTTPHeaders([.location: "/img/img.gif"]))
+        case "/redirect-ftp":
+            return HTTPResponse(statusCode: .found, headers: HTTPHeaders([.location: "ftp://127.0.0.1/x.png"]))
+        case "/wrong-type":
+            return image(Fixture.all[5].bytes, type: "text/html; charset=utf-8")
+        case "/html":
+            let page = "<!DOCTYPE html>\n<html><head><title>Access denied</title></head><body>Hotlinking not allowed</body></html>"
+            return image(Data(page.utf8), type: "image/jpeg")
+        case "/huge-declared", "/huge-chunked":
+            let produced = state.withLock { $0.producedHuge }
+            let header = Array(png.prefix(33))
+            let body = ScriptedBody(length: ImageServer.hugeLength, chunk: 64 * 1024, failAfter: nil, produced: produced) {
+                $0 < header.count ? header[$0] : 0
+            }
+            let seq = path == "/huge-declared"
+                ? HTTPBodySequence(from: body, count: ImageServer.hugeLength)
+                : HTTPBodySequence(from: body)
+            return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/png"]), body: seq)
+        case "/drawing.svg":
+            // gzip Content-Encoding, as servers often send SVG.
+            return HTTPResponse(statusCode: .ok,
+                                headers: HTTPHeaders([.contentType: "image/svg+xml", .contentEncoding: "gzip"]),
+                                body: Paths.fixture("drawing.svg.gz"))
+        case "/too-many":
+            return HTTPResponse(statusCode: .tooManyRequests, headers: HTTPHeaders([HTTPHeader("Retry-After"): "3600"]))
+        default:
+            if let bytes = state.withLock({ $0.images[path] }) {
+                let etag = "\"" + CacheStore.sha256Hex(bytes).prefix(16) + "\""
+                if request.headers[.ifNoneMatch] == etag {
+                    return HTTPResponse(statusCode: .notModified, headers: HTTPHeaders([.eTag: etag]))
+                }
+                var r = image(bytes, type: "application/octet-stream")
+                r.headers[.eTag] = etag
+                r.headers[.lastModified] = "Tue, 01 Jun 2021 10:00:00 GMT"
+                return r
+            }
+            if path.hasPrefix("/gen/"), let k = Int(path.dropFirst(5).prefix(while: \.isNumber)) {
+                return image(makePNG(width: 8 + k % 50, height: 6 + k % 30, seed: k), type: "image/png")
+            }
+            return HTTPResponse(statusCode: .notFound)
+        }
+    }
+
+    private func image(_ bytes: Data, type: String) -> HTTPResponse {
+        HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: type]), body: bytes)
+    }
+}
+
+/// Passes `base` through, then stops sending for `stall` after `after` bytes.
+struct StallAfter<Base: AsyncBufferedSequence<UInt8>>: AsyncBufferedSequence, Sendable {
+    typealias Element = UInt8
+    let base: Base
+    let after: Int
+    let stall: Duration
+
+    func makeAsyncIterator() -> Iterator { Iterator(inner: base.makeAsyncIterator(), after: after, stall: stall) }
+
+    struct Iterator: AsyncBufferedIteratorProtocol {
+        typealias Buffer = [UInt8]
+        var inner: Base.AsyncIterator
+        let after: Int
+        let stall: Duration
+        var sent = 0
+        mutating func next() async throws -> UInt8? { try await nextBuffer(suggested: 1)?.first }
+        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? {
+            if sent >= after { try await Task.sleep(for: stall) }
+            guard let b = try await inner.nextBuffer(suggested: Swift.max(1, Swift.min(count, after > sent ? after - sent : count))) else { return nil }
+            sent += b.count
+            return Array(b)
+        }
+    }
+}
+
+// MARK: - A server that resets every connection
+
+/// Accepts on 127.0.0.1, reads the request, and closes with SO_LINGER 0 (a TCP RST).
+final class ResetServer: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+    let connections = Locked(0)
+
+    init() throws {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw SocketError.unsupportedAddress }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        port = UInt16(bigEndian: addr.sin_port)
+        let listener = fd
+        let counter = connections
+        let thread = Thread {
+            while true {
+                let c = accept(listener, nil, nil)
+                if c < 0 { return }
+                var buf = [UInt8](repeating: 0, count: 4096)
+                _ = recv(c, &buf, buf.count, 0)
+                var lingerOption = linger(l_onoff: 1, l_linger: 0)
+                _ = setsockopt(c, SOL_SOCKET, SO_LINGER, &lingerOption, socklen_t(MemoryLayout<linger>.size))
+                close(c)
+                counter.withLock { $0 += 1 }
+            }
+        }
+        thread.start()
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
+
+// MARK: - Helpers
+
+extension Result {
+    var success: Success? { if case .success(let s) = self { return s } else { return nil } }
+    var failure: Failure? { if case .failure(let f) = self { return f } else { return nil } }
+}
+
+func fileBytes(_ url: URL) -> Data? { try? Data(contentsOf: url) }
+
+/// Options for tests: short timeouts and backoff, the given folder.
+func testOptions(_ dir: URL, _ tweak: (inout ImageCacheOptions) -> Void = { _ in }) -> ImageCacheOptions {
+    var o = ImageCacheOptions(directory: dir, idleTimeout: 1.0, totalTimeout: 10, retries: 2, retryDelay: 0.05, maxRetryDelay: 1)
+    tweak(&o)
+    return o
+}
