@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 extension FrontMatter {
@@ -91,7 +92,7 @@ enum YAMLWriter {
     static func scalar(_ s: String) -> String {
         if needsDoubleQuotes(s) { return doubleQuoted(s) }
         if isPlainSafe(s) { return s }
-        return "'" + s.replacingAll("'", with: "''") + "'"
+        return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     static func isTimestamp(_ s: String) -> Bool {
@@ -220,20 +221,5 @@ enum TOMLWriter {
             }
         }
         return out + "\""
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        out += rest
-        return out
     }
 }

@@ -113,6 +113,13 @@ import OffprintDocument
         #expect(ImageURLs.isPlaceholder(url) == expected)
     }
 
+    @Test func lazyEmbeds() throws {
+        var a = try page("<iframe data-src=\"https://www.youtube.com/embed/x\" src=\"about:blank\"></iframe><video data-src=\"/v.mp4\"></video><iframe src=\"https://keep.example/\" data-src=\"https://other.example/\"></iframe>")
+        clean(&a, ImagesPass())
+        let srcs = a.document.elements(named: ["iframe", "video"], under: a.content).map { a.document[$0].attribute("src") }
+        #expect(srcs == ["https://www.youtube.com/embed/x", "/v.mp4", "https://keep.example/"])
+    }
+
     @Test func noscriptFallbackReplacesPlaceholder() throws {
         var a = try page("""
         <div><span class="wrap"><img alt="Vision Pro" src="\(Self.gif1x1)"></span><noscript><img src="https://cdn.example/real.jpg" srcset="https://cdn.example/real-2x.jpg 2x"></noscript></div>
