@@ -105,6 +105,8 @@ enum YAMLWriter {
         guard let first = s.first, let last = s.last else { return false }
         if indicators.contains(first) || first.isWhitespace || last.isWhitespace || last == ":" { return false }
         if s.contains(": ") || s.contains(" #") || s.contains("\t") || s.contains(":\t") { return false }
+        // YAML 1.1's one-letter booleans, which some readers (go-yaml v2) still apply.
+        if s == "y" || s == "Y" || s == "n" || s == "N" { return false }
         // Anything a YAML 1.1 reader (PyYAML, Yams) would type: bools incl. yes/no/on/off,
         // numbers, null, timestamps, `<<`, `=`. (YAML 1.2 readers type a subset of these.)
         return Resolver.default.resolveTag(of: Node(s)) == .str
