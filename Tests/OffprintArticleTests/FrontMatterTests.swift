@@ -175,6 +175,11 @@ import Testing
                 #expect(back == out, "\(url.lastPathComponent): \(text)")
                 #expect(back.entries.map(\.key) == fm.entries.map(\.key))
             }
+            // TOML output parses too, with the same keys (TOML has no null: those are left out).
+            let toml = a.outputFrontMatter().render(as: .toml, delimited: false)
+            let fromTOML = try FrontMatter.parse(toml, format: .toml)
+            #expect(fromTOML.entries.map(\.key) == fm.entries.filter { $0.value != .null }.map(\.key), "\(toml)")
+            #expect(fromTOML["title"] == fm["title"])
             // The output date is ISO 8601 and agrees with the input.
             #expect(a.outputFrontMatter()["date"] == .date(original: a.date!, iso8601: a.date!))
         }
