@@ -13,7 +13,7 @@ import OffprintDocument
 public enum ArticleLoader {
     public static func load(_ bytes: [UInt8], origin: String, options: LoadOptions = .init()) throws -> (Article, [Diagnostic]) {
         let encodingHint = try InputSniffer.check(bytes, origin: origin, hint: options.encodingHint)
-        if options.format != .html {
+        if options.format == .post || (options.format == .auto && InputSniffer.mayStartWithFrontMatter(bytes)) {
             let text = decode(bytes, hint: encodingHint)
             if let split = FrontMatterSplitter.split(text) {
                 return loadPost(body: String(split.body), split: split, origin: origin, options: options, encodingHint: encodingHint)
@@ -138,6 +138,17 @@ enum InputSniffer {
             throw ArticleError.notText(origin: origin, detected: "mostly control characters")
         }
         return hint
+    }
+
+    /// Whether the first non-blank line could be a front matter delimiter (`---`, `+++`), so
+    /// that pages are not decoded twice. UTF-16 input is always checked the long way.
+    static func mayStartWithFrontMatter(_ b: [UInt8]) -> Bool {
+        if b.starts(with: [0xFF, 0xFE]) || b.starts(with: [0xFE, 0xFF]) { return true }
+        var i = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+        if i < b.count, b[i] == 0 { return true }  // BOM-less UTF-16
+        guard i + 3 <= b.count else { return false }
+        return (b[i] == 0x2D && b[i + 1] == 0x2D && b[i + 2] == 0x2D) || (b[i] == 0x2B && b[i + 1] == 0x2B && b[i + 2] == 0x2B)
     }
 
     private static func magic(_ b: [UInt8]) -> String? {

@@ -64,6 +64,31 @@ public enum DateNormalizer {
         }
     }
 
+    /// The first date with a four-digit year inside running text (`发布时间：2019-12-10 07:57:40
+    /// 来源：新华网`, `Posted on July 14, 2021 by …`), as ISO 8601.
+    public static func firstDate(in text: String) -> String? {
+        let lower = text.lowercased().replacingOccurrences(of: "\u{00A0}", with: " ")
+        var best: (Range<String.Index>, String)?
+        for pattern in searchPatterns {
+            for m in lower.matches(of: pattern) {
+                // Not part of a longer number (`120190806` is no date).
+                if m.range.lowerBound > lower.startIndex, lower[lower.index(before: m.range.lowerBound)].isNumber { continue }
+                if m.range.upperBound < lower.endIndex, lower[m.range.upperBound].isNumber { continue }
+                guard let iso = iso8601(String(lower[m.range])) else { continue }
+                if best == nil || m.range.lowerBound < best!.0.lowerBound { best = (m.range, iso) }
+                break
+            }
+        }
+        return best?.1
+    }
+
+    nonisolated(unsafe) private static let searchPatterns: [Regex<AnyRegexOutput>] = [
+        try! Regex(#"\d{4}([-/.])\d{1,2}\1\d{1,2}(?:(?:t|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"#),
+        try! Regex(#"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?)?"#),
+        try! Regex("(?:" + monthNames + #")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"#),
+        try! Regex(#"\d{1,2}(?:st|nd|rd|th)?\s+(?:"# + monthNames + #")\.?,?\s+\d{4}"#),
+    ]
+
     /// The parts of `s` when it is one of the understood formats.
     public static func components(_ input: String) -> Components? {
         var s = input.trimmingCharacters(in: .whitespacesAndNewlines)

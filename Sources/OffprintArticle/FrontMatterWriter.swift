@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 extension FrontMatter {
@@ -91,7 +92,7 @@ enum YAMLWriter {
     static func scalar(_ s: String) -> String {
         if needsDoubleQuotes(s) { return doubleQuoted(s) }
         if isPlainSafe(s) { return s }
-        return "'" + s.replacingAll("'", with: "''") + "'"
+        return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     static func isTimestamp(_ s: String) -> Bool {
@@ -104,6 +105,8 @@ enum YAMLWriter {
         guard let first = s.first, let last = s.last else { return false }
         if indicators.contains(first) || first.isWhitespace || last.isWhitespace || last == ":" { return false }
         if s.contains(": ") || s.contains(" #") || s.contains("\t") || s.contains(":\t") { return false }
+        // YAML 1.1's one-letter booleans, which some readers (go-yaml v2) still apply.
+        if s == "y" || s == "Y" || s == "n" || s == "N" { return false }
         // Anything a YAML 1.1 reader (PyYAML, Yams) would type: bools incl. yes/no/on/off,
         // numbers, null, timestamps, `<<`, `=`. (YAML 1.2 readers type a subset of these.)
         return Resolver.default.resolveTag(of: Node(s)) == .str
@@ -220,20 +223,5 @@ enum TOMLWriter {
             }
         }
         return out + "\""
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        out += rest
-        return out
     }
 }

@@ -93,6 +93,7 @@ struct PageMetadata {
         for k in dateMetaNames { if let v = extra[k] { candidates.append(v) } }
         candidates += timeElements(doc)
         md.publishedTime = candidates.map(unescapeEntities).first { DateNormalizer.iso8601($0) != nil }
+            ?? dateInText(doc)
 
         // Language
         if let html = doc.htmlElement, let l = doc[html].attribute("lang") ?? doc[html].attribute("xml:lang"), !l.trimmingSpaces.isEmpty {
@@ -165,6 +166,31 @@ struct PageMetadata {
             }
         }
         return out
+    }
+
+    /// A date in the text of the first element marked as a date line (class or id with
+    /// `time`, `date` or `publish`), for pages without date metadata (Chinese news sites put
+    /// `2019-12-10 07:57:40` in a `<span class="h-time">`). Relative times (`5小时前`) are
+    /// not dates.
+    static func dateInText(_ doc: Document) -> String? {
+        guard let body = doc.body else { return nil }
+        var found: String?
+        doc.walk(from: body) { id, _ in
+            if found != nil { return .skipChildren }
+            let n = doc[id]
+            guard n.kind == .element else { return n.kind == .root ? .descend : .skipChildren }
+            if HTMLElements.invisible.contains(n.name) || n.name == "noscript" { return .skipChildren }
+            let marks = ((n.attribute("class") ?? "") + " " + (n.attribute("id") ?? "")).lowercased()
+            if marks.contains("time") || marks.contains("date") || marks.contains("publish") {
+                let text = doc.textContent(of: id)
+                if text.count <= 200, let d = DateNormalizer.firstDate(in: text) {
+                    found = d
+                    return .skipChildren
+                }
+            }
+            return .descend
+        }
+        return found
     }
 
     // MARK: Readability's title heuristics

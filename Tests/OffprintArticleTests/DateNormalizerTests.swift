@@ -53,6 +53,14 @@ import Testing
         #expect(DateNormalizer.iso8601(input) == nil)
     }
 
+    @Test func datesInRunningText() {
+        #expect(DateNormalizer.firstDate(in: "发布时间：2019-12-10 07:57:40 来源：新华网") == "2019-12-10T07:57:40")
+        #expect(DateNormalizer.firstDate(in: "2019年10月23日 09:10 环球网") == "2019-10-23T09:10:00")
+        #expect(DateNormalizer.firstDate(in: "Posted on July 14, 2021 by Ann") == "2021-07-14")
+        #expect(DateNormalizer.firstDate(in: "5小时前") == nil)
+        #expect(DateNormalizer.firstDate(in: "阅读 1164 次, 编号 20190806103251") == nil)
+    }
+
     @Test func sameInstantAcrossZones() throws {
         let a = try #require(DateNormalizer.components("2021-11-01T10:52:50+0100"))
         let b = try #require(DateNormalizer.components("2021-11-01T09:52:50Z"))

@@ -137,7 +137,7 @@ import Testing
         "plain", "yes", "No", "on", "null", "~", "", " lead", "trail ", "1.0", "1e5", "0x1F", "017", "1:20", "2021-07-14",
         "2021-07-14 05:08:05", "a: b", "a #b", "#x", "- x", "[x]", "{x}", "'q'", "\"dq\"", "&a", "*a", "!tag", "|", ">", "%x",
         "@x", "`x", "x:", "it's", "line\nbreak", "tab\there", "中文：标题", "https://cors.zfour.workers.dev/?http://a/b.jpg",
-        "<<", "=", ".inf", ".NaN", "---", "...", "? x", "a\u{85}b", "ctrl\u{1}x", "emoji 😀", "true", "FALSE",
+        "<<", "=", ".inf", ".NaN", "y", "N", "---", "...", "? x", "a\u{85}b", "ctrl\u{1}x", "emoji 😀", "true", "FALSE",
     ])
     func stringsRoundTrip(_ s: String) throws {
         let fm = FrontMatter(format: .yaml, entries: [("k", .string(s)), (s.isEmpty ? "empty" : s, .int(1))])
@@ -175,6 +175,11 @@ import Testing
                 #expect(back == out, "\(url.lastPathComponent): \(text)")
                 #expect(back.entries.map(\.key) == fm.entries.map(\.key))
             }
+            // TOML output parses too, with the same keys (TOML has no null: those are left out).
+            let toml = a.outputFrontMatter().render(as: .toml, delimited: false)
+            let fromTOML = try FrontMatter.parse(toml, format: .toml)
+            #expect(fromTOML.entries.map(\.key) == fm.entries.filter { $0.value != .null }.map(\.key), "\(toml)")
+            #expect(fromTOML["title"] == fm["title"])
             // The output date is ISO 8601 and agrees with the input.
             #expect(a.outputFrontMatter()["date"] == .date(original: a.date!, iso8601: a.date!))
         }

@@ -73,6 +73,13 @@ import Testing
         }
     }
 
+    @Test func dateLineInText() throws {
+        let (a, _) = try page("<html><body><div class=\"h-news\"><span class=\"h-time\"> 2019-12-10 07:57:40</span><span class=\"c-create-time\">5小时前</span></div></body></html>")
+        #expect(a.date == "2019-12-10T07:57:40")
+        let (b, _) = try page("<html><body><span class=\"c-create-time\">5小时前</span><p>2019-12-10</p></body></html>")
+        #expect(b.date == nil)
+    }
+
     @Test func bylineInContent() throws {
         let (a, _) = try page("<html><body><div class=\"header\"><span class=\"author\">Menu author</span></div><p class=\"byline\">By Sam Writer</p><p>text</p></body></html>")
         #expect(a.authors == ["Sam Writer"])

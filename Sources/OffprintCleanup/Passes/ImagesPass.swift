@@ -29,7 +29,8 @@ public struct ImagesPass: CleanupPass {
         for pic in doc.elements(named: "picture", under: article.content) where doc.isAttached(pic) {
             resolvePicture(pic, in: &doc, largest: largest)
         }
-        for img in doc.elements(named: "img", under: article.content) where doc.isAttached(img) {
+        // Listed after the pictures are resolved: only attached images are reached.
+        for img in doc.elements(named: "img", under: article.content) {
             let n = doc[img]
             if let url = ImageURLs.declaredURL(of: n, preferLargest: largest) {
                 var attrs = n.attributes.filter { !ImageURLs.consumed.contains($0.name) && $0.name != "src" }
@@ -41,8 +42,19 @@ public struct ImagesPass: CleanupPass {
                 doc.detach(img)
             }
         }
+        // Lazy embeds and videos: <iframe data-src>, <video data-src>.
+        for id in doc.elements(named: Self.lazyMedia, under: article.content) {
+            let n = doc[id]
+            let src = n.attribute("src").map(WebURL.clean) ?? ""
+            guard src.isEmpty || src == "about:blank" || ImageURLs.isPlaceholder(src),
+                  let lazy = ["data-src", "data-lazy-src", "data-original", "data-url"].lazy.compactMap({ n.attribute($0).flatMap(ImageURLs.usable) }).first
+            else { continue }
+            doc.setAttribute("src", lazy, on: id)
+        }
         return diags
     }
+
+    static let lazyMedia: Set<String> = ["iframe", "video", "audio", "source", "embed"]
 
     /// Puts the best URL on the picture's `<img>` (creating one if there is none) and replaces
     /// the picture by it.

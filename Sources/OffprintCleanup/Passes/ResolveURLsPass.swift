@@ -15,7 +15,7 @@ public struct ResolveURLsPass: CleanupPass {
     public init() {}
 
     static let urlAttributes: [String: [String]] = [
-        "a": ["href"], "area": ["href"], "img": ["src"], "source": ["src", "srcset"], "video": ["src", "poster"],
+        "a": ["href"], "area": ["href"], "img": ["src", "srcset"], "source": ["src", "srcset"], "video": ["src", "poster"],
         "audio": ["src"], "iframe": ["src"], "track": ["src"], "embed": ["src"], "object": ["data"],
         "blockquote": ["cite"], "q": ["cite"], "ins": ["cite"], "del": ["cite"],
     ]
@@ -48,7 +48,9 @@ public struct ResolveURLsPass: CleanupPass {
                     let cands = SrcsetCandidate.parse(value)
                     let rebuilt = cands.map { c -> String in
                         var s = fix(c.url)
-                        if let w = c.width { s += " \(w)w" } else if c.density != 1 { s += " \(c.density)x" }
+                        if let w = c.width { s += " \(w)w" } else if c.density != 1 {
+                            s += c.density == c.density.rounded() ? " \(Int(c.density))x" : " \(c.density)x"
+                        }
                         return s
                     }
                     doc.setAttribute(key, rebuilt.joined(separator: ", "), on: id)
