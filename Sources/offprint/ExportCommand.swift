@@ -39,6 +39,12 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("unwrap-proxy"), help: ArgumentHelp("Also unwrap image/link URLs wrapped by this proxy prefix (repeatable), e.g. https://proxy.example/?url=", valueName: "prefix"))
     var proxies: [String] = []
 
+    @Flag(name: .customLong("main-content"), help: "Keep only the article's main content (<article>, articleBody, the densest text block) instead of the whole page body.")
+    var mainContent = false
+
+    @Flag(name: .customLong("drop-hidden"), help: "Drop elements the page hides (hidden, display:none).")
+    var dropHidden = false
+
     @OptionGroup var imageOptions: ImageCommandOptions
 
     @Flag(help: "Treat warnings as failures (exit status 1).")
@@ -69,7 +75,9 @@ struct ExportCommand: AsyncParsableCommand {
         options.images = imageOptions.images
         if let b = baseURL { options.load.baseURL = b; options.cleanup.baseURL = b }
         options.load.encodingHint = encoding
-        options.cleanup.proxyPatterns += proxies
+        options.cleanup.extractMainContent = mainContent
+        options.cleanup.removeHidden = dropHidden
+        options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
         let exporter = Exporter(options: options)
         let cache = imageOptions.images == .download ? try imageOptions.makeCache(quiet: quiet) : nil
 
