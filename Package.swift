@@ -33,6 +33,10 @@ let package = Package(
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument"]),
         .target(name: "OffprintImages", dependencies: []),
+        .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
+        .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
+        .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"],
+                    resources: [.copy("Golden")]),
     ]
 )
