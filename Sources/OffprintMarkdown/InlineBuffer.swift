@@ -207,7 +207,7 @@ struct InlineBuffer {
             t.unicodeScalars.append(c)
         }
         guard !t.isEmpty else { return }
-        if codeGrowing, case .code(let i)? = atoms.last {
+        if codeGrowing, !pendingSpace, opened.count == active.count, case .code(let i)? = atoms.last {
             codes[Int(i)] += t
         } else {
             willAddVisible("`")

@@ -23,7 +23,7 @@ struct InlineRenderer {
     private var atoms: [Atom]
     private var marks: [Mark]
     private let images: [InlineImage]
-    private let codes: [String]
+    private var codes: [String]
     private let raws: [String]
     private let context: Context
     private let gfm: Bool
@@ -100,6 +100,15 @@ struct InlineRenderer {
                 if visible == 0 { continue }
                 result.append(a)
                 lastClosed = nil
+            case .code(let k):
+                // Two code spans side by side would merge their backticks: one span.
+                if case .code(let prev)? = result.last {
+                    codes[Int(prev)] += codes[Int(k)]
+                    continue
+                }
+                visible += 1
+                result.append(a)
+                lastClosed = nil
             default:
                 if Self.isVisible(a) { visible += 1 }
                 result.append(a)
@@ -159,7 +168,12 @@ struct InlineRenderer {
         case .image: return leading ? "!" : ")"
         case .code: return "`"
         case .raw: return leading ? "[" : "]"
-        case .hardBreak: return "\n"
+        case .hardBreak:
+            switch context {
+            case .paragraph: return "\n"
+            case .heading: return " "
+            case .tableCell: return leading ? "<" : ">"
+            }
         }
     }
 
@@ -205,13 +219,66 @@ struct InlineRenderer {
     private func canOpen(_ i: Int) -> Bool {
         guard let ch = delimiter(i) else { return true }
         let (p, n) = runNeighbours(i)
-        return Self.canOpen(ch, p, n)
+        guard Self.canOpen(ch, p, n) else { return false }
+        // An opener that could also close would close an enclosing emphasis of the same
+        // character instead of opening its own; next to another kind of delimiter run,
+        // renderers disagree on such runs.
+        if Self.canClose(ch, p, n) && (touchesOtherDelimiter(i, ch) || runMixes(i, ch) || enclosedBySameDelimiter(i, ch)) {
+            return false
+        }
+        return true
+    }
+
+    /// The delimiter run of atom `i` holds both closing and opening delimiters.
+    private func runMixes(_ i: Int, _ ch: Unicode.Scalar) -> Bool {
+        var s = i
+        while s > 0, delimiter(s - 1) == ch { s -= 1 }
+        var e = i
+        while e + 1 < atoms.count, delimiter(e + 1) == ch { e += 1 }
+        var opens = false, closes = false
+        for j in s...e {
+            if case .open = atoms[j] { opens = true } else { closes = true }
+        }
+        return opens && closes
+    }
+
+    /// The delimiter run of atom `i` is right next to a run of another character.
+    private func touchesOtherDelimiter(_ i: Int, _ ch: Unicode.Scalar) -> Bool {
+        var s = i
+        while s > 0, delimiter(s - 1) == ch { s -= 1 }
+        var e = i
+        while e + 1 < atoms.count, delimiter(e + 1) == ch { e += 1 }
+        if s > 0, let d = delimiter(s - 1), d != ch { return true }
+        if e + 1 < atoms.count, let d = delimiter(e + 1), d != ch { return true }
+        return false
+    }
+
+    /// Whether an emphasis written with `ch` is open around atom `i`.
+    private func enclosedBySameDelimiter(_ i: Int, _ ch: Unicode.Scalar) -> Bool {
+        var depth = 0
+        var j = i - 1
+        while j >= 0 {
+            switch atoms[j] {
+            case .close: depth += 1
+            case .open:
+                if depth == 0 {
+                    if delimiter(j) == ch { return true }
+                } else {
+                    depth -= 1
+                }
+            default: break
+            }
+            j -= 1
+        }
+        return false
     }
 
     private func canClose(_ i: Int) -> Bool {
         guard let ch = delimiter(i) else { return true }
         let (p, n) = runNeighbours(i)
-        return Self.canClose(ch, p, n)
+        guard Self.canClose(ch, p, n) else { return false }
+        if Self.canOpen(ch, p, n) && (touchesOtherDelimiter(i, ch) || runMixes(i, ch)) { return false }
+        return true
     }
 
     /// Atoms a delimiter may step over: they leave the emphasis without changing the text.
@@ -324,6 +391,11 @@ struct InlineRenderer {
             pairs = emphasisPairs()
         }
         chooseUnderscores(pairs)
+        // Emphasis right inside emphasis with nothing between their delimiters would make
+        // one `**` run (strong): the inner one goes; it changes nothing a reader sees.
+        if dropMergedEmphasis(pairs) {
+            pairs = emphasisPairs()
+        }
         // What still cannot render as Markdown is written as HTML.
         var changed = true
         while changed {
@@ -335,6 +407,57 @@ struct InlineRenderer {
                 }
             }
         }
+    }
+
+    /// Removes an emphasis pair whose delimiter run holds another emphasis delimiter of
+    /// the same character. Returns whether atoms were removed.
+    private mutating func dropMergedEmphasis(_ pairs: [Pair]) -> Bool {
+        var remove = Set<Int>()
+        for p in pairs where marks[Int(p.mark)].kind == .emphasis && marks[Int(p.mark)].form == .markdown {
+            guard let ch = delimiter(p.open) else { continue }
+            for i in [p.open, p.close] {
+                var s = i
+                while s > 0, delimiter(s - 1) == ch { s -= 1 }
+                var e = i
+                while e + 1 < atoms.count, delimiter(e + 1) == ch { e += 1 }
+                var ems = 0
+                for j in s...e where !remove.contains(j) {
+                    if case .open(let m) = atoms[j], marks[Int(m)].kind == .emphasis { ems += 1 }
+                    if case .close(let m) = atoms[j], marks[Int(m)].kind == .emphasis { ems += 1 }
+                }
+                if ems > 1 {
+                    // Drop the pair opened last among those in the run: this one if it is
+                    // inside another.
+                    if enclosedByEmphasis(p.open) {
+                        remove.insert(p.open)
+                        remove.insert(p.close)
+                    }
+                    break
+                }
+            }
+        }
+        guard !remove.isEmpty else { return false }
+        atoms = atoms.enumerated().filter { !remove.contains($0.offset) }.map(\.element)
+        return true
+    }
+
+    private func enclosedByEmphasis(_ i: Int) -> Bool {
+        var depth = 0
+        var j = i - 1
+        while j >= 0 {
+            switch atoms[j] {
+            case .close: depth += 1
+            case .open(let m):
+                if depth == 0 {
+                    if marks[Int(m)].kind == .emphasis && marks[Int(m)].form == .markdown { return true }
+                } else {
+                    depth -= 1
+                }
+            default: break
+            }
+            j -= 1
+        }
+        return false
     }
 
     private func isLinkOpen(_ i: Int) -> Bool {
@@ -413,6 +536,9 @@ struct InlineRenderer {
             let touches = (p.open > 0 && delimiter(p.open - 1) == "*") || (p.open + 1 < atoms.count && delimiter(p.open + 1) == "*")
                 || (p.close > 0 && delimiter(p.close - 1) == "*") || (p.close + 1 < atoms.count && delimiter(p.close + 1) == "*")
             guard touches else { continue }
+            let touchesUnderscore = (p.open > 0 && delimiter(p.open - 1) == "_") || (p.open + 1 < atoms.count && delimiter(p.open + 1) == "_")
+                || (p.close > 0 && delimiter(p.close - 1) == "_") || (p.close + 1 < atoms.count && delimiter(p.close + 1) == "_")
+            guard !touchesUnderscore else { continue }
             marks[Int(p.mark)].underscore = true
             if !canOpen(p.open) || !canClose(p.close) || !neighboursStillRender(p) {
                 marks[Int(p.mark)].underscore = false
@@ -486,7 +612,13 @@ struct InlineRenderer {
                 out += ")"
                 lineStart = false
             case .code(let k):
-                out += Self.codeSpan(codes[Int(k)], atLineStart: lineStart)
+                // Code spans that ended up side by side (a delimiter moved away) are one.
+                var content = codes[Int(k)]
+                while i + 1 < atoms.count, case .code(let k2) = atoms[i + 1] {
+                    content += codes[Int(k2)]
+                    i += 1
+                }
+                out += Self.codeSpan(content, atLineStart: lineStart)
                 lineStart = false
             case .raw(let k):
                 out += raws[Int(k)]
@@ -870,8 +1002,20 @@ struct InlineRenderer {
         var n = 1
         while runs.contains(n) { n += 1 }
         if n >= 3 && atLineStart {
-            // Three backticks at the start of a line open a code block.
-            return "<code>" + content.htmlEscaped() + "</code>"
+            // Three backticks at the start of a line open a code block. Text between
+            // inline HTML tags is still Markdown: punctuation is escaped.
+            var html = "<code>"
+            for c in content.unicodeScalars {
+                switch c {
+                case "&": html += "&amp;"
+                case "<": html += "&lt;"
+                case ">": html += "&gt;"
+                default:
+                    if CharacterClass.isASCIIPunctuation(c) { html += "\\" }
+                    html.unicodeScalars.append(c)
+                }
+            }
+            return html + "</code>"
         }
         let fence = String(repeating: "`", count: n)
         let first = content.unicodeScalars.first, last = content.unicodeScalars.last

@@ -593,32 +593,30 @@ struct BlockWriter {
             guard next == .item, c.last == .item || c.last == .emptyItem else { return .blank }
             return l.tight ? .newline : .blank
         case .item(let info) where info.tight:
+            // A tight item: its blocks must follow each other without a blank line (which
+            // would make the whole list loose) wherever CommonMark allows it.
             guard let a = c.last else { return .newline }
-            switch a {
-            case .table, .html, .emptyItem, .item:
-                return .blank
-            case .list, .blockquote:
-                // A paragraph line would continue them lazily, a list or quote merge.
-                switch next {
-                case .heading, .code, .rule: return .newline
-                default: return .blank
-                }
-            default:
-                break
-            }
+            let interrupts: Bool  // `next` can interrupt a paragraph (no lazy continuation)
             switch next {
-            case .paragraph:
-                return a == .paragraph ? .hardBreak : .newline
-            case .heading, .code, .blockquote:
-                return .newline
-            case .rule:
-                return options.thematicBreak.hasPrefix("-") && a == .paragraph ? .blank : .newline
+            case .heading, .code, .rule, .blockquote: interrupts = true
             case .list(let ordered, _, let start):
-                if a == .paragraph {
-                    if ordered && start != 1 { return .blank }
-                    if leaf == .emptyItem && k == j + 2 { return .blank }
+                interrupts = !(ordered && start != 1) && !(leaf == .emptyItem && k == j + 2)
+            default: interrupts = false
+            }
+            switch a {
+            case .paragraph:
+                if next == .paragraph { return .hardBreak }
+                return interrupts ? .newline : .blank
+            case .heading, .code, .rule:
+                switch next {
+                case .table, .html: return .blank
+                default: return .newline
                 }
-                return .newline
+            case .list, .blockquote:
+                // A paragraph line would continue them lazily; a quote right after a quote
+                // would merge with it.
+                if a == .blockquote && next == .blockquote { return .blank }
+                return interrupts ? .newline : .blank
             default:
                 return .blank
             }
