@@ -11,6 +11,11 @@ enum ContentFlags {
     /// definition list.
     static let complexBlock: UInt8 = 1 << 2
 
+    /// A block element other than table structure (paragraph, div, heading…).
+    static let block: UInt8 = 1 << 3
+
+    static let tableParts: Set<String> = ["table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col"]
+
     static let complexNames: Set<String> = [
         "ul", "ol", "menu", "dir", "pre", "listing", "xmp", "plaintext", "blockquote", "dl",
     ]
@@ -37,6 +42,7 @@ enum ContentFlags {
                 if visibleNames.contains(n.name) { f |= visible }
                 if n.name == "table" { f |= table }
                 if complexNames.contains(n.name) { f |= complexBlock }
+                if HTMLElements.isBlock(n.name) && !tableParts.contains(n.name) { f |= block }
                 flags[Int(id.index)] = f
                 return .descend
             }

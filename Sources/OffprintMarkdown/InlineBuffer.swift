@@ -118,8 +118,8 @@ struct InlineBuffer {
     mutating func popMark(_ kind: MarkKind) {
         guard let k = active.lastIndex(where: { $0.kind == kind }) else { return }
         if kind == .link && !active[k].used {
-            openPending()
-            hasContent = true
+            willAddVisible("[")
+            last = "]"
         }
         closeOpened(downTo: k)
         active.remove(at: k)

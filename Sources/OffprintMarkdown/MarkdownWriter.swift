@@ -432,15 +432,14 @@ struct BlockWriter {
         guard containerDepth < options.maxContainerDepth else { return (.block, .descend) }
         var continuation = false
         if case .list(let parent) = containers[containers.count - 1].kind {
-            // A list right inside a list (no <li>): browsers nest it under the previous item.
+            // A list right inside a list (no <li>): browsers nest it under the previous item
+            // (with no item before it, it just continues the outer list).
             if parent.items > 0 {
                 containers.append(Container(kind: .item(ItemInfo(marker: "", width: parent.lastItemWidth,
                                                                    markerWritten: true, tight: parent.tight)),
                                             hasContent: true, last: parent.lastItemLast))
-            } else {
-                openItem()
+                continuation = true
             }
-            continuation = true
         }
         let ordered = n.name == "ol"
         var start = 1
@@ -449,8 +448,12 @@ struct BlockWriter {
         }
         // A list right after a list of the same kind would merge with it: switch markers.
         var delimiter: Character = ordered ? "." : options.bullet
+        let alternate: Character = ordered ? ")" : (options.bullet == "-" ? "*" : "-")
         if case .list(let o, let d, _)? = containers[containers.count - 1].last, o == ordered, d == delimiter {
-            delimiter = ordered ? ")" : (options.bullet == "-" ? "*" : "-")
+            delimiter = alternate
+        }
+        if case .list(let outer) = containers[containers.count - 1].kind, outer.ordered == ordered, outer.delimiter == delimiter {
+            delimiter = alternate  // its items sit among the outer list's items
         }
         let info = ListInfo(ordered: ordered, tight: !isLoose(id), delimiter: delimiter, start: start, next: start)
         containers.append(Container(kind: .list(info)))

@@ -11,8 +11,9 @@ import OffprintDocument
 /// - a table Markdown cannot hold (a list, code block, block quote or definition list in a
 ///   cell, or a data table nested in a cell; any table in CommonMark) is written as clean
 ///   minimal HTML (`MinimalHTML`);
-/// - a layout table (one cell, `role="presentation"`, or cells holding other tables and
-///   no header cells) is not a table at all: its cells are written as ordinary blocks;
+/// - a layout table (one cell, `role="presentation"`, cells holding other tables and no
+///   header cells, or a single row of cells holding paragraphs or lists) is not a table at
+///   all: its cells are written as ordinary blocks;
 /// - a highlighter's line-number table (Hexo's `td.gutter` + `td.code`) is its code block.
 struct TableBuilder {
     enum Decision: Equatable {
@@ -178,6 +179,8 @@ struct TableBuilder {
         var below: UInt8 = 0
         for k in t.children { below |= flags[Int(k.index)] }
         if below & ContentFlags.table != 0 { return hasHeader ? .html : .layout }
+        // One row of cells holding paragraphs or lists: boxes side by side, not data.
+        if rows.count <= 1 && !hasHeader && below & (ContentFlags.block | ContentFlags.complexBlock) != 0 { return .layout }
         if !gfm { return .html }
         if below & ContentFlags.complexBlock != 0 { return .html }
         return .gfm
@@ -239,7 +242,12 @@ enum MinimalHTML {
                 guard let attrs = kept[name] else { return .descend }
                 if name == "a" && (n.attribute("href") ?? "").isEmpty { return .descend }
                 if lineStarts.contains(name) && !out.isEmpty { out += "\n" }
-                if HTMLElements.isBlock(name) { space = false }
+                if HTMLElements.isBlock(name) {
+                    space = false
+                } else if space && !out.isEmpty && !out.hasSuffix("\n") && !(out.hasSuffix(">") && lastWasBlockTag(out)) {
+                    out += " "  // the space goes before the tag, not inside the element
+                    space = false
+                }
                 out += "<" + name
                 for a in attrs {
                     if let v = n.attribute(a) { out += " " + a + "=\"" + v.htmlEscaped(quotes: true) + "\"" }
