@@ -16,6 +16,8 @@ let package = Package(
     name: "Offprint",
     platforms: [.macOS(.v13)],
     products: [
+        .executable(name: "offprint", targets: ["offprint"]),
+        .library(name: "Offprint", targets: ["Offprint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,11 +36,17 @@ let package = Package(
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
+        .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
+        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages"]),
+        .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
 
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
+        .testTarget(name: "OffprintCLITests", dependencies: []),
         .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),

@@ -192,6 +192,13 @@ struct ExportCommand: AsyncParsableCommand {
 
 enum MarkdownFlavorArgument: String, ExpressibleByArgument, CaseIterable {
     case gfm, commonmark
+
+    var value: MarkdownOptions.Flavor {
+        switch self {
+        case .gfm: return .gfm
+        case .commonmark: return .commonmark
+        }
+    }
 }
 
 extension ExportOptions.FrontMatterStyle: ExpressibleByArgument {}

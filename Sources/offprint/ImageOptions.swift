@@ -47,11 +47,15 @@ struct ImageCommandOptions: ParsableArguments {
 
     func makeCache(quiet: Bool) throws -> ImageCacheHandle {
         let tty = isatty(STDERR_FILENO) == 1 && !quiet
-        let progress: (@Sendable (ImageProgress) -> Void)? = tty ? { p in
-            let mb = Double(p.bytesReceived) / 1_048_576
-            let line = String(format: "\r\u{1B}[Kimages %d/%d  %.1f MB%@", p.completed, p.total, mb, p.failed > 0 ? "  (\(p.failed) failed)" : "")
-            FileHandle.standardError.write(Data(line.utf8))
-        } : nil
+        var progress: (@Sendable (ImageProgress) -> Void)? = nil
+        if tty {
+            progress = { (p: ImageProgress) in
+                let tenths = p.bytesReceived * 10 / 1_048_576
+                var line = "\r\u{1B}[Kimages \(p.completed)/\(p.total)  \(tenths / 10).\(tenths % 10) MB"
+                if p.failed > 0 { line += "  (\(p.failed) failed)" }
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
         do {
             return ImageCacheHandle(cache: try ImageCache(options: cacheOptions(progress: progress)), tty: tty)
         } catch {

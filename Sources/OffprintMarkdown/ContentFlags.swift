@@ -1,0 +1,81 @@
+import OffprintDocument
+
+/// What each subtree holds, computed once before writing (one walk, explicit stack), so
+/// questions like "does this table contain a list?" cost nothing during the write.
+enum ContentFlags {
+    /// Text or an image or embedded media a reader sees.
+    static let visible: UInt8 = 1 << 0
+    /// A table somewhere below.
+    static let table: UInt8 = 1 << 1
+    /// A block Markdown cannot put in a table cell: list, code block, block quote,
+    /// definition list.
+    static let complexBlock: UInt8 = 1 << 2
+
+    /// A block element other than table structure (paragraph, div, heading…).
+    static let block: UInt8 = 1 << 3
+
+    static let tableParts: Set<String> = ["table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col"]
+
+    static let complexNames: Set<String> = [
+        "ul", "ol", "menu", "dir", "pre", "listing", "xmp", "plaintext", "blockquote", "dl",
+    ]
+    static let visibleNames: Set<String> = ["img", "video", "audio", "iframe", "embed", "object", "input", "hr"]
+
+    /// Flags of every node below `start` (index = node index; detached nodes stay 0).
+    static func compute(_ doc: Document, from start: Document.NodeID) -> [UInt8] {
+        var flags = [UInt8](repeating: 0, count: doc.count)
+        doc.walk(from: start, enter: { id, _ in
+            let n = doc[id]
+            switch n.kind {
+            case .text:
+                if n.text.unicodeScalars.contains(where: { !CharacterClass.isHTMLSpace($0) }) {
+                    flags[Int(id.index)] = visible
+                }
+                return .skipChildren
+            case .comment:
+                return .skipChildren
+            case .root:
+                return .descend
+            case .element:
+                if BlockWriter.skipped.contains(n.name) || isHidden(n) { return .skipChildren }
+                var f: UInt8 = 0
+                if visibleNames.contains(n.name) { f |= visible }
+                if n.name == "table" { f |= table }
+                if complexNames.contains(n.name) { f |= complexBlock }
+                if HTMLElements.isBlock(n.name) && !tableParts.contains(n.name) { f |= block }
+                flags[Int(id.index)] = f
+                return .descend
+            }
+        }, exit: { id, depth in
+            guard depth > 0, let p = doc[id].parent else { return }
+            flags[Int(p.index)] |= flags[Int(id.index)]
+        })
+        return flags
+    }
+
+    /// `hidden`, `type=hidden` or an inline style that hides the element.
+    static func isHidden(_ n: Document.Node) -> Bool {
+        if n.hasAttribute("hidden") { return true }
+        guard let style = n.attribute("style"), style.contains(":") else { return false }
+        let s = compactStyle(style)
+        return s.contains("display:none") || s.contains("visibility:hidden")
+    }
+
+    /// An inline style that makes an unknown element a block (`display: block`, `flex`…).
+    static func styleSaysBlock(_ n: Document.Node) -> Bool {
+        guard let style = n.attribute("style"), style.contains("display") else { return false }
+        let s = compactStyle(style)
+        for d in ["display:block", "display:flex", "display:grid", "display:table", "display:list-item"] where s.contains(d) {
+            return true
+        }
+        return false
+    }
+
+    private static func compactStyle(_ style: String) -> String {
+        var out = ""
+        for c in style.unicodeScalars where !CharacterClass.isHTMLSpace(c) {
+            out.unicodeScalars.append(c.value >= 0x41 && c.value <= 0x5A ? Unicode.Scalar(c.value + 32)! : c)
+        }
+        return out
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import OffprintDocument
+@testable import OffprintMarkdown
+
+/// Whole articles from the shared corpus against reviewed golden files, and the output
+/// invariants over every corpus page. Skipped (with a message) when the corpus is absent.
+@Suite struct CorpusTests {
+    static let goldens: [(source: String, golden: String)] = [
+        ("readability/ol/expected.html", "readability-ol"),
+        ("readability/normalize-spaces/expected.html", "readability-normalize-spaces"),
+        ("readability/table-style-attributes/expected.html", "readability-table-style-attributes"),
+        ("hexo/B 类产品设计细节：流程状态.md", "hexo-woshipm-process-status"),
+    ]
+
+    @Test(arguments: goldens.map(\.golden))
+    func article(_ golden: String) throws {
+        let source = Self.goldens.first { $0.golden == golden }!.source
+        guard let url = corpusFile(source) else {
+            print("skipped: corpus file \(source) not found (expected ../shared/corpus next to the repository)")
+            return
+        }
+        var html = try String(contentsOf: url, encoding: .utf8)
+        if source.hasSuffix(".md") { html = hexoBody(html) }
+        let goldenURL = try #require(Bundle.module.url(forResource: golden, withExtension: "md", subdirectory: "Golden"))
+        let expected = try String(contentsOf: goldenURL, encoding: .utf8)
+        #expect(md(html) == expected)
+    }
+
+    @Test func invariantCheckerCatchesViolations() {
+        #expect(invariantViolations("a\n") == [])
+        #expect(invariantViolations("```\na\n\n\nb\n```\n") == [])
+        #expect(!invariantViolations("a\n\n\nb\n").isEmpty)
+        #expect(!invariantViolations("中\n文\n").isEmpty)
+        #expect(!invariantViolations("a \n").isEmpty)
+        #expect(!invariantViolations("a\n\n").isEmpty)
+        #expect(!invariantViolations("\na\n").isEmpty)
+    }
+
+    /// Every page of the corpus, whole pages included: no crash, and the invariants hold.
+    @Test func invariantsOnEveryCorpusPage() throws {
+        guard let corpus = corpusFolder else {
+            print("skipped: ../shared/corpus not found next to the repository")
+            return
+        }
+        var files: [URL] = []
+        for sub in ["readability", "hexo", "gne", "aeb", "seed"] {
+            let dir = corpus.appendingPathComponent(sub)
+            guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil) else { continue }
+            for case let u as URL in e where ["html", "md", "txt"].contains(u.pathExtension) && u.lastPathComponent != "README.md" {
+                files.append(u)
+            }
+        }
+        #expect(files.count > 50)
+        for u in files {
+            let data = try Data(contentsOf: u)
+            var doc = HTMLParser.parse([UInt8](data))
+            if u.pathExtension != "html" {
+                doc = HTMLParser.parse(hexoBody(String(decoding: data, as: UTF8.self)))
+            }
+            for options in [MarkdownOptions.gfm, .commonmark] {
+                let out = MarkdownWriter(options: options).markdown(for: doc, from: doc.body!)
+                #expect(invariantViolations(out).isEmpty, "\(u.lastPathComponent): \(invariantViolations(out))")
+            }
+        }
+    }
+}
