@@ -45,7 +45,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .customLong("drop-hidden"), help: "Drop elements the page hides (hidden, display:none).")
     var dropHidden = false
 
-    @OptionGroup var imageOptions: ImageCommandOptions
+    @Option(help: "Images: remote (keep the remote URLs) or download (fetch into the cache, link local copies in <name>.assets/).")
+    var images: ExportOptions.ImagePolicy = .remote
+
+    @OptionGroup var cacheFlags: CacheFlags
 
     @Flag(help: "Treat warnings as failures (exit status 1).")
     var strict = false
@@ -62,7 +65,7 @@ struct ExportCommand: AsyncParsableCommand {
         if inputs.count > 1 && output == nil {
             throw ValidationError("several inputs need -o FOLDER (each becomes FOLDER/<name>.md)")
         }
-        if imageOptions.images == .download && output == nil {
+        if images == .download && output == nil {
             throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
         }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -72,14 +75,14 @@ struct ExportCommand: AsyncParsableCommand {
         var options = ExportOptions()
         options.frontMatter = frontMatter
         options.markdown.flavor = flavor.value
-        options.images = imageOptions.images
+        options.images = images
         if let b = baseURL { options.load.baseURL = b; options.cleanup.baseURL = b }
         options.load.encodingHint = encoding
         options.cleanup.extractMainContent = mainContent
         options.cleanup.removeHidden = dropHidden
         options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
         let exporter = Exporter(options: options)
-        let cache = imageOptions.images == .download ? try imageOptions.makeCache(quiet: quiet) : nil
+        let cache = images == .download ? try cacheFlags.makeCache(quiet: quiet) : nil
 
         let folderMode = output.map { o in
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
@@ -87,7 +90,7 @@ struct ExportCommand: AsyncParsableCommand {
         let plan = try plannedOutputs(folderMode: folderMode)
 
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        let results = await forEachConcurrently(plan, limit: jobs) { item -> ItemOutcome in
+        let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
             await convert(item, exporter: exporter, cache: cache)
         }
 
@@ -203,25 +206,3 @@ enum MarkdownFlavorArgument: String, ExpressibleByArgument, CaseIterable {
 
 extension ExportOptions.FrontMatterStyle: ExpressibleByArgument {}
 extension ExportOptions.ImagePolicy: ExpressibleByArgument {}
-
-/// Runs `body` over `items` with at most `limit` at once; results in input order.
-func forEachConcurrently<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> R) async -> [R] {
-    var results = [R?](repeating: nil, count: items.count)
-    await withTaskGroup(of: (Int, R).self) { group in
-        var next = 0
-        while next < min(limit, items.count) {
-            let i = next
-            group.addTask { (i, await body(items[i])) }
-            next += 1
-        }
-        while let (i, r) = await group.next() {
-            results[i] = r
-            if next < items.count {
-                let j = next
-                group.addTask { (j, await body(items[j])) }
-                next += 1
-            }
-        }
-    }
-    return results.map { $0! }
-}

@@ -3,10 +3,7 @@ import Foundation
 import Offprint
 
 /// The image-cache flags shared by `export` and `bundle`.
-struct ImageCommandOptions: ParsableArguments {
-    @Option(help: "Images: remote (keep the remote URLs) or download (fetch into the cache, link local copies).")
-    var images: ExportOptions.ImagePolicy = .remote
-
+struct CacheFlags: ParsableArguments {
     @Flag(help: "Use the image cache only; never touch the network (missing images stay remote, with a warning).")
     var offline = false
 
