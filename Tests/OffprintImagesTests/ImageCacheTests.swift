@@ -27,8 +27,8 @@ import Testing
         let faults: [String: String] = [
             server.url("/404"): "HTTP 404",
             server.url("/always-503"): "HTTP 503",
-            server.url("/stall"): "timed out: no data for 1 s",
-            server.url("/stall-body"): "timed out: no data for 1 s",
+            server.url("/stall"): "timed out: no data for 4 s",
+            server.url("/stall-body"): "timed out: no data for 4 s",
             server.url("/loop"): "more than 5 redirects",
             server.url("/redirect-ftp"): "redirected to ftp://127.0.0.1/x.png",
             server.url("/html"): "the server sent an HTML page instead of an image",
@@ -45,7 +45,10 @@ import Testing
         server.setImage("/copy/img.png", Paths.fixture("img.png"))
         let copy = server.url("/copy/img.png")
 
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.maxBytes = 1 << 20 })
+        // The idle timeout (4 s) is well above what even a loaded machine needs for a small
+        // image and well below the 15 s the stalling routes wait.
+        let log = RetryLog()
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.maxBytes = 1 << 20; $0.log = log.sink })
         let all = Array(good.keys) + Array(faults.keys) + [spelledTwice, copy]
         let batch = await cache.fetch(all.shuffled())
 
@@ -72,17 +75,22 @@ import Testing
         let png = try #require(batch.images[server.url("/img/img.png")]?.success)
         #expect(batch.images[copy]?.success?.file == png.file)
         #expect(batch.images[spelledTwice]?.success == png)
-        #expect(server.count("/img/img.png") == 1)
 
-        // Requests per fault: no retry for 4xx, HTML, caps, refused redirects; retries for the rest.
-        #expect(server.count("/404") == 1)
-        #expect(server.count("/html") == 1)
-        #expect(server.count("/too-many") == 1)
-        #expect(server.count("/flaky-500") == 2)
-        #expect(server.count("/reset-once") == 2)
-        #expect(server.count("/always-503") == 3)
+        // Requests per fault: no retry for 4xx, HTML, caps, refused redirects; retries for the
+        // rest. (A retry after a timeout that a loaded machine caused is allowed for.)
+        func expectRequests(_ path: String, _ n: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+            let extra = log.timeouts(server.url(path))
+            #expect((n...n + extra).contains(server.count(path)), "\(path): \(server.count(path)) requests", sourceLocation: sourceLocation)
+        }
+        expectRequests("/img/img.png", 1)
+        expectRequests("/404", 1)
+        expectRequests("/html", 1)
+        expectRequests("/too-many", 1)
+        expectRequests("/flaky-500", 2)
+        expectRequests("/reset-once", 2)
+        expectRequests("/always-503", 3)
         #expect(server.count("/stall") == 3)
-        #expect(server.count("/loop") == 6)        // the request and 5 redirects, then stop
+        expectRequests("/loop", 6)        // the request and 5 redirects, then stop
         #expect(reset.connections.current == 3)
         // The cap stops the transfer early: far less than the 50 MB body was produced.
         #expect(server.hugeProduced < ImageServer.hugeLength / 4, "server produced \(server.hugeProduced) bytes")
