@@ -87,7 +87,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
             let result = await attempt(target, conditional: conditional)
             await limiter.release(host)
             bytes += result.bytes
-            let verdict = judge(result.outcome, attempts: attempts)
+            let verdict = judge(result.outcome)
             switch verdict {
             case .done(let outcome):
                 return (outcome, attempts, bytes)
@@ -114,7 +114,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         case retry(String, retryAfter: TimeInterval?)
     }
 
-    private func judge(_ r: AttemptResult, attempts: Int) -> Verdict {
+    private func judge(_ r: AttemptResult) -> Verdict {
         switch r {
         case .body(let d):
             return .done(.downloaded(d))
