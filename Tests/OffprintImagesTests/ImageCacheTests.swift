@@ -93,7 +93,8 @@ import Testing
         expectRequests("/loop", 6)        // the request and 5 redirects, then stop
         #expect(reset.connections.current == 3)
         // The cap stops the transfer early: far less than the 50 MB body was produced.
-        #expect(server.hugeProduced < ImageServer.hugeLength / 4, "server produced \(server.hugeProduced) bytes")
+        #expect(server.hugeProduced < ImageServer.hugeLength / 2, "server produced \(server.hugeProduced) bytes")
+        print("oversized bodies: the server produced \(server.hugeProduced) bytes of the 2 × 50 MB offered (cap 1 MB)")
 
         let objects = cache.stats()
         let distinct = Set(good.values).count

@@ -299,7 +299,11 @@ struct ImageHandler: HTTPHandler {
         case "/huge-declared", "/huge-chunked":
             let produced = state.withLock { $0.producedHuge }
             let header = Array(png.prefix(33))
-            let body = ScriptedBody(bytes: Data(header), length: ImageServer.hugeLength, chunk: 64 * 1024, produced: produced)
+            // At most 64 KB per 2 ms (~30 MB/s, a fast real link): swift-corelibs-foundation
+            // cannot slow curl down, so over loopback at full speed a busy client would see
+            // the cap only after the kernel and curl had taken in far more.
+            let body = ScriptedBody(bytes: Data(header), length: ImageServer.hugeLength, chunk: 64 * 1024,
+                                    pause: .milliseconds(2), produced: produced)
             let seq = path == "/huge-declared"
                 ? HTTPBodySequence(from: body, count: ImageServer.hugeLength)
                 : HTTPBodySequence(from: body)
