@@ -373,7 +373,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         guard let t = transfer(for: task) else { return }
         transfers.withLock { $0[task.taskIdentifier] = nil }
-        t.finish(error: error, options: options)
+        t.finish(error: error)
     }
 
     static func retryAfter(_ value: String?) -> TimeInterval? {
@@ -458,7 +458,7 @@ final class Transfer: Sendable {
 
     /// Called once by the session when the task ends: settles the result and resumes
     /// the waiting caller.
-    func finish(error: Error?, options: ImageCacheOptions) {
+    func finish(error: Error?) {
         let (cont, result) = state.withLock { s -> (CheckedContinuation<Downloader.AttemptResult, Never>?, Downloader.AttemptResult) in
             s.done = true
             let result = Self.settle(&s, error: error)

@@ -361,6 +361,11 @@ public struct ImageBatch: Sendable {
     /// Keyed by the URL as given.
     public var images: [String: Result<CachedImage, ImageFailure>]
     public var summary: FetchSummary
+
+    public init(images: [String: Result<CachedImage, ImageFailure>], summary: FetchSummary) {
+        self.images = images
+        self.summary = summary
+    }
 }
 
 /// What a fetch did. Each distinct URL (after normalisation) counts once.

@@ -144,4 +144,11 @@ public struct ImageProgress: Sendable, Equatable {
     public var failed: Int
     /// Bytes received from the network so far (bodies only).
     public var bytesReceived: Int
+
+    public init(completed: Int, total: Int, failed: Int, bytesReceived: Int) {
+        self.completed = completed
+        self.total = total
+        self.failed = failed
+        self.bytesReceived = bytesReceived
+    }
 }

@@ -94,7 +94,7 @@ import Testing
         #expect(reset.connections.current == 3)
         // The cap stops the transfer early: far less than the 50 MB body was produced.
         #expect(server.hugeProduced < ImageServer.hugeLength / 2, "server produced \(server.hugeProduced) bytes")
-        print("oversized bodies: the server produced \(server.hugeProduced) bytes of the 2 × 50 MB offered (cap 1 MB)")
+        print("oversized bodies: the server produced \(server.hugeProduced) bytes of its two 50 MB bodies (cap 1 MB)")
 
         let objects = cache.stats()
         let distinct = Set(good.values).count
