@@ -23,8 +23,9 @@ import Darwin
 //                                  when complete
 //
 // Crash and concurrency safety without locks: every file is written under tmp/, flushed
-// with fsync, renamed into place (atomic on one file system), and the folder is fsynced.
-// A killed run leaves at most a temp file, which later runs ignore and delete once its
+// with fsync, and renamed into place (atomic on one file system). The folder is not
+// fsynced: after a power loss a rename may be missing (the image is fetched again) but
+// never points at partial content. A killed run leaves at most a temp file, which later runs ignore and delete once its
 // process is gone. Two processes writing the same object or entry write identical or
 // equally valid content, and the last rename wins. A damaged object (size differs from
 // its entry, or SHA-256 differs from its name) is treated as missing and fetched again.
@@ -172,8 +173,16 @@ final class CacheStore: Sendable {
         return hexString(hasher.finalize())
     }
 
-    /// Moves a complete, fsynced temp file into `objects/` under its hash.
+    /// Flushes a complete temp file to disk and moves it into `objects/` under its hash.
     func commitObject(temp: URL, sha256: String, mediaType: String) throws -> URL {
+        let fd = open(temp.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if fd >= 0 { close(fd) }
+            unlink(temp.path)
+            throw ImageCacheError(path: temp.path, "cannot flush a download to disk: \(reason)")
+        }
+        close(fd)
         let dest = objectFile(sha256: sha256, mediaType: mediaType)
         try renameIntoPlace(temp, dest)
         return dest
@@ -229,11 +238,6 @@ final class CacheStore: Sendable {
                 unlink(temp.path)
                 throw ImageCacheError(path: dest.path, "cannot move a finished download into the cache: \(reason)")
             }
-        }
-        let dfd = open(dir.path, O_RDONLY | O_CLOEXEC)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
         }
     }
 

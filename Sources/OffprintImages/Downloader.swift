@@ -4,7 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A body that arrived whole into a temp file (fsynced and closed).
+/// A body that arrived whole into a temp file (closed; `CacheStore.commitObject` fsyncs it).
 struct Downloaded: Sendable {
     var temp: URL
     var sha256: String
@@ -58,6 +58,8 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         session = URLSession(configuration: config, delegate: self, delegateQueue: queue)
     }
 
+    private static let watchQueue = DispatchQueue(label: "offprint.images.watchdog")
+
     private static func backstop(_ o: ImageCacheOptions) -> TimeInterval {
         max(o.idleTimeout, o.totalTimeout) + 5
     }
@@ -85,7 +87,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
             let result = await attempt(target, conditional: conditional)
             await limiter.release(host)
             bytes += result.bytes
-            let verdict = judge(result.outcome, attempts: attempts)
+            let verdict = judge(result.outcome)
             switch verdict {
             case .done(let outcome):
                 return (outcome, attempts, bytes)
@@ -101,6 +103,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
                     }
                     delay = max(delay, ra)
                 }
+                options.log?("\(url): \(reason); retry \(attempts) of \(options.retries) in \(String(format: "%.2f", delay)) s")
                 try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1_000_000_000))
             }
         }
@@ -111,7 +114,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         case retry(String, retryAfter: TimeInterval?)
     }
 
-    private func judge(_ r: AttemptResult, attempts: Int) -> Verdict {
+    private func judge(_ r: AttemptResult) -> Verdict {
         switch r {
         case .body(let d):
             return .done(.downloaded(d))
@@ -194,27 +197,24 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let task = session.dataTask(with: request)
         let transfer = Transfer(task: task, delegateQueue: session.delegateQueue)
         transfers.withLock { $0[task.taskIdentifier] = transfer }
+        // The watchdog: abandons the attempt after `idleTimeout` seconds without progress
+        // (connecting, or between body pieces) or `totalTimeout` seconds in all. A dispatch
+        // timer, not a Task: it keeps time even when the cooperative pool is busy.
+        let watchdog = DispatchSource.makeTimerSource(queue: Self.watchQueue)
         let idle = options.idleTimeout, total = options.totalTimeout
-        // The watchdog: abandons the attempt after `idle` seconds without progress
-        // (connecting, or between body pieces) or `total` seconds in all.
-        let watchdog = Task { [transfer] in
-            while !Task.isCancelled {
-                let (done, last, started) = transfer.state.withLock { ($0.done, $0.lastActivity, $0.started) }
-                if done { return }
-                let now = Date()
-                let totalLeft = total - now.timeIntervalSince(started)
-                let idleLeft = idle - now.timeIntervalSince(last)
-                if totalLeft <= 0 {
-                    transfer.abort(.timeout(idle: false))
-                    return
-                }
-                if idleLeft <= 0 {
-                    transfer.abort(.timeout(idle: true))
-                    return
-                }
-                try? await Task.sleep(nanoseconds: UInt64(min(idleLeft, totalLeft) * 1_000_000_000) + 5_000_000)
+        let tick = max(0.01, min(0.25, min(idle, total) / 5))
+        watchdog.schedule(deadline: .now() + tick, repeating: tick, leeway: .milliseconds(5))
+        watchdog.setEventHandler { [transfer] in
+            let (done, last, started) = transfer.state.withLock { ($0.done, $0.lastActivity, $0.started) }
+            if done { return }
+            let now = Date()
+            if now.timeIntervalSince(started) >= total {
+                transfer.abort(.timeout(idle: false))
+            } else if now.timeIntervalSince(last) >= idle {
+                transfer.abort(.timeout(idle: true))
             }
         }
+        watchdog.resume()
         let outcome: AttemptResult = await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<AttemptResult, Never>) in
                 transfer.state.withLock { $0.continuation = cont }
@@ -259,7 +259,11 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
             completionHandler(.cancel)
             return
         }
-        if t.state.withLock({ $0.abort != nil }) {
+        let aborted = t.state.withLock { s -> Bool in
+            s.finalResponse = true
+            return s.abort != nil
+        }
+        if aborted {
             completionHandler(.cancel)
             return
         }
@@ -301,10 +305,14 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let limit = options.maxBytes
         var overflow = false
         var failedWrite: String?
+        var counted = false
         t.state.withLock { s in
+            // Bodies of refused responses (error pages) may still trickle in until the
+            // cancel lands; they are not counted.
             guard s.abort == nil else { return }
             s.lastActivity = Date()
             s.received += data.count
+            counted = true
             guard s.handle != nil else { return }   // 304: no body expected
             if s.received > limit {
                 overflow = true
@@ -321,7 +329,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
                 s.prefix.append(data.prefix(Transfer.prefixLimit - s.prefix.count))
             }
         }
-        onBytes(data.count)
+        if counted { onBytes(data.count) }
         if overflow { t.abort(.tooLarge(declared: nil)) }
         if let failedWrite { t.abort(.local(failedWrite)) }
     }
@@ -365,7 +373,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         guard let t = transfer(for: task) else { return }
         transfers.withLock { $0[task.taskIdentifier] = nil }
-        t.finish(error: error, options: options)
+        t.finish(error: error)
     }
 
     static func retryAfter(_ value: String?) -> TimeInterval? {
@@ -394,8 +402,10 @@ final class Transfer: Sendable {
         var prefix = Data()
         var redirects = 0
         var abort: Downloader.AttemptResult?
-        /// `task.cancel()` was called (on the delegate queue).
+        /// `task.cancel()` was called.
         var cancelIssued = false
+        /// A response other than a redirect arrived: no redirect callback can follow.
+        var finalResponse = false
         var started = Date()
         var lastActivity = Date()
         var done = false
@@ -414,17 +424,24 @@ final class Transfer: Sendable {
 
     /// Stops the attempt with `reason` (the first reason wins).
     ///
-    /// The cancel itself runs on the (serial) delegate queue: swift-corelibs-foundation
-    /// traps if a task is cancelled while it waits for the redirect delegate callback,
-    /// so cancelling and answering a redirect must never interleave (see the redirect
-    /// delegate method).
+    /// swift-corelibs-foundation traps if a task is cancelled while it waits for the
+    /// redirect delegate callback. Before the final response has arrived a redirect may be
+    /// pending, so the cancel then runs on the (serial) delegate queue, where it cannot
+    /// interleave with answering a redirect (see the redirect delegate method). Once the
+    /// final response is in, no redirect can follow and the task is cancelled at once:
+    /// queued behind a flood of body callbacks, a cancel would let the server send on.
     func abort(_ reason: Downloader.AttemptResult) {
-        let first = state.withLock { s -> Bool in
-            guard s.abort == nil, !s.done else { return false }
+        let (first, direct) = state.withLock { s -> (Bool, Bool) in
+            guard s.abort == nil, !s.done else { return (false, false) }
             s.abort = reason
-            return true
+            if s.finalResponse { s.cancelIssued = true }
+            return (true, s.finalResponse)
         }
         guard first else { return }
+        if direct {
+            task.cancel()
+            return
+        }
         let task = self.task
         delegateQueue.addOperation { [state] in
             state.withLock { $0.cancelIssued = true }
@@ -441,7 +458,7 @@ final class Transfer: Sendable {
 
     /// Called once by the session when the task ends: settles the result and resumes
     /// the waiting caller.
-    func finish(error: Error?, options: ImageCacheOptions) {
+    func finish(error: Error?) {
         let (cont, result) = state.withLock { s -> (CheckedContinuation<Downloader.AttemptResult, Never>?, Downloader.AttemptResult) in
             s.done = true
             let result = Self.settle(&s, error: error)
@@ -485,7 +502,8 @@ final class Transfer: Sendable {
         }
         guard let handle, let temp = s.temp else { return .local("no temp file for the body") }
         do {
-            try handle.synchronize()
+            // Closed here; flushed to disk (fsync) by `CacheStore.commitObject`, off this
+            // queue, which serves every transfer's callbacks.
             try handle.close()
         } catch {
             unlink(temp.path)
@@ -531,6 +549,9 @@ final class Transfer: Sendable {
             return .transport("the server's TLS certificate is not trusted (\(ns.localizedDescription))", retryable: false)
         case .unsupportedURL, .badURL:
             return .transport("the URL is not supported by the network layer", retryable: false)
+        case .unknown where ns.localizedDescription.contains("transfer closed"):
+            // curl: the server closed the connection before the whole body arrived.
+            return .transport("connection closed early (\(ns.localizedDescription))", retryable: true)
         default:
             return .transport("network error: \(ns.localizedDescription) (\(ns.code))", retryable: true)
         }

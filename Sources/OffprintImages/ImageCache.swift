@@ -149,7 +149,7 @@ public final class ImageCache: ImageProvider, Sendable {
         case "http", "https":
             return await resolveHTTP(key)
         case "data":
-            return resolveDataURI(key)
+            return await onIO { self.resolveDataURI(key) }
         case "file":
             return .failed(key, "file: URLs are refused: the cache fetches only http, https and data: URLs (copy the image next to the article and link it relatively)")
         default:
@@ -184,31 +184,12 @@ public final class ImageCache: ImageProvider, Sendable {
     }
 
     private func resolveHTTP(_ url: String) async -> Resolution {
-        var cached: (IndexEntry, URL)?
-        var damage: String?
-        if let entry = store.readEntry(forURL: url) {
-            let full: Bool
-            switch options.verification {
-            case .size: full = false
-            case .always: full = true
-            case .firstUse: full = !verified.withLock { $0.contains(entry.sha256) }
-            }
-            switch store.checkObject(entry, fullHash: full) {
-            case .ok(let file):
-                if full { verified.withLock { _ = $0.insert(entry.sha256) } }
-                cached = (entry, file)
-            case .missing:
-                damage = "its cached file is missing"
-            case .damaged(let why):
-                damage = why
-                store.discardObject(entry)
-            }
-        }
+        let (cached, damage) = await onIO { self.lookup(url) }
 
         switch options.policy {
         case .offline:
             if let (entry, file) = cached {
-                store.touch(entry)
+                await onIO { self.store.touch(entry) }
                 return Resolution(result: .success(image(entry, file)), source: .cache)
             }
             if let damage {
@@ -217,7 +198,7 @@ public final class ImageCache: ImageProvider, Sendable {
             return .failed(url, "not in the image cache, and offline mode does not download; run once without offline mode")
         case .normal:
             if let (entry, file) = cached {
-                store.touch(entry)
+                await onIO { self.store.touch(entry) }
                 return Resolution(result: .success(image(entry, file)), source: .cache)
             }
             return await download(url, previous: nil)
@@ -227,7 +208,7 @@ public final class ImageCache: ImageProvider, Sendable {
             var r = await download(url, previous: validators ? entry : nil)
             if case .failure(let failure) = r.result {
                 // Keep the copy we have; say that it could not be checked.
-                store.touch(entry)
+                await onIO { self.store.touch(entry) }
                 r.result = .success(image(entry, file))
                 r.source = .cache
                 r.warning = ImageFailure(url: url, reason: "could not revalidate (\(failure.reason)); the cached copy was used")
@@ -235,6 +216,37 @@ public final class ImageCache: ImageProvider, Sendable {
             return r
         }
     }
+
+    /// The cached entry and file for a URL, if whole; else why not (when there was one).
+    private func lookup(_ url: String) -> (cached: (IndexEntry, URL)?, damage: String?) {
+        guard let entry = store.readEntry(forURL: url) else { return (nil, nil) }
+        let full: Bool
+        switch options.verification {
+        case .size: full = false
+        case .always: full = true
+        case .firstUse: full = !verified.withLock { $0.contains(entry.sha256) }
+        }
+        switch store.checkObject(entry, fullHash: full) {
+        case .ok(let file):
+            if full { verified.withLock { _ = $0.insert(entry.sha256) } }
+            return ((entry, file), nil)
+        case .missing:
+            return (nil, "its cached file is missing")
+        case .damaged(let why):
+            store.discardObject(entry)
+            return (nil, why)
+        }
+    }
+
+    /// Runs blocking file work (reads, hashing, fsync) on a dispatch queue, so that a slow
+    /// disk never stalls the cooperative thread pool (and with it every download).
+    private func onIO<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { c in
+            Self.io.async { c.resume(returning: body()) }
+        }
+    }
+
+    private static let io = DispatchQueue(label: "offprint.images.io", attributes: .concurrent)
 
     private func image(_ e: IndexEntry, _ file: URL) -> CachedImage {
         CachedImage(url: e.url, file: file, sha256: e.sha256, mediaType: e.mediaType, byteCount: e.byteCount,
@@ -255,12 +267,15 @@ public final class ImageCache: ImageProvider, Sendable {
             entry.validatedAt = Date()
             if let etag { entry.etag = etag }
             if let lastModified { entry.lastModified = lastModified }
-            try? store.writeEntry(entry)
-            store.touch(entry)
+            let updated = entry
+            await onIO {
+                try? self.store.writeEntry(updated)
+                self.store.touch(updated)
+            }
             r = Resolution(result: .success(image(entry, store.objectFile(sha256: entry.sha256, mediaType: entry.mediaType))),
                            source: .revalidated)
         case .downloaded(let d):
-            r = commit(url, d)
+            r = await onIO { self.commit(url, d) }
         }
         r.requests = requests
         r.bytesReceived = bytes
@@ -346,6 +361,11 @@ public struct ImageBatch: Sendable {
     /// Keyed by the URL as given.
     public var images: [String: Result<CachedImage, ImageFailure>]
     public var summary: FetchSummary
+
+    public init(images: [String: Result<CachedImage, ImageFailure>], summary: FetchSummary) {
+        self.images = images
+        self.summary = summary
+    }
 }
 
 /// What a fetch did. Each distinct URL (after normalisation) counts once.

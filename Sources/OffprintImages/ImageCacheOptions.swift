@@ -65,6 +65,9 @@ public struct ImageCacheOptions: Sendable {
     /// Told after each image is settled and as large bodies arrive. Calls are serialised
     /// (never two at once) and come from background threads.
     public var progress: (@Sendable (ImageProgress) -> Void)?
+    /// Told, one line each, of retries and why (`https://…: HTTP 503 …; retry 1 of 3 in
+    /// 0.5 s`), for a verbose mode. May be called from several threads at once.
+    public var log: (@Sendable (String) -> Void)?
 
     public static let defaultUserAgent = "Mozilla/5.0 (compatible; Offprint/1.0; image cache)"
 
@@ -83,7 +86,8 @@ public struct ImageCacheOptions: Sendable {
         userAgent: String = ImageCacheOptions.defaultUserAgent,
         referer: RefererPolicy = .none,
         verification: Verification = .firstUse,
-        progress: (@Sendable (ImageProgress) -> Void)? = nil
+        progress: (@Sendable (ImageProgress) -> Void)? = nil,
+        log: (@Sendable (String) -> Void)? = nil
     ) {
         self.directory = directory ?? Self.defaultDirectory()
         self.policy = policy
@@ -100,6 +104,7 @@ public struct ImageCacheOptions: Sendable {
         self.referer = referer
         self.verification = verification
         self.progress = progress
+        self.log = log
     }
 
     /// The cache folder when `--cache-dir` is not given: `$OFFPRINT_CACHE_DIR`, else
@@ -139,4 +144,11 @@ public struct ImageProgress: Sendable, Equatable {
     public var failed: Int
     /// Bytes received from the network so far (bodies only).
     public var bytesReceived: Int
+
+    public init(completed: Int, total: Int, failed: Int, bytesReceived: Int) {
+        self.completed = completed
+        self.total = total
+        self.failed = failed
+        self.bytesReceived = bytesReceived
+    }
 }

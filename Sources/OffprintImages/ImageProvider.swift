@@ -54,7 +54,11 @@ public struct ImageFailure: Error, Sendable, Equatable, CustomStringConvertible 
         self.url = url
         self.reason = reason
     }
-    public var description: String { "\(url): \(reason)" }
+    /// One line; a long `data:` URL is shortened to its start and size.
+    public var description: String {
+        guard url.hasPrefix("data:"), url.count > 64 else { return "\(url): \(reason)" }
+        return "\(url.prefix(40))… (\(url.utf8.count) characters): \(reason)"
+    }
 }
 
 /// What the Markdown exporter and the EPUB builder need from the image cache.

@@ -35,7 +35,7 @@ func startServer(host: String, latency: Duration, counter: Counter) async throws
     }
     let server = HTTPServer(address: try .inet(ip4: host, port: 0), timeout: 60, logger: .disabled, handler: handler)
     Task { try await server.run() }
-    try await server.waitUntilListening()
+    try await server.waitUntilListening(timeout: 60)
     guard case .ip4(_, let port)? = await server.listeningAddress else {
         throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "no listening address"])
     }

@@ -27,8 +27,8 @@ import Testing
         let faults: [String: String] = [
             server.url("/404"): "HTTP 404",
             server.url("/always-503"): "HTTP 503",
-            server.url("/stall"): "timed out: no data for 1 s",
-            server.url("/stall-body"): "timed out: no data for 1 s",
+            server.url("/stall"): "timed out: no data for 4 s",
+            server.url("/stall-body"): "timed out: no data for 4 s",
             server.url("/loop"): "more than 5 redirects",
             server.url("/redirect-ftp"): "redirected to ftp://127.0.0.1/x.png",
             server.url("/html"): "the server sent an HTML page instead of an image",
@@ -45,7 +45,10 @@ import Testing
         server.setImage("/copy/img.png", Paths.fixture("img.png"))
         let copy = server.url("/copy/img.png")
 
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.maxBytes = 1 << 20 })
+        // The idle timeout (4 s) is well above what even a loaded machine needs for a small
+        // image and well below the 15 s the stalling routes wait.
+        let log = RetryLog()
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.maxBytes = 1 << 20; $0.log = log.sink })
         let all = Array(good.keys) + Array(faults.keys) + [spelledTwice, copy]
         let batch = await cache.fetch(all.shuffled())
 
@@ -72,20 +75,26 @@ import Testing
         let png = try #require(batch.images[server.url("/img/img.png")]?.success)
         #expect(batch.images[copy]?.success?.file == png.file)
         #expect(batch.images[spelledTwice]?.success == png)
-        #expect(server.count("/img/img.png") == 1)
 
-        // Requests per fault: no retry for 4xx, HTML, caps, refused redirects; retries for the rest.
-        #expect(server.count("/404") == 1)
-        #expect(server.count("/html") == 1)
-        #expect(server.count("/too-many") == 1)
-        #expect(server.count("/flaky-500") == 2)
-        #expect(server.count("/reset-once") == 2)
-        #expect(server.count("/always-503") == 3)
+        // Requests per fault: no retry for 4xx, HTML, caps, refused redirects; retries for the
+        // rest. (A retry after a timeout that a loaded machine caused is allowed for.)
+        func expectRequests(_ path: String, _ n: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+            let extra = log.timeouts(server.url(path))
+            #expect((n...n + extra).contains(server.count(path)), "\(path): \(server.count(path)) requests", sourceLocation: sourceLocation)
+        }
+        expectRequests("/img/img.png", 1)
+        expectRequests("/404", 1)
+        expectRequests("/html", 1)
+        expectRequests("/too-many", 1)
+        expectRequests("/flaky-500", 2)
+        expectRequests("/reset-once", 2)
+        expectRequests("/always-503", 3)
         #expect(server.count("/stall") == 3)
-        #expect(server.count("/loop") == 6)        // the request and 5 redirects, then stop
+        expectRequests("/loop", 6)        // the request and 5 redirects, then stop
         #expect(reset.connections.current == 3)
         // The cap stops the transfer early: far less than the 50 MB body was produced.
-        #expect(server.hugeProduced < ImageServer.hugeLength / 4, "server produced \(server.hugeProduced) bytes")
+        #expect(server.hugeProduced < ImageServer.hugeLength / 2, "server produced \(server.hugeProduced) bytes")
+        print("oversized bodies: the server produced \(server.hugeProduced) bytes of its two 50 MB bodies (cap 1 MB)")
 
         let objects = cache.stats()
         let distinct = Set(good.values).count
@@ -471,5 +480,80 @@ extension Paths {
         // On Linux the tests run from <build>/debug/OffprintPackageTests.xctest.
         if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
         return dir.appendingPathComponent("offprint-images-bench")
+    }
+}
+
+@Suite struct AssetFolderTests {
+    private func image(_ url: String, _ bytes: Data, _ type: String = "image/png") -> CachedImage {
+        CachedImage(url: url, file: URL(fileURLWithPath: "/nonexistent"), sha256: CacheStore.sha256Hex(bytes),
+                    mediaType: type, byteCount: bytes.count)
+    }
+
+    @Test func namesAreReadableStableAndDistinct() {
+        var folder = AssetFolder(directory: URL(fileURLWithPath: "/tmp/x.assets"))
+        let a = image("https://example.com/img/Cat%20Photo.JPG?w=640", Data([1]))
+        let b = image("https://cdn.example.org/other/cat-photo.png", Data([2]))
+        let aAgain = image("https://mirror.example.net/whatever.gif", Data([1]))
+        #expect(folder.fileName(for: a) == "Cat-Photo.png")
+        // Names differing only by case clash on macOS and Windows file systems.
+        #expect(folder.fileName(for: b) == "cat-photo-2.png")
+        let c = image("https://example.com/cat-photo.webp", Data([3]), "image/png")
+        #expect(folder.fileName(for: c) == "cat-photo-3.png")
+        #expect(folder.fileName(for: aAgain) == "Cat-Photo.png")     // same bytes, same file
+        #expect(folder.fileName(for: image("https://example.com/show-image.php?id=3", Data([4]), "image/jpeg")) == "show-image.jpg")
+    }
+
+    @Test func meaninglessNamesUseTheHash() {
+        var folder = AssetFolder(directory: URL(fileURLWithPath: "/tmp/x.assets"))
+        let wechat = image("https://mmbiz.qpic.cn/mmbiz_jpg/AbCdEf/640?wx_fmt=jpeg", Data([5]), "image/jpeg")
+        let chinese = image("https://example.cn/图片/猫.png", Data([6]))
+        let hashy = image("https://zkres1.myzaker.com/202108/611efbd68e9f0972d25236fd_1024.jpg", Data([7]), "image/jpeg")
+        let inline = image("data:image/png;base64,AAAA", Data([8]))
+        let generic = image("https://example.com/2021/img.png", Data([9]))
+        for img in [wechat, chinese, hashy, inline, generic] {
+            #expect(folder.fileName(for: img) == "image-\(img.sha256.prefix(10)).\(img.fileExtension)")
+        }
+        let random = image("https://image.woshipm.com/wp-files/2021/08/WzlA1Y8hQWTiMqzEFZJC.jpg", Data([10]), "image/jpeg")
+        #expect(folder.fileName(for: random) == "WzlA1Y8hQWTiMqzEFZJC.jpg")
+        #expect(AssetFolder.stem(fromURL: "https://example.com/") == "")
+        #expect(AssetFolder.stem(fromURL: "https://example.com/a/" + String(repeating: "long-name-", count: 10) + ".png").count <= 64)
+    }
+
+    @Test func placeCopiesIntoTheFolder() async throws {
+        let server = try await ImageServer.start()
+        let dir = TempDir()
+        defer { dir.remove() }
+        server.setImage("/pics/sunset.jpg", Paths.fixture("img.jpg"))
+        server.setImage("/pics/diagram.php", Paths.fixture("img.png"))
+        let urls = [server.url("/pics/sunset.jpg"), server.url("/pics/diagram.php"), server.url("/redirect-once")]
+        let cache = try ImageCache(options: testOptions(dir.url.appendingPathComponent("cache")))
+        let batch = await cache.fetch(urls)
+        await server.stop()
+        var folder = AssetFolder(directory: dir.url.appendingPathComponent("notes/post.assets"))
+        var placed: [String] = []
+        for url in urls {
+            let img = try #require(batch.images[url]?.success)
+            let file = try folder.place(img)
+            #expect(fileBytes(file) == fileBytes(img.file))
+            placed.append(file.lastPathComponent)
+        }
+        #expect(placed == ["sunset.jpg", "diagram.png", "redirect-once.gif"])
+        // Copies, not links: changing the export leaves the cache whole.
+        try Data("edited".utf8).write(to: dir.url.appendingPathComponent("notes/post.assets/diagram.png"))
+        #expect(cache.verify().isClean)
+        // Placing again replaces the edited file and keeps an identical one.
+        let again = try folder.place(try #require(batch.images[urls[1]]?.success))
+        #expect(fileBytes(again) == Paths.fixture("img.png"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.url.appendingPathComponent("notes/post.assets").path)
+        #expect(names.sorted() == ["diagram.png", "redirect-once.gif", "sunset.jpg"])
+    }
+}
+
+@Suite struct FailureTextTests {
+    @Test func longDataURLsAreShortenedForDisplay() {
+        let long = "data:image/png;base64," + String(repeating: "A", count: 5000)
+        let f = ImageFailure(url: long, reason: "invalid base64")
+        #expect(f.description == "data:image/png;base64,AAAAAAAAAAAAAAAAAA… (5022 characters): invalid base64")
+        #expect(ImageFailure(url: "https://x/a.png", reason: "HTTP 404").description == "https://x/a.png: HTTP 404")
     }
 }

@@ -129,16 +129,17 @@ private func crc32(_ bytes: [UInt8]) -> UInt32 {
 // MARK: - A body that arrives on a schedule
 
 /// A response body streamed in `chunk`-sized pieces with a pause before each, optionally
-/// failing after `failAfter` bytes (the connection then closes mid-body). Counts the
-/// bytes it produced, so a test can show the client stopped reading early.
+/// failing after `failAfter` bytes (the connection then closes mid-body). The body is
+/// `bytes` followed by zeros up to `length`. Counts the bytes it produced, so a test can
+/// show the client stopped reading early.
 struct ScriptedBody: AsyncBufferedSequence, Sendable {
     typealias Element = UInt8
+    var bytes: Data
     var length: Int
     var chunk: Int
     var pause: Duration = .zero
     var failAfter: Int?
-    var produced: Locked<Int>
-    var byte: @Sendable (Int) -> UInt8
+    var produced = Locked(0)
 
     func makeAsyncIterator() -> Iterator { Iterator(body: self) }
 
@@ -156,8 +157,14 @@ struct ScriptedBody: AsyncBufferedSequence, Sendable {
             if let f = body.failAfter, offset >= f { throw SocketError.disconnected }
             if body.pause > .zero { try await Task.sleep(for: body.pause) }
             let n = Swift.min(body.chunk, count, body.length - offset, (body.failAfter ?? Int.max) - offset)
-            let out = (offset..<offset + n).map(body.byte)
-            offset += n
+            var out = [UInt8]()
+            out.reserveCapacity(n)
+            let end = offset + n
+            if offset < body.bytes.count {
+                out.append(contentsOf: body.bytes[body.bytes.startIndex + offset ..< body.bytes.startIndex + Swift.min(end, body.bytes.count)])
+            }
+            if out.count < n { out.append(contentsOf: repeatElement(0, count: n - out.count)) }
+            offset = end
             body.produced.withLock { $0 += n }
             return out
         }
@@ -202,7 +209,7 @@ final class ImageServer: Sendable {
         let server = HTTPServer(address: try .inet(ip4: host, port: 0), timeout: 30, logger: .disabled,
                                 handler: ImageHandler(state: state))
         let runner = Task { try await server.run() }
-        try await server.waitUntilListening()
+        try await server.waitUntilListening(timeout: 60)
         guard case .ip4(_, let port) = await server.listeningAddress else {
             throw SocketError.unsupportedAddress
         }
@@ -260,24 +267,23 @@ struct ImageHandler: HTTPHandler {
             // First time: the connection drops after 40 of the promised bytes.
             let bytes = Fixture.all[3].bytes
             if n == 1 {
-                let body = ScriptedBody(length: bytes.count, chunk: 20, failAfter: 40, produced: Locked(0)) { bytes[$0] }
+                let body = ScriptedBody(bytes: bytes, length: bytes.count, chunk: 20, failAfter: 40)
                 return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/png"]),
                                     body: HTTPBodySequence(from: body, count: bytes.count))
             }
             return image(bytes, type: "image/png")
         case "/stall":
-            try await Task.sleep(for: .seconds(6))
+            try await Task.sleep(for: .seconds(15))
             return image(png, type: "image/png")
         case "/stall-body":
             let bytes = Fixture.all[0].bytes
-            let body = ScriptedBody(length: bytes.count, chunk: 100, pause: .zero, failAfter: nil, produced: Locked(0)) { bytes[$0] }
+            let body = ScriptedBody(bytes: bytes, length: bytes.count, chunk: 100)
             return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/jpeg"]),
-                                body: HTTPBodySequence(from: StallAfter(base: body, after: 200, stall: .seconds(6)), count: bytes.count))
+                                body: HTTPBodySequence(from: StallAfter(base: body, after: 200, stall: .seconds(15)), count: bytes.count))
         case "/trickle", "/trickle-long":
             // The JPEG in 10 pieces, 60 ms apart: never idle long, but slow overall.
             let bytes = Fixture.all[0].bytes
-            let body = ScriptedBody(length: bytes.count, chunk: bytes.count / 10 + 1, pause: .milliseconds(60), failAfter: nil,
-                                    produced: Locked(0)) { bytes[$0] }
+            let body = ScriptedBody(bytes: bytes, length: bytes.count, chunk: bytes.count / 10 + 1, pause: .milliseconds(60))
             return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "image/jpeg"]), body: HTTPBodySequence(from: body, count: bytes.count))
         case "/loop":
             return HTTPResponse(statusCode: .found, headers: HTTPHeaders([.location: "/loop"]))
@@ -293,9 +299,11 @@ struct ImageHandler: HTTPHandler {
         case "/huge-declared", "/huge-chunked":
             let produced = state.withLock { $0.producedHuge }
             let header = Array(png.prefix(33))
-            let body = ScriptedBody(length: ImageServer.hugeLength, chunk: 64 * 1024, failAfter: nil, produced: produced) {
-                $0 < header.count ? header[$0] : 0
-            }
+            // At most 64 KB per 2 ms (~30 MB/s, a fast real link): swift-corelibs-foundation
+            // cannot slow curl down, so over loopback at full speed a busy client would see
+            // the cap only after the kernel and curl had taken in far more.
+            let body = ScriptedBody(bytes: Data(header), length: ImageServer.hugeLength, chunk: 64 * 1024,
+                                    pause: .milliseconds(2), produced: produced)
             let seq = path == "/huge-declared"
                 ? HTTPBodySequence(from: body, count: ImageServer.hugeLength)
                 : HTTPBodySequence(from: body)
@@ -419,7 +427,24 @@ func fileBytes(_ url: URL) -> Data? { try? Data(contentsOf: url) }
 
 /// Options for tests: short timeouts and backoff, the given folder.
 func testOptions(_ dir: URL, _ tweak: (inout ImageCacheOptions) -> Void = { _ in }) -> ImageCacheOptions {
-    var o = ImageCacheOptions(directory: dir, idleTimeout: 1.0, totalTimeout: 10, retries: 2, retryDelay: 0.05, maxRetryDelay: 1)
+    var o = ImageCacheOptions(directory: dir, idleTimeout: 4, totalTimeout: 30, retries: 2, retryDelay: 0.05, maxRetryDelay: 1,
+                              log: { print("[cache log] \($0)") })
     tweak(&o)
     return o
+}
+
+/// Collects the cache's retry log, to tell a retry the test provoked from one a loaded
+/// machine caused (a small image that took longer than the idle timeout).
+final class RetryLog: Sendable {
+    let lines = Locked<[String]>([])
+    var sink: @Sendable (String) -> Void {
+        { [lines] line in
+            print("[cache log] \(line)")
+            lines.withLock { $0.append(line) }
+        }
+    }
+    /// Retries of `url` after a timeout.
+    func timeouts(_ url: String) -> Int {
+        lines.withLock { $0.filter { $0.hasPrefix(url + ": timed out") }.count }
+    }
 }
