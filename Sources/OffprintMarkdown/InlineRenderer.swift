@@ -29,7 +29,7 @@ struct InlineRenderer {
     private let gfm: Bool
     /// The text opens a list item: `[ ]` there would become a task list checkbox.
     private let listItemStart: Bool
-    private var out = ""
+    private var out: [UInt8] = []
 
     /// Renders `buffer` (whose marks must all be closed). Lines are separated by "\n".
     static func render(_ buffer: InlineBuffer, context: Context, gfm: Bool, listItemStart: Bool = false) -> String {
@@ -37,7 +37,7 @@ struct InlineRenderer {
         r.normalize()
         r.fixFlanking()
         r.write()
-        return r.out
+        return String(decoding: r.out, as: UTF8.self)
     }
 
     private init(buffer: InlineBuffer, context: Context, gfm: Bool, listItemStart: Bool) {
@@ -584,32 +584,32 @@ struct InlineRenderer {
                     escape = needsEscape(c, at: i, inLink: inLink > 0, runEnd: &runJudgedUntil, runEscaped: &runEscaped)
                 }
                 if i == escapeIndex || escape {
-                    out += "\\"
+                    out.write("\\")
                 }
-                out.unicodeScalars.append(c)
+                out.write(scalar: c)
             case .open(let m):
                 let mark = marks[Int(m)]
                 if mark.kind == .link, mark.form == .markdown, let close = partner(of: i), let auto = autolink(mark, from: i + 1, to: close) {
-                    out += auto
+                    out.write(auto)
                     i = close + 1
                     lineStart = false
                     continue
                 }
-                out += openMarkup(mark)
+                out.write(openMarkup(mark))
                 if mark.kind == .link && mark.form == .markdown { inLink += 1 }
                 lineStart = false
             case .close(let m):
                 let mark = marks[Int(m)]
-                out += closeMarkup(mark)
+                out.write(closeMarkup(mark))
                 if mark.kind == .link && mark.form == .markdown { inLink -= 1 }
             case .image(let k):
                 let img = images[Int(k)]
-                out += "!["
-                out += Self.escapeLinkText(img.alt, gfm: gfm)
-                out += "]("
-                out += Self.destination(img.src)
-                out += Self.title(img.title)
-                out += ")"
+                out.write("![")
+                out.write(Self.escapeLinkText(img.alt, gfm: gfm))
+                out.write("](")
+                out.write(Self.destination(img.src))
+                out.write(Self.title(img.title))
+                out.write(")")
                 lineStart = false
             case .code(let k):
                 // Code spans that ended up side by side (a delimiter moved away) are one.
@@ -618,28 +618,37 @@ struct InlineRenderer {
                     content += codes[Int(k2)]
                     i += 1
                 }
-                out += Self.codeSpan(content, atLineStart: lineStart)
+                out.write(Self.codeSpan(content, atLineStart: lineStart))
                 lineStart = false
             case .raw(let k):
-                out += raws[Int(k)]
+                out.write(raws[Int(k)])
                 lineStart = false
             case .hardBreak:
                 switch context {
                 case .paragraph:
-                    out += "\\\n"
+                    out.write("\\\n")
                     lineStart = true
                     firstLine = false
                 case .heading:
-                    out += " "
+                    out.write(" ")
                 case .tableCell:
-                    out += "<br>"
+                    out.write("<br>")
                 }
             }
             i += 1
         }
         switch context {
         case .heading: escapeClosingHashes()
-        case .tableCell: out = out.replacingAll("|", with: "\\|")
+        case .tableCell:
+            if out.contains(UInt8(ascii: "|")) {
+                var escaped: [UInt8] = []
+                escaped.reserveCapacity(out.count + 8)
+                for b in out {
+                    if b == UInt8(ascii: "|") { escaped.append(UInt8(ascii: "\\")) }
+                    escaped.append(b)
+                }
+                out = escaped
+            }
         case .paragraph: break
         }
     }
@@ -907,15 +916,11 @@ struct InlineRenderer {
 
     /// `# Title #` loses its closing sequence in a heading unless escaped.
     private mutating func escapeClosingHashes() {
-        guard out.hasSuffix("#") else { return }
-        var scalars = Array(out.unicodeScalars)
-        var s = scalars.count
-        while s > 0, scalars[s - 1] == "#" { s -= 1 }
-        if s == 0 || scalars[s - 1] == " " || scalars[s - 1] == "\t" {
-            scalars.insert("\\", at: s)
-            var v = String.UnicodeScalarView()
-            v.append(contentsOf: scalars)
-            out = String(v)
+        guard out.last == UInt8(ascii: "#") else { return }
+        var s = out.count
+        while s > 0, out[s - 1] == UInt8(ascii: "#") { s -= 1 }
+        if s == 0 || out[s - 1] == UInt8(ascii: " ") || out[s - 1] == UInt8(ascii: "\t") {
+            out.insert(UInt8(ascii: "\\"), at: s)
         }
     }
 
@@ -924,6 +929,9 @@ struct InlineRenderer {
     /// Text inside `[…]` (link text of a media link, image alt): brackets and anything that
     /// could become inline markup are escaped.
     static func escapeLinkText(_ text: String, gfm: Bool) -> String {
+        if !text.utf8.contains(where: { $0 == 0x5B || $0 == 0x5D || $0 == 0x60 || $0 == 0x2A || $0 == 0x5F || $0 == 0x7E || $0 == 0x5C || $0 == 0x3C || $0 == 0x26 }) {
+            return text
+        }
         var out = ""
         let scalars = Array(text.unicodeScalars)
         for (i, c) in scalars.enumerated() {
@@ -949,6 +957,10 @@ struct InlineRenderer {
     /// A link destination: bare when possible, in `<…>` when it has spaces or unbalanced
     /// parentheses.
     static func destination(_ raw: String) -> String {
+        // Most URLs need nothing.
+        if !raw.isEmpty, !raw.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x28 || $0 == 0x29 || $0 == 0x3C || $0 == 0x3E || $0 == 0x5C || $0 == 0x26 }) {
+            return raw
+        }
         var url = String.UnicodeScalarView()
         for c in raw.unicodeScalars where c != "\n" && c != "\r" && c != "\t" { url.append(c) }
         let u = String(url).trimmingHTMLSpace()
@@ -979,6 +991,7 @@ struct InlineRenderer {
 
     /// ` "title"`, or nothing.
     static func title(_ raw: String) -> String {
+        if raw.isEmpty { return "" }
         let t = raw.collapsingHTMLSpace()
         if t.isEmpty { return "" }
         var out = " \""
@@ -1066,5 +1079,28 @@ extension String {
             }
         }
         return out
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always) mutating func write(_ s: String) { append(contentsOf: s.utf8) }
+
+    @inline(__always) mutating func write(scalar c: Unicode.Scalar) {
+        let v = c.value
+        if v < 0x80 {
+            append(UInt8(v))
+        } else if v < 0x800 {
+            append(UInt8(0xC0 | (v >> 6)))
+            append(UInt8(0x80 | (v & 0x3F)))
+        } else if v < 0x10000 {
+            append(UInt8(0xE0 | (v >> 12)))
+            append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            append(UInt8(0x80 | (v & 0x3F)))
+        } else {
+            append(UInt8(0xF0 | (v >> 18)))
+            append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            append(UInt8(0x80 | (v & 0x3F)))
+        }
     }
 }
