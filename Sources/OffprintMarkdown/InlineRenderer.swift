@@ -30,6 +30,9 @@ struct InlineRenderer {
     /// The text opens a list item: `[ ]` there would become a task list checkbox.
     private let listItemStart: Bool
     private var out: [UInt8] = []
+    private var pairs: [Pair] = []
+    /// For each atom, the index in `pairs` of the emphasis pair it opens or closes, or -1.
+    private var pairOfAtom: [Int32] = []
 
     /// Renders `buffer` (whose marks must all be closed). Lines are separated by "\n".
     static func render(_ buffer: InlineBuffer, context: Context, gfm: Bool, listItemStart: Bool = false) -> String {
@@ -253,22 +256,13 @@ struct InlineRenderer {
         return false
     }
 
-    /// Whether an emphasis written with `ch` is open around atom `i`.
+    /// Whether an emphasis written with `ch` is open around the delimiter atom `i`.
     private func enclosedBySameDelimiter(_ i: Int, _ ch: Unicode.Scalar) -> Bool {
-        var depth = 0
-        var j = i - 1
-        while j >= 0 {
-            switch atoms[j] {
-            case .close: depth += 1
-            case .open:
-                if depth == 0 {
-                    if delimiter(j) == ch { return true }
-                } else {
-                    depth -= 1
-                }
-            default: break
-            }
-            j -= 1
+        guard i < pairOfAtom.count, pairOfAtom[i] >= 0 else { return false }
+        var k = pairs[Int(pairOfAtom[i])].parent
+        while k >= 0 {
+            if delimiter(pairs[k].open) == ch { return true }
+            k = pairs[k].parent
         }
         return false
     }
@@ -325,17 +319,36 @@ struct InlineRenderer {
         return nil
     }
 
-    private struct Pair { var open: Int; var close: Int; var mark: Int32; var hasWord: Bool }
+    private struct Pair {
+        var open: Int
+        var close: Int
+        var mark: Int32
+        /// Holds a character that is neither white space nor punctuation.
+        var hasWord: Bool
+        /// The nearest emphasis pair around this one, or -1.
+        var parent: Int
+    }
 
-    private func emphasisPairs() -> [Pair] {
-        var pairs: [Pair] = []
+    /// The Markdown emphasis pairs (inner ones first), and for each atom its pair.
+    private mutating func indexPairs() {
+        pairs.removeAll(keepingCapacity: true)
+        pairOfAtom = [Int32](repeating: -1, count: atoms.count)
         var stack: [Int] = []
+        // A pair is found when it closes, its parent later: each open mark keeps the
+        // pairs found inside it.
+        var openChildren: [[Int]] = [[]]
         for (i, a) in atoms.enumerated() {
             switch a {
-            case .open: stack.append(i)
+            case .open:
+                stack.append(i)
+                openChildren.append([])
             case .close(let m):
                 guard let o = stack.popLast() else { continue }
-                guard delimiter(i) != nil else { continue }
+                let children = openChildren.removeLast()
+                guard delimiter(i) != nil else {
+                    openChildren[openChildren.count - 1].append(contentsOf: children)
+                    continue
+                }
                 var word = false
                 for j in (o + 1)..<i {
                     if case .char(let c) = atoms[j], !CharacterClass.isWhitespace(c), !CharacterClass.isPunctuation(c) {
@@ -343,15 +356,24 @@ struct InlineRenderer {
                         break
                     }
                 }
-                pairs.append(Pair(open: o, close: i, mark: m, hasWord: word))
+                let k = pairs.count
+                pairs.append(Pair(open: o, close: i, mark: m, hasWord: word, parent: -1))
+                for c in children { pairs[c].parent = k }
+                openChildren[openChildren.count - 1].append(k)
+                pairOfAtom[o] = Int32(k)
+                pairOfAtom[i] = Int32(k)
             default: break
             }
         }
-        return pairs
+    }
+
+    private mutating func swapAtoms(_ a: Int, _ b: Int) {
+        atoms.swapAt(a, b)
+        pairOfAtom.swapAt(a, b)
     }
 
     private mutating func fixFlanking() {
-        var pairs = emphasisPairs()
+        indexPairs()
         guard !pairs.isEmpty else { return }
         var restructures = 0
         while true {
@@ -362,17 +384,17 @@ struct InlineRenderer {
                 for k in pairs.indices where pairs[k].hasWord {
                     var o = pairs[k].open, c = pairs[k].close
                     while !canOpen(o), o + 1 < c, movable(o + 1) {
-                        atoms.swapAt(o, o + 1)
+                        swapAtoms(o, o + 1)
                         o += 1
+                        pairs[k].open = o
                         changed = true
                     }
                     while !canClose(c), c - 1 > o, movable(c - 1) {
-                        atoms.swapAt(c, c - 1)
+                        swapAtoms(c, c - 1)
                         c -= 1
+                        pairs[k].close = c
                         changed = true
                     }
-                    pairs[k].open = o
-                    pairs[k].close = c
                 }
                 if !changed { break }
             }
@@ -388,23 +410,27 @@ struct InlineRenderer {
                 moveIntoLink(closerAt: p.close, openerAt: p.open)
             }
             restructures += 1
-            pairs = emphasisPairs()
+            indexPairs()
         }
         chooseUnderscores(pairs)
         // Emphasis right inside emphasis with nothing between their delimiters would make
         // one `**` run (strong): the inner one goes; it changes nothing a reader sees.
         if dropMergedEmphasis(pairs) {
-            pairs = emphasisPairs()
+            indexPairs()
         }
-        // What still cannot render as Markdown is written as HTML.
-        var changed = true
-        while changed {
-            changed = false
+        // What still cannot render as Markdown is written as HTML (a few rounds: a change
+        // can make a neighbour fail; past that, everything left goes at once).
+        for round in 0..<16 {
+            var changed = false
             for p in pairs where marks[Int(p.mark)].form == .markdown {
                 if !canOpen(p.open) || !canClose(p.close) {
                     marks[Int(p.mark)].form = .html
                     changed = true
                 }
+            }
+            if !changed { break }
+            if round == 15 {
+                for p in pairs { marks[Int(p.mark)].form = .html }
             }
         }
     }

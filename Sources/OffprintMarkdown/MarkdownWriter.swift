@@ -471,8 +471,9 @@ struct BlockWriter {
             start = min(max(s, 0), 999_999_999)
         }
         // A list right after a list of the same kind would merge with it: switch markers.
-        var delimiter: Character = ordered ? "." : options.bullet
-        let alternate: Character = ordered ? ")" : (options.bullet == "-" ? "*" : "-")
+        let bullet: Character = "-*+".contains(options.bullet) ? options.bullet : "-"
+        var delimiter: Character = ordered ? "." : bullet
+        let alternate: Character = ordered ? ")" : (bullet == "-" ? "*" : "-")
         if case .list(let o, let d, _)? = containers[containers.count - 1].last, o == ordered, d == delimiter {
             delimiter = alternate
         }
