@@ -292,7 +292,11 @@ struct BlockWriter {
             return (.nothing, .skipChildren)
         case .hr:
             breakBlock()
-            emit(.rule, [options.thematicBreak])
+            var rule = options.thematicBreak
+            if rule.hasPrefix("-"), case .item(let info) = containers[containers.count - 1].kind, !info.markerWritten {
+                rule = "* * *"  // `- ---` would be one thematic break, not an item holding one
+            }
+            emit(.rule, [rule])
             return (.nothing, .skipChildren)
         case .blockquote:
             breakBlock()
@@ -626,7 +630,8 @@ struct BlockWriter {
             guard let a = c.last else { return .newline }
             let interrupts: Bool  // `next` can interrupt a paragraph (no lazy continuation)
             switch next {
-            case .heading, .code, .rule, .blockquote: interrupts = true
+            case .heading, .code, .blockquote: interrupts = true
+            case .rule: interrupts = !options.thematicBreak.hasPrefix("-")  // `---` under a line: a heading
             case .list(let ordered, _, let start):
                 interrupts = !(ordered && start != 1) && !(leaf == .emptyItem && k == j + 2)
             default: interrupts = false
