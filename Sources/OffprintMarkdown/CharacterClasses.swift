@@ -8,8 +8,10 @@ enum CharacterClass {
 
     /// CommonMark "Unicode whitespace": Zs, tab, LF, FF, CR. (U+00A0 counts.)
     @inline(__always) static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
-        if c.value < 0x80 { return c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" }
-        return c.properties.generalCategory == .spaceSeparator
+        let v = c.value
+        if v < 0x80 { return c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" }
+        // The space separators (Zs) of Unicode 15.
+        return v == 0xA0 || v == 0x1680 || (v >= 0x2000 && v <= 0x200A) || v == 0x202F || v == 0x205F || v == 0x3000
     }
 
     @inline(__always) static func isASCIIPunctuation(_ c: Unicode.Scalar) -> Bool {

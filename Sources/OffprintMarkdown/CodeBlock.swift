@@ -53,7 +53,7 @@ enum CodeBlock {
     static func fence(_ code: String, language: String) -> [String] {
         var body = code
         if body.hasSuffix("\n") { body.removeLast() }
-        let lines: [String] = code.isEmpty ? [] : body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines: [String] = code.isEmpty ? [] : body.lines
         var maxTicks = 0, maxTildes = 0
         for line in lines {
             let s = line.unicodeScalars

@@ -29,7 +29,10 @@ struct InlineRenderer {
     private let gfm: Bool
     /// The text opens a list item: `[ ]` there would become a task list checkbox.
     private let listItemStart: Bool
-    private var out = ""
+    private var out: [UInt8] = []
+    private var pairs: [Pair] = []
+    /// For each atom, the index in `pairs` of the emphasis pair it opens or closes, or -1.
+    private var pairOfAtom: [Int32] = []
 
     /// Renders `buffer` (whose marks must all be closed). Lines are separated by "\n".
     static func render(_ buffer: InlineBuffer, context: Context, gfm: Bool, listItemStart: Bool = false) -> String {
@@ -37,7 +40,7 @@ struct InlineRenderer {
         r.normalize()
         r.fixFlanking()
         r.write()
-        return r.out
+        return String(decoding: r.out, as: UTF8.self)
     }
 
     private init(buffer: InlineBuffer, context: Context, gfm: Bool, listItemStart: Bool) {
@@ -253,22 +256,13 @@ struct InlineRenderer {
         return false
     }
 
-    /// Whether an emphasis written with `ch` is open around atom `i`.
+    /// Whether an emphasis written with `ch` is open around the delimiter atom `i`.
     private func enclosedBySameDelimiter(_ i: Int, _ ch: Unicode.Scalar) -> Bool {
-        var depth = 0
-        var j = i - 1
-        while j >= 0 {
-            switch atoms[j] {
-            case .close: depth += 1
-            case .open:
-                if depth == 0 {
-                    if delimiter(j) == ch { return true }
-                } else {
-                    depth -= 1
-                }
-            default: break
-            }
-            j -= 1
+        guard i < pairOfAtom.count, pairOfAtom[i] >= 0 else { return false }
+        var k = pairs[Int(pairOfAtom[i])].parent
+        while k >= 0 {
+            if delimiter(pairs[k].open) == ch { return true }
+            k = pairs[k].parent
         }
         return false
     }
@@ -325,17 +319,36 @@ struct InlineRenderer {
         return nil
     }
 
-    private struct Pair { var open: Int; var close: Int; var mark: Int32; var hasWord: Bool }
+    private struct Pair {
+        var open: Int
+        var close: Int
+        var mark: Int32
+        /// Holds a character that is neither white space nor punctuation.
+        var hasWord: Bool
+        /// The nearest emphasis pair around this one, or -1.
+        var parent: Int
+    }
 
-    private func emphasisPairs() -> [Pair] {
-        var pairs: [Pair] = []
+    /// The Markdown emphasis pairs (inner ones first), and for each atom its pair.
+    private mutating func indexPairs() {
+        pairs.removeAll(keepingCapacity: true)
+        pairOfAtom = [Int32](repeating: -1, count: atoms.count)
         var stack: [Int] = []
+        // A pair is found when it closes, its parent later: each open mark keeps the
+        // pairs found inside it.
+        var openChildren: [[Int]] = [[]]
         for (i, a) in atoms.enumerated() {
             switch a {
-            case .open: stack.append(i)
+            case .open:
+                stack.append(i)
+                openChildren.append([])
             case .close(let m):
                 guard let o = stack.popLast() else { continue }
-                guard delimiter(i) != nil else { continue }
+                let children = openChildren.removeLast()
+                guard delimiter(i) != nil else {
+                    openChildren[openChildren.count - 1].append(contentsOf: children)
+                    continue
+                }
                 var word = false
                 for j in (o + 1)..<i {
                     if case .char(let c) = atoms[j], !CharacterClass.isWhitespace(c), !CharacterClass.isPunctuation(c) {
@@ -343,15 +356,24 @@ struct InlineRenderer {
                         break
                     }
                 }
-                pairs.append(Pair(open: o, close: i, mark: m, hasWord: word))
+                let k = pairs.count
+                pairs.append(Pair(open: o, close: i, mark: m, hasWord: word, parent: -1))
+                for c in children { pairs[c].parent = k }
+                openChildren[openChildren.count - 1].append(k)
+                pairOfAtom[o] = Int32(k)
+                pairOfAtom[i] = Int32(k)
             default: break
             }
         }
-        return pairs
+    }
+
+    private mutating func swapAtoms(_ a: Int, _ b: Int) {
+        atoms.swapAt(a, b)
+        pairOfAtom.swapAt(a, b)
     }
 
     private mutating func fixFlanking() {
-        var pairs = emphasisPairs()
+        indexPairs()
         guard !pairs.isEmpty else { return }
         var restructures = 0
         while true {
@@ -362,17 +384,17 @@ struct InlineRenderer {
                 for k in pairs.indices where pairs[k].hasWord {
                     var o = pairs[k].open, c = pairs[k].close
                     while !canOpen(o), o + 1 < c, movable(o + 1) {
-                        atoms.swapAt(o, o + 1)
+                        swapAtoms(o, o + 1)
                         o += 1
+                        pairs[k].open = o
                         changed = true
                     }
                     while !canClose(c), c - 1 > o, movable(c - 1) {
-                        atoms.swapAt(c, c - 1)
+                        swapAtoms(c, c - 1)
                         c -= 1
+                        pairs[k].close = c
                         changed = true
                     }
-                    pairs[k].open = o
-                    pairs[k].close = c
                 }
                 if !changed { break }
             }
@@ -388,23 +410,27 @@ struct InlineRenderer {
                 moveIntoLink(closerAt: p.close, openerAt: p.open)
             }
             restructures += 1
-            pairs = emphasisPairs()
+            indexPairs()
         }
         chooseUnderscores(pairs)
         // Emphasis right inside emphasis with nothing between their delimiters would make
         // one `**` run (strong): the inner one goes; it changes nothing a reader sees.
         if dropMergedEmphasis(pairs) {
-            pairs = emphasisPairs()
+            indexPairs()
         }
-        // What still cannot render as Markdown is written as HTML.
-        var changed = true
-        while changed {
-            changed = false
+        // What still cannot render as Markdown is written as HTML (a few rounds: a change
+        // can make a neighbour fail; past that, everything left goes at once).
+        for round in 0..<16 {
+            var changed = false
             for p in pairs where marks[Int(p.mark)].form == .markdown {
                 if !canOpen(p.open) || !canClose(p.close) {
                     marks[Int(p.mark)].form = .html
                     changed = true
                 }
+            }
+            if !changed { break }
+            if round == 15 {
+                for p in pairs { marks[Int(p.mark)].form = .html }
             }
         }
     }
@@ -584,32 +610,32 @@ struct InlineRenderer {
                     escape = needsEscape(c, at: i, inLink: inLink > 0, runEnd: &runJudgedUntil, runEscaped: &runEscaped)
                 }
                 if i == escapeIndex || escape {
-                    out += "\\"
+                    out.write("\\")
                 }
-                out.unicodeScalars.append(c)
+                out.write(scalar: c)
             case .open(let m):
                 let mark = marks[Int(m)]
                 if mark.kind == .link, mark.form == .markdown, let close = partner(of: i), let auto = autolink(mark, from: i + 1, to: close) {
-                    out += auto
+                    out.write(auto)
                     i = close + 1
                     lineStart = false
                     continue
                 }
-                out += openMarkup(mark)
+                out.write(openMarkup(mark))
                 if mark.kind == .link && mark.form == .markdown { inLink += 1 }
                 lineStart = false
             case .close(let m):
                 let mark = marks[Int(m)]
-                out += closeMarkup(mark)
+                out.write(closeMarkup(mark))
                 if mark.kind == .link && mark.form == .markdown { inLink -= 1 }
             case .image(let k):
                 let img = images[Int(k)]
-                out += "!["
-                out += Self.escapeLinkText(img.alt, gfm: gfm)
-                out += "]("
-                out += Self.destination(img.src)
-                out += Self.title(img.title)
-                out += ")"
+                out.write("![")
+                out.write(Self.escapeLinkText(img.alt, gfm: gfm))
+                out.write("](")
+                out.write(Self.destination(img.src))
+                out.write(Self.title(img.title))
+                out.write(")")
                 lineStart = false
             case .code(let k):
                 // Code spans that ended up side by side (a delimiter moved away) are one.
@@ -618,28 +644,37 @@ struct InlineRenderer {
                     content += codes[Int(k2)]
                     i += 1
                 }
-                out += Self.codeSpan(content, atLineStart: lineStart)
+                out.write(Self.codeSpan(content, atLineStart: lineStart))
                 lineStart = false
             case .raw(let k):
-                out += raws[Int(k)]
+                out.write(raws[Int(k)])
                 lineStart = false
             case .hardBreak:
                 switch context {
                 case .paragraph:
-                    out += "\\\n"
+                    out.write("\\\n")
                     lineStart = true
                     firstLine = false
                 case .heading:
-                    out += " "
+                    out.write(" ")
                 case .tableCell:
-                    out += "<br>"
+                    out.write("<br>")
                 }
             }
             i += 1
         }
         switch context {
         case .heading: escapeClosingHashes()
-        case .tableCell: out = out.replacingAll("|", with: "\\|")
+        case .tableCell:
+            if out.contains(UInt8(ascii: "|")) {
+                var escaped: [UInt8] = []
+                escaped.reserveCapacity(out.count + 8)
+                for b in out {
+                    if b == UInt8(ascii: "|") { escaped.append(UInt8(ascii: "\\")) }
+                    escaped.append(b)
+                }
+                out = escaped
+            }
         case .paragraph: break
         }
     }
@@ -907,15 +942,11 @@ struct InlineRenderer {
 
     /// `# Title #` loses its closing sequence in a heading unless escaped.
     private mutating func escapeClosingHashes() {
-        guard out.hasSuffix("#") else { return }
-        var scalars = Array(out.unicodeScalars)
-        var s = scalars.count
-        while s > 0, scalars[s - 1] == "#" { s -= 1 }
-        if s == 0 || scalars[s - 1] == " " || scalars[s - 1] == "\t" {
-            scalars.insert("\\", at: s)
-            var v = String.UnicodeScalarView()
-            v.append(contentsOf: scalars)
-            out = String(v)
+        guard out.last == UInt8(ascii: "#") else { return }
+        var s = out.count
+        while s > 0, out[s - 1] == UInt8(ascii: "#") { s -= 1 }
+        if s == 0 || out[s - 1] == UInt8(ascii: " ") || out[s - 1] == UInt8(ascii: "\t") {
+            out.insert(UInt8(ascii: "\\"), at: s)
         }
     }
 
@@ -924,6 +955,9 @@ struct InlineRenderer {
     /// Text inside `[…]` (link text of a media link, image alt): brackets and anything that
     /// could become inline markup are escaped.
     static func escapeLinkText(_ text: String, gfm: Bool) -> String {
+        if !text.utf8.contains(where: { $0 == 0x5B || $0 == 0x5D || $0 == 0x60 || $0 == 0x2A || $0 == 0x5F || $0 == 0x7E || $0 == 0x5C || $0 == 0x3C || $0 == 0x26 }) {
+            return text
+        }
         var out = ""
         let scalars = Array(text.unicodeScalars)
         for (i, c) in scalars.enumerated() {
@@ -949,6 +983,10 @@ struct InlineRenderer {
     /// A link destination: bare when possible, in `<…>` when it has spaces or unbalanced
     /// parentheses.
     static func destination(_ raw: String) -> String {
+        // Most URLs need nothing.
+        if !raw.isEmpty, !raw.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x28 || $0 == 0x29 || $0 == 0x3C || $0 == 0x3E || $0 == 0x5C || $0 == 0x26 }) {
+            return raw
+        }
         var url = String.UnicodeScalarView()
         for c in raw.unicodeScalars where c != "\n" && c != "\r" && c != "\t" { url.append(c) }
         let u = String(url).trimmingHTMLSpace()
@@ -979,6 +1017,7 @@ struct InlineRenderer {
 
     /// ` "title"`, or nothing.
     static func title(_ raw: String) -> String {
+        if raw.isEmpty { return "" }
         let t = raw.collapsingHTMLSpace()
         if t.isEmpty { return "" }
         var out = " \""
@@ -1066,5 +1105,28 @@ extension String {
             }
         }
         return out
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always) mutating func write(_ s: String) { append(contentsOf: s.utf8) }
+
+    @inline(__always) mutating func write(scalar c: Unicode.Scalar) {
+        let v = c.value
+        if v < 0x80 {
+            append(UInt8(v))
+        } else if v < 0x800 {
+            append(UInt8(0xC0 | (v >> 6)))
+            append(UInt8(0x80 | (v & 0x3F)))
+        } else if v < 0x10000 {
+            append(UInt8(0xE0 | (v >> 12)))
+            append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            append(UInt8(0x80 | (v & 0x3F)))
+        } else {
+            append(UInt8(0xF0 | (v >> 18)))
+            append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            append(UInt8(0x80 | (v & 0x3F)))
+        }
     }
 }

@@ -30,11 +30,13 @@ public struct MarkdownOptions: Sendable, Equatable {
     }
 
     public var flavor: Flavor
-    /// The bullet for unordered lists: `-`, `*` or `+`. A list that directly follows
-    /// another one in the same container uses a different bullet, so the two stay apart.
+    /// The bullet for unordered lists: `-`, `*` or `+` (anything else counts as `-`). A
+    /// list that directly follows another one in the same container uses a different
+    /// bullet, so the two stay apart.
     public var bullet: Character
     /// Thematic break for `<hr>`. `* * *` is never mistaken for a setext underline or a
-    /// list item, so it is safe everywhere.
+    /// list item, so it is safe everywhere; `---` is handled too (a blank line is kept
+    /// before it). It must be a valid CommonMark thematic break.
     public var thematicBreak: String
     public var scripts: ScriptStyle
     public var captions: CaptionStyle

@@ -206,20 +206,20 @@ struct BlockWriter {
     private var inCell: Bool { cellParts != nil || captionParts != nil }
 
     private mutating func enterElement(_ id: Document.NodeID, _ n: Document.Node) -> (ExitAction, Document.WalkAction) {
-        let name = n.name
-        if Self.skipped.contains(name) || ContentFlags.isHidden(n) { return (.nothing, .skipChildren) }
+        let tag = Self.tags[n.name] ?? .other
+        if tag == .skipped || ContentFlags.isHidden(n) { return (.nothing, .skipChildren) }
         // Inside a GFM table, only cells (and the caption) take content.
         if table != nil && !inCell {
-            switch name {
-            case "tr":
+            switch tag {
+            case .row:
                 table?.startRow()
                 return (.tableRow, .descend)
-            case "td", "th":
+            case .cell:
                 breakBlock()
-                table?.startCell(n, header: name == "th")
+                table?.startCell(n, header: n.name == "th")
                 cellParts = []
                 return (.tableCell, .descend)
-            case "caption":
+            case .caption:
                 breakBlock()
                 captionParts = []
                 let italic = options.captions == .italic && !inline.isActive(.emphasis)
@@ -229,8 +229,8 @@ struct BlockWriter {
                 return (.nothing, .descend)
             }
         }
-        switch name {
-        case "br":
+        switch tag {
+        case .br:
             if flatten { inline.addSpace() }
             else if !inCell && options.breakRunsEndParagraphs && inline.endsWithBreak {
                 inline.dropTrailingBreak()
@@ -239,31 +239,31 @@ struct BlockWriter {
                 inline.addHardBreak()
             }
             return (.nothing, .skipChildren)
-        case "wbr":
+        case .wbr:
             return (.nothing, .skipChildren)
-        case "img":
+        case .img:
             addImage(n)
             return (.nothing, .skipChildren)
-        case "input":
+        case .input:
             if n.attribute("type")?.lowercased() == "checkbox" {
                 inline.addRaw(n.hasAttribute("checked") ? "[x]" : "[ ]")
             }
             return (.nothing, .skipChildren)
-        case "video", "audio", "iframe", "embed", "object":
+        case .media:
             addMedia(id, n)
             return (.nothing, .skipChildren)
-        case "code", "kbd", "samp", "tt":
+        case .code:
             inline.codeDepth += 1
             return (.code, .descend)
-        case "em", "i":
+        case .emphasis:
             return pushMark(.emphasis)
-        case "strong", "b":
+        case .strong:
             return pushMark(.strong)
-        case "del", "s", "strike":
+        case .strikethrough:
             return pushMark(.strikethrough)
-        case "sup", "sub":
+        case .script:
             return pushScript(id, n)
-        case "a":
+        case .link:
             return pushLink(n)
         default:
             break
@@ -281,36 +281,40 @@ struct BlockWriter {
             breakBlock()
             return (.block, .descend)
         }
-        switch name {
-        case "h1", "h2", "h3", "h4", "h5", "h6":
+        switch tag {
+        case .heading(let level):
             breakBlock()
             flattenDepth += 1
-            return (.heading(Int(name.utf8.last! - 0x30)), .descend)
-        case "pre", "listing", "xmp", "plaintext":
+            return (.heading(level), .descend)
+        case .pre:
             breakBlock()
             emit(.code, CodeBlock.lines(doc, pre: id))
             return (.nothing, .skipChildren)
-        case "hr":
+        case .hr:
             breakBlock()
-            emit(.rule, [options.thematicBreak])
+            var rule = options.thematicBreak
+            if rule.hasPrefix("-"), case .item(let info) = containers[containers.count - 1].kind, !info.markerWritten {
+                rule = "* * *"  // `- ---` would be one thematic break, not an item holding one
+            }
+            emit(.rule, [rule])
             return (.nothing, .skipChildren)
-        case "blockquote":
+        case .blockquote:
             breakBlock()
             guard containerDepth < options.maxContainerDepth else { return (.block, .descend) }
             containers.append(Container(kind: .blockquote))
             return (.blockquote(pushed: true), .descend)
-        case "ul", "ol", "menu", "dir":
+        case .list:
             return enterList(id, n)
-        case "li":
+        case .item:
             return enterItem(n)
-        case "table":
+        case .table:
             return enterTable(id, n)
-        case "dt":
+        case .term:
             breakBlock()
             if inline.isActive(.strong) { return (.block, .descend) }
             inline.pushMark(Mark(kind: .strong, form: .markdown))
             return (.blockMark(.strong), .descend)
-        case "figcaption":
+        case .figcaption:
             breakBlock()
             if options.captions == .plain || inline.isActive(.emphasis) { return (.block, .descend) }
             inline.pushMark(Mark(kind: .emphasis, form: .markdown))
@@ -323,6 +327,30 @@ struct BlockWriter {
             return (.nothing, .descend)
         }
     }
+
+    /// What an element is to the writer, looked up once per element.
+    enum Tag: Equatable {
+        case skipped, br, wbr, img, input, media, code, emphasis, strong, strikethrough, script, link
+        case heading(Int), pre, hr, blockquote, list, item, table, row, cell, caption, term, figcaption
+        case other
+    }
+
+    static let tags: [String: Tag] = {
+        var t: [String: Tag] = [
+            "br": .br, "wbr": .wbr, "img": .img, "input": .input,
+            "video": .media, "audio": .media, "iframe": .media, "embed": .media, "object": .media,
+            "code": .code, "kbd": .code, "samp": .code, "tt": .code,
+            "em": .emphasis, "i": .emphasis, "strong": .strong, "b": .strong,
+            "del": .strikethrough, "s": .strikethrough, "strike": .strikethrough,
+            "sup": .script, "sub": .script, "a": .link,
+            "h1": .heading(1), "h2": .heading(2), "h3": .heading(3), "h4": .heading(4), "h5": .heading(5), "h6": .heading(6),
+            "pre": .pre, "listing": .pre, "xmp": .pre, "plaintext": .pre, "hr": .hr, "blockquote": .blockquote,
+            "ul": .list, "ol": .list, "menu": .list, "dir": .list, "li": .item, "table": .table,
+            "tr": .row, "td": .cell, "th": .cell, "caption": .caption, "dt": .term, "figcaption": .figcaption,
+        ]
+        for name in skipped { t[name] = .skipped }
+        return t
+    }()
 
     /// Elements that can never show anything to a reader.
     static let skipped: Set<String> = HTMLElements.invisible.union([
@@ -447,8 +475,9 @@ struct BlockWriter {
             start = min(max(s, 0), 999_999_999)
         }
         // A list right after a list of the same kind would merge with it: switch markers.
-        var delimiter: Character = ordered ? "." : options.bullet
-        let alternate: Character = ordered ? ")" : (options.bullet == "-" ? "*" : "-")
+        let bullet: Character = "-*+".contains(options.bullet) ? options.bullet : "-"
+        var delimiter: Character = ordered ? "." : bullet
+        let alternate: Character = ordered ? ")" : (bullet == "-" ? "*" : "-")
         if case .list(let o, let d, _)? = containers[containers.count - 1].last, o == ordered, d == delimiter {
             delimiter = alternate
         }
@@ -526,7 +555,7 @@ struct BlockWriter {
         guard let t = table else { return }
         table = nil
         if !t.caption.isEmpty {
-            emit(.paragraph, t.caption.joined(separator: "\\\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            emit(.paragraph, t.caption.joined(separator: "\\\n").lines)
         }
         let lines = t.lines()
         if !lines.isEmpty { emit(.table, lines) }
@@ -555,7 +584,7 @@ struct BlockWriter {
         let text = InlineRenderer.render(inline, context: .paragraph, gfm: options.isGFM, listItemStart: itemStart)
         inline.clear()
         guard !text.isBlank else { return }
-        emit(.paragraph, text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        emit(.paragraph, text.lines)
     }
 
     /// Writes a block: the separator from what came before in the same container, then its
@@ -601,7 +630,8 @@ struct BlockWriter {
             guard let a = c.last else { return .newline }
             let interrupts: Bool  // `next` can interrupt a paragraph (no lazy continuation)
             switch next {
-            case .heading, .code, .rule, .blockquote: interrupts = true
+            case .heading, .code, .blockquote: interrupts = true
+            case .rule: interrupts = !options.thematicBreak.hasPrefix("-")  // `---` under a line: a heading
             case .list(let ordered, _, let start):
                 interrupts = !(ordered && start != 1) && !(leaf == .emptyItem && k == j + 2)
             default: interrupts = false
@@ -666,6 +696,11 @@ struct BlockWriter {
 }
 
 extension String {
+    /// The lines of the text (split at LF only, on bytes: fast).
+    var lines: [String] {
+        utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(Substring($0)) }
+    }
+
     /// Nothing but white space (Unicode white space, U+00A0 included).
     var isBlank: Bool { unicodeScalars.allSatisfy { CharacterClass.isWhitespace($0) } }
 }

@@ -265,7 +265,7 @@ enum MinimalHTML {
             if HTMLElements.isBlock(name) { space = false }
             out += "</" + name + ">"
         })
-        return out.split(separator: "\n").map { String($0) }.filter { !$0.isBlank }
+        return out.lines.filter { !$0.isBlank }
     }
 
     private static func lastWasBlockTag(_ out: String) -> Bool {

@@ -116,6 +116,13 @@ struct Golden: CustomTestStringConvertible, Sendable {
         #expect(md(#"<ul><li>a</li></ul><ul><li>b</li></ul><p><video src="v.mp4"></video></p>"#, o) == "* a\n\n- b\n\n[视频](v.mp4)\n")
     }
 
+    @Test func dashThematicBreak() {
+        var o = MarkdownOptions()
+        o.thematicBreak = "---"
+        #expect(md("<p>a</p><hr><p>b</p>", o) == "a\n\n---\n\nb\n")
+        #expect(md("<ul><li>a<hr></li><li><hr></li></ul>", o) == "- a\n\n  ---\n- * * *\n")
+    }
+
     @Test func emptyInputGivesEmptyOutput() {
         #expect(md("") == "")
         #expect(md("<div> <p>  </p><b></b><script>x</script></div>") == "")
