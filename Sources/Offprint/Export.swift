@@ -52,11 +52,10 @@ public struct Exporter: Sendable {
     /// The Markdown text (front matter + body) of a prepared article.
     public func render(_ article: Article) -> String {
         let body = MarkdownWriter(options: options.markdown).markdown(for: article.document, from: article.content)
-        let front: String
-        switch options.frontMatter {
-        case .none: front = ""
-        case .yaml: front = article.outputFrontMatter().render(as: .yaml)
-        case .toml: front = article.outputFrontMatter().render(as: .toml)
+        var front = ""
+        if options.frontMatter != .none {
+            let fm = article.outputFrontMatter()
+            if !fm.entries.isEmpty { front = fm.render(as: options.frontMatter == .toml ? .toml : .yaml) }
         }
         if front.isEmpty { return body }
         return body.isEmpty ? front : front + "\n" + body
