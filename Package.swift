@@ -34,5 +34,16 @@ let package = Package(
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument"]),
         .target(name: "OffprintImages", dependencies: []),
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
+        .target(name: "OffprintTemplates", path: "templates", exclude: ["README.md"], sources: ["Templates.swift"],
+                resources: [.embedInCode("epub/package.opf.mustache"), .embedInCode("epub/nav.xhtml.mustache"),
+                            .embedInCode("epub/toc.ncx.mustache"), .embedInCode("epub/chapter.xhtml.mustache"),
+                            .embedInCode("epub/titlepage.xhtml.mustache"), .embedInCode("epub/cover.xhtml.mustache"),
+                            .embedInCode("epub/style.css")]),
+        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "CLibXML2", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
+                                                     .product(name: "Mustache", package: "swift-mustache"),
+                                                     .product(name: "Yams", package: "Yams"),
+                                                     .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintDocument", "OffprintArticle", "OffprintImages",
+                                                              "OffprintTemplates", .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )
