@@ -44,6 +44,8 @@ let package = Package(
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintDocument", "OffprintArticle", "OffprintImages",
-                                                              "OffprintTemplates", .product(name: "Crypto", package: "swift-crypto")]),
+                                                              "OffprintTemplates", "CLibZip",
+                                                              .product(name: "Crypto", package: "swift-crypto"),
+                                                              .product(name: "Yams", package: "Yams")]),
     ]
 )
