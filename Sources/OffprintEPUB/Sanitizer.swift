@@ -531,7 +531,8 @@ struct Sanitizer {
     }
 
     /// `dl` may hold `dt`/`dd` (a `div` around them is unwrapped); anything else goes into
-    /// the preceding `dd`, or a new one. A `dl` must not end with a `dt`.
+    /// the preceding `dd`, or a new one. It must start with a `dt` and end with a `dd`; one
+    /// without any `dt` is an indented block.
     private func fixDefinitionList(_ doc: inout Document, _ dl: NodeID) {
         for k in doc[dl].children where doc[k].kind == .element && doc[k].name == "div" {
             doc.unwrap(k)
@@ -550,10 +551,20 @@ struct Sanitizer {
                 last = dd
             }
         }
-        if let l = doc[dl].children.last(where: { !Sanitizer.isBlank(doc, $0) }), doc[l].name == "dt" {
+        let items = doc[dl].children.filter { doc[$0].kind == .element }
+        if !items.contains(where: { doc[$0].name == "dt" }) {
+            // `<dl><dd>` without terms is how wikis indent: an indented block, not a list.
+            doc.rename(dl, to: "div")
+            doc.setAttribute("class", "indent", on: dl)
+            for k in items { doc.rename(k, to: "div") }
+            return
+        }
+        if let first = items.first, doc[first].name == "dd" {
+            doc.insert(doc.makeElement("dt"), before: first)
+        }
+        if let l = items.last, doc[l].name == "dt" {
             doc.append(doc.makeElement("dd"), to: dl)
         }
-        if !doc[dl].children.contains(where: { doc[$0].kind == .element }) { doc.rename(dl, to: "div") }
     }
 
     /// A table's children in the order HTML requires: caption, colgroups, thead, tbodies,

@@ -49,6 +49,9 @@ struct CorpusBookTests {
         let mean = recalls.reduce(0, +) / Double(max(1, recalls.count))
         print("\(name): \(report.chapters.count) chapters, \(report.imagesEmbedded) images embedded, \(report.imagesFailed) failed, \(report.bytes) bytes, text recall mean \(String(format: "%.4f", mean)) min \(String(format: "%.4f", recalls.min() ?? 1)), \(report.diagnostics.count) diagnostics")
 
+        if ProcessInfo.processInfo.environment["OFFPRINT_EPUB_VERBOSE"] != nil {
+            for d in report.diagnostics { print("  \(d)") }
+        }
         // Same inputs, same bytes.
         let again = dir.appendingPathComponent(name + "-2.epub")
         _ = try await EPUBBuilder(options: options).build(articles: articles, metadata: metadata, images: images, to: again)
