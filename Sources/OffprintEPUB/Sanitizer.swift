@@ -307,14 +307,16 @@ struct Sanitizer {
         if let set = n.attribute("srcset"), let first = set.split(separator: ",").first?.split(separator: " ").first {
             candidates.append(String(first))
         }
+        // A `data:` URL is usually a placeholder for a lazy-loaded image: a real URL wins.
+        var inline: String?
         for c in candidates {
             let t = c.trimmingCharacters(in: .whitespacesAndNewlines)
             if t.isEmpty || t == "#" || t.hasPrefix("about:") || t.hasPrefix("javascript:") { continue }
-            if t.hasPrefix("data:") { return t }
+            if t.hasPrefix("data:") { inline = inline ?? t; continue }
             guard let abs = URLs.resolve(URLs.clean(t), against: baseURL) else { continue }
             return URLs.clean(abs)
         }
-        return nil
+        return inline
     }
 
     /// An href a book can keep: fragments as they are (checked later), absolute URLs with a
