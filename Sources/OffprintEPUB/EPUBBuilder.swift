@@ -187,15 +187,10 @@ public struct EPUBBuilder: Sendable {
             diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "title", "the book has no title: using the first article's, \"\(title)\""))
         }
         let articleDates = chapters.compactMap { $0.date.flatMap(Dates.parse) }
-        var modified = options.modified
-        if modified == nil, let env = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
-            if let secs = Int(env.trimmingCharacters(in: .whitespaces)) {
-                modified = Date(timeIntervalSince1970: Double(secs))
-            } else {
-                diagnostics.append(Diagnostic(origin: "SOURCE_DATE_EPOCH", "not a number of seconds (\(env)): ignored"))
-            }
-        }
-        let modifiedDate = modified ?? articleDates.max() ?? Date(timeIntervalSince1970: 946_684_800)
+        let (modifiedDate, modifiedProblem) = EPUBBuilder.modifiedDate(option: options.modified,
+                                                                       environment: ProcessInfo.processInfo.environment,
+                                                                       articleDates: articleDates)
+        if let p = modifiedProblem { diagnostics.append(p) }
         var bookDate: String? = articleDates.max().map(Dates.day)
         if let d = metadata.date?.trimmingCharacters(in: .whitespaces), !d.isEmpty {
             if let w = Dates.w3cdtf(d) {
@@ -433,6 +428,20 @@ public struct EPUBBuilder: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The book's modification date: the option, else `SOURCE_DATE_EPOCH`, else the newest
+    /// article date, else 2000-01-01 — never the clock.
+    static func modifiedDate(option: Date?, environment: [String: String], articleDates: [Date]) -> (Date, Diagnostic?) {
+        if let d = option { return (d, nil) }
+        var problem: Diagnostic?
+        if let env = environment["SOURCE_DATE_EPOCH"] {
+            if let secs = Int(env.trimmingCharacters(in: .whitespaces)), secs >= 0 {
+                return (Date(timeIntervalSince1970: Double(secs)), nil)
+            }
+            problem = Diagnostic(origin: "SOURCE_DATE_EPOCH", "not a number of seconds since 1970 (\(env)): ignored")
+        }
+        return (articleDates.max() ?? Date(timeIntervalSince1970: 946_684_800), problem)
+    }
 
     static func labelContext(_ l: BookLabels) -> [String: String] {
         let x = Serializer.xmlSafe

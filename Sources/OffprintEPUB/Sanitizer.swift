@@ -363,19 +363,6 @@ struct Sanitizer {
 
     // MARK: Pass 2: blocks out of phrasing content
 
-    /// Whether `id` may hold flow content (blocks), looking through transparent elements.
-    private static func acceptsFlow(_ doc: Document, _ id: NodeID, root: NodeID) -> Bool {
-        var cur = id
-        while true {
-            if cur == root { return true }
-            let name = doc[cur].name
-            if phrasingOnly.contains(name) { return false }
-            if !transparent.contains(name) { return true }
-            guard let p = doc[cur].parent else { return true }
-            cur = p
-        }
-    }
-
     /// Lifts every block that sits inside phrasing content (`<p><div>…</div></p>`,
     /// `<span><ul>…</ul></span>`) out, splitting the phrasing ancestors around it the way an
     /// HTML parser closes a paragraph.
