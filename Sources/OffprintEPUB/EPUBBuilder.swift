@@ -36,9 +36,6 @@ public struct EPUBBuilder: Sendable {
     /// `keepWebP`, as EPUB 3.3 added it).
     static let coreImageTypes: Set<String> = ["image/jpeg", "image/png", "image/gif", "image/svg+xml"]
 
-    /// Chapter XHTML held in memory before further chapters go to temporary files.
-    static let memoryBudget = 64 << 20
-
     public func build(articles input: [Article], metadata: BookMetadata, images: any ImageProvider,
                       to output: URL) async throws -> BuildReport {
         guard !input.isEmpty else {
@@ -286,7 +283,7 @@ public struct EPUBBuilder: Sendable {
                 }
                 let xhtml = Array(try templates.render("chapter.xhtml.mustache", ctx).utf8)
                 let name = "EPUB/text/" + c.files[p]
-                if inMemory + xhtml.count <= EPUBBuilder.memoryBudget {
+                if inMemory + xhtml.count <= options.chapterMemoryLimit {
                     try zip.add(name, bytes: xhtml)
                     inMemory += xhtml.count
                 } else {

@@ -70,9 +70,15 @@ public struct EPUBOptions: Sendable {
     public var dropRepeatedTitle: Bool
     /// Labels written into the book (contents, source, cover …). Nil: chosen by language.
     public var labels: BookLabels?
+    /// Chapter XHTML kept in memory until the book is written; past this, chapters go to
+    /// temporary files next to the output (libzip reads everything when it closes the
+    /// archive), so books of thousands of articles need little memory.
+    public var chapterMemoryLimit: Int
 
     public init(templatesDirectory: URL? = nil, maxChapterBytes: Int = 250_000, tocIncludesSubheadings: Bool = true,
-                modified: Date? = nil, keepWebP: Bool = false, dropRepeatedTitle: Bool = true, labels: BookLabels? = nil) {
+                modified: Date? = nil, keepWebP: Bool = false, dropRepeatedTitle: Bool = true, labels: BookLabels? = nil,
+                chapterMemoryLimit: Int = 64 << 20) {
+        self.chapterMemoryLimit = chapterMemoryLimit
         self.templatesDirectory = templatesDirectory
         self.maxChapterBytes = maxChapterBytes
         self.tocIncludesSubheadings = tocIncludesSubheadings
