@@ -150,7 +150,18 @@ public struct EPUBBuilder: Sendable {
                 let key = img.sha256.lowercased()
                 if items[key] == nil {
                     let short = String(key.prefix(20))
-                    items[key] = ImageItem(id: "img-" + short, href: "images/\(short).\(img.fileExtension)", mediaType: img.mediaType, file: img.file.path)
+                    var item = ImageItem(id: "img-" + short, href: "images/\(short).\(img.fileExtension)", mediaType: img.mediaType, file: img.file.path)
+                    if img.mediaType == "image/svg+xml" {
+                        // SVG is XML a reader runs: scripts, remote references and DOCTYPEs out.
+                        guard let data = FileManager.default.contents(atPath: img.file.path),
+                              let clean = SVGSanitizer.sanitize([UInt8](data)) else {
+                            usable[url] = .failure(ImageFailure(url: url, reason: "not a well-formed SVG drawing"))
+                            continue
+                        }
+                        item.file = nil
+                        item.bytes = clean
+                    }
+                    items[key] = item
                 }
                 usable[url] = .success(key)
             }
@@ -482,9 +493,13 @@ public struct EPUBBuilder: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EPUBError("cannot read the cover image \(path)")
         }
-        let bytes = [UInt8](data)
+        var bytes = [UInt8](data)
         guard let (type, ext) = sniffImage(bytes), coreImageTypes.contains(type) || (keepWebP && type == "image/webp") else {
             throw EPUBError("the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
+        }
+        if type == "image/svg+xml" {
+            guard let clean = SVGSanitizer.sanitize(bytes) else { throw EPUBError("the cover image \(path) is not a well-formed SVG drawing") }
+            bytes = clean
         }
         let key = Identifiers.sha256Hex(bytes)
         let short = String(key.prefix(20))

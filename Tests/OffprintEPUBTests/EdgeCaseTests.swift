@@ -67,7 +67,7 @@ struct EdgeCaseTests {
         <script>alert(1)</script><style>p{}</style><noscript>noscript</noscript><template><p>tpl</p></template>
         <svg viewBox="0 0 10 10"><circle r="5"/></svg><math><mi>x</mi></math>
         <img src="https://img.example/fail.png" alt="failing image"><img src="https://img.example/fail2.png">
-        <img src="https://img.example/pic.webp" alt="webp image"><img src="https://img.example/a.jpg"><img src="https://img.example/b.svg" alt="svg">
+        <img src="https://img.example/pic.webp" alt="webp image"><img src="https://img.example/a.jpg"><img src="https://img.example/b.svg" alt="svg"><img src="https://img.example/hostile.svg" alt="drawing">
         <img data-src="https://img.example/lazy.png" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">
         <picture><source srcset="https://img.example/p.webp"><img src="https://img.example/p.png" alt="pic"></picture>
         <img src="https://img.example/a.jpg" alt="same jpeg again" width="abc" height="20">
@@ -129,7 +129,15 @@ struct EdgeCaseTests {
         #expect(report.diagnostics.contains { $0.message.contains("HTTP 404") })
         let jpegs = zip.names.filter { $0.hasSuffix(".jpg") }
         #expect(jpegs.count == 1)
-        #expect(zip.names.contains { $0.hasSuffix(".svg") })
+        let svgs = zip.names.filter { $0.hasSuffix(".svg") }
+        #expect(svgs.count == 2)
+        for f in svgs {
+            let svg = zip.string(f) ?? ""
+            for bad in ["<!DOCTYPE", "<script", "onclick", "remote.png", "foreignObject", "sodipodi:namedview", "inkscape:version", "<!--"] {
+                #expect(!svg.contains(bad), "\(f) keeps \(bad)")
+            }
+            #expect(svg.contains("<rect"))
+        }
         #expect(!ch1.contains("src=\"http") && !ch1.contains("src=\"data:") && !ch1.contains("src=\"\""))
         // Navigation: one entry per article and the h2s under it.
         let nav = try #require(zip.string("EPUB/nav.xhtml"))

@@ -105,6 +105,22 @@ final class TestImageProvider: ImageProvider, @unchecked Sendable {
         <svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20"><rect width="40" height="20" fill="#336699"/><circle cx="10" cy="10" r="6" fill="#ffcc00"/></svg>
         """.utf8)
 
+    /// An SVG as drawing programs write them: DOCTYPE, editor namespaces, a script, a
+    /// remote image, embedded HTML.
+    static let hostileSVG = Data("""
+        <?xml version="1.0" encoding="UTF-8" standalone="no"?>
+        <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+        <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" width="40" height="20" inkscape:version="1.0">
+        <sodipodi:namedview id="base" pagecolor="#ffffff"/>
+        <script type="text/javascript">alert(1)</script>
+        <!-- a comment -->
+        <rect width="40" height="20" fill="#336699" onclick="alert(2)"/>
+        <image xlink:href="https://example.com/remote.png" width="10" height="10"/>
+        <foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
+        <a xlink:href="https://example.com/"><text x="2" y="15">link</text></a>
+        </svg>
+        """.utf8)
+
     func images(for urls: [String]) async -> [String: Result<CachedImage, ImageFailure>] {
         lock.withLock { requested += urls }
         var out: [String: Result<CachedImage, ImageFailure>] = [:]
@@ -116,6 +132,7 @@ final class TestImageProvider: ImageProvider, @unchecked Sendable {
             let lower = url.lowercased()
             let (bytes, type): (Data, String)
             if lower.hasSuffix(".webp") { (bytes, type) = (Self.webp, "image/webp") }
+            else if lower.hasSuffix("hostile.svg") { (bytes, type) = (Self.hostileSVG, "image/svg+xml") }
             else if lower.hasSuffix(".svg") { (bytes, type) = (Self.svg, "image/svg+xml") }
             else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") { (bytes, type) = (Self.jpeg, "image/jpeg") }
             else {
