@@ -33,7 +33,7 @@ struct Chapter {
     init(article: Article, title: String, language: String, fileStem: String, options: EPUBOptions) {
         origin = article.origin
         self.title = title
-        authors = article.authors.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        authors = article.authors.map { $0.trimmed }.filter { !$0.isEmpty }
         date = article.date
         self.language = language
         sourceURL = article.sourceURL.flatMap { s in
@@ -71,7 +71,7 @@ struct Chapter {
         for d in doc.descendants(of: root) {
             let n = doc[d]
             if n.kind == .text {
-                textBefore += n.text.trimmingCharacters(in: .whitespacesAndNewlines).count
+                textBefore += n.text.trimmed.count
                 if textBefore > 200 { return }
             } else if n.kind == .element && HTMLElements.headings.contains(n.name) {
                 if Chapter.collapse(doc.textContent(of: d)).lowercased() == want { doc.detach(d) }

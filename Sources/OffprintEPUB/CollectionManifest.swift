@@ -165,7 +165,7 @@ public struct CollectionManifest: Sendable {
         guard sawArticles, !entries.isEmpty else {
             throw EPUBError("\(origin): no articles: list the files under `articles:`")
         }
-        if metadata.title.trimmingCharacters(in: .whitespaces).isEmpty {
+        if metadata.title.trimmed.isEmpty {
             diagnostics.append(Diagnostic(origin: origin, location: "title", "no title: the book takes the first article's"))
         }
     }
@@ -204,7 +204,7 @@ public struct CollectionManifest: Sendable {
         guard let s = node.scalar?.string else {
             throw EPUBError("\(origin): \(location(key, node)): expected a single value, not a list or mapping")
         }
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = s.trimmed
         return t.isEmpty ? nil : t
     }
 

@@ -75,7 +75,7 @@ public struct EPUBBuilder: Sendable {
             guessed.append(LanguageTags.guessFromScript(Substring(a.document.textContent(of: a.content).prefix(20_000))))
         }
         var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? "und"
-        if let l = metadata.language?.trimmingCharacters(in: .whitespaces), !l.isEmpty {
+        if let l = metadata.language?.trimmed, !l.isEmpty {
             if let n = LanguageTags.normalize(l) {
                 bookLanguage = n
             } else {
@@ -115,11 +115,11 @@ public struct EPUBBuilder: Sendable {
             }
         }
         var coverSource: (url: String, origin: String)?
-        if let c = metadata.coverImage?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty {
+        if let c = metadata.coverImage?.trimmed, !c.isEmpty {
             coverSource = (c, "book metadata")
         } else if let i = input.firstIndex(where: { ($0.coverImage ?? "").contains(where: { !$0.isWhitespace }) }) {
             let a = input[i]
-            let raw = a.coverImage!.trimmingCharacters(in: .whitespacesAndNewlines)
+            let raw = a.coverImage!.trimmed
             coverSource = (URLs.resolve(URLs.clean(raw), against: a.baseURL ?? a.sourceURL).map(URLs.clean) ?? raw, a.origin)
         }
         let coverIsRemote = coverSource.map { ["http", "https"].contains(URLs.scheme($0.url) ?? "") } ?? false
@@ -200,7 +200,7 @@ public struct EPUBBuilder: Sendable {
                                                                        articleDates: articleDates)
         if let p = modifiedProblem { diagnostics.append(p) }
         var bookDate: String? = articleDates.max().map(Dates.day)
-        if let d = metadata.date?.trimmingCharacters(in: .whitespaces), !d.isEmpty {
+        if let d = metadata.date?.trimmed, !d.isEmpty {
             if let w = Dates.w3cdtf(d) {
                 bookDate = w
             } else {
@@ -208,7 +208,7 @@ public struct EPUBBuilder: Sendable {
             }
         }
         let identifier: String = {
-            if let id = metadata.identifier?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty { return id }
+            if let id = metadata.identifier?.trimmed, !id.isEmpty { return id }
             let sources = input.map { $0.sourceURL.flatMap { $0.isEmpty ? nil : $0 } ?? $0.origin }.sorted()
             return "urn:uuid:" + Identifiers.uuidV5(name: "offprint:" + sources.joined(separator: "\n"))
         }()
@@ -254,6 +254,7 @@ public struct EPUBBuilder: Sendable {
         var ncxEntries: [[String: Any]] = []
         var playOrder = 0
         let x = Serializer.xmlSafe
+        let rtl = LanguageTags.isRTL(bookLanguage)
 
         for i in chapters.indices {
             // Images: local file or alt text.
@@ -285,7 +286,7 @@ public struct EPUBBuilder: Sendable {
                 ]
                 if LanguageTags.isRTL(c.language) { ctx["rtl"] = true }
                 if !c.authors.isEmpty { ctx["byline"] = x(c.authors.joined(separator: ", ")) }
-                if let d = c.date?.trimmingCharacters(in: .whitespaces), !d.isEmpty {
+                if let d = c.date?.trimmed, !d.isEmpty {
                     ctx["date"] = x(Dates.parse(d).map(Dates.day) ?? d)
                 }
                 if let s = c.sourceURL {
@@ -324,7 +325,8 @@ public struct EPUBBuilder: Sendable {
             let children: [[String: Any]] = c.subheadings.map { h in
                 ["href": "text/" + c.files[h.part] + "#" + h.id, "label": x(h.label)]
             }
-            tocEntries.append(["href": "text/" + c.files[0], "label": x(c.title), "hasChildren": !children.isEmpty, "children": children])
+            tocEntries.append(["href": "text/" + c.files[0], "label": x(c.title), "hasChildren": !children.isEmpty, "children": children,
+                               "entryLanguage": c.language, "entryRTL": LanguageTags.isRTL(c.language) != rtl])
             playOrder += 1
             var ncxChildren: [[String: Any]] = []
             let ncxParent: [String: Any] = ["navID": "nav-\(i + 1)", "playOrder": playOrder, "label": x(c.title), "ncxHref": "text/" + c.files[0]]
@@ -355,7 +357,6 @@ public struct EPUBBuilder: Sendable {
         report.imagesEmbedded = usedImages.count
 
         // Front matter pages, navigation, package.
-        let rtl = LanguageTags.isRTL(bookLanguage)
         var book: [String: Any] = [
             "language": bookLanguage, "identifier": x(identifier), "title": x(title), "modified": Dates.timestamp(modifiedDate),
             "labels": EPUBBuilder.labelContext(labels), "creators": creators.enumerated().map { ["creatorID": "creator\($0.offset + 1)", "name": x($0.element)] },
@@ -367,7 +368,7 @@ public struct EPUBBuilder: Sendable {
         }
         put("subtitle", metadata.subtitle)
         put("publisher", metadata.publisher)
-        if let d = metadata.description?.trimmingCharacters(in: .whitespacesAndNewlines), !d.isEmpty { book["description"] = x(d) }
+        if let d = metadata.description?.trimmed, !d.isEmpty { book["description"] = x(d) }
         put("date", bookDate)
         if let s = metadata.series.map(Chapter.collapse), !s.isEmpty {
             book["series"] = true
@@ -443,7 +444,7 @@ public struct EPUBBuilder: Sendable {
         if let d = option { return (d, nil) }
         var problem: Diagnostic?
         if let env = environment["SOURCE_DATE_EPOCH"] {
-            if let secs = Int(env.trimmingCharacters(in: .whitespaces)), secs >= 0 {
+            if let secs = Int(env.trimmed), secs >= 0 {
                 return (Date(timeIntervalSince1970: Double(secs)), nil)
             }
             problem = Diagnostic(origin: "SOURCE_DATE_EPOCH", "not a number of seconds since 1970 (\(env)): ignored")
@@ -467,7 +468,7 @@ public struct EPUBBuilder: Sendable {
     /// `example.com/path…` for showing a URL.
     static func sourceLabel(_ url: String) -> String {
         var s = url
-        if let r = s.range(of: "://") { s = String(s[r.upperBound...]) }
+        if let r = s.firstRange(of: "://") { s = String(s[r.upperBound...]) }
         if s.hasPrefix("www.") { s.removeFirst(4) }
         let decoded = s.removingPercentEncoding ?? s
         return decoded.count > 60 ? String(decoded.prefix(57)) + "…" : decoded

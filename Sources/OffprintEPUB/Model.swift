@@ -63,7 +63,8 @@ public struct EPUBOptions: Sendable {
     /// 2000-01-01. Never the clock, so the same inputs give the same bytes.
     public var modified: Date?
     /// Keep WebP images (an EPUB 3.3 core media type that EPUB 3.2 and older readers do not
-    /// support). Off: WebP images become their alt text with a warning.
+    /// support; epubcheck 4.2.6 reports them as errors). Off: WebP images become their alt
+    /// text with a warning.
     public var keepWebP: Bool
     /// Drop an article's first heading when it repeats the article title (the chapter
     /// header already shows it).

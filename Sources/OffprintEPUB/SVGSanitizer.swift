@@ -97,7 +97,7 @@ enum SVGSanitizer {
             } else if let ans, ans != xlinkNS && ans != xmlNS {
                 doomed.append(a)
             } else if an == "href" {
-                let v = value.trimmingCharacters(in: .whitespaces).lowercased()
+                let v = value.trimmed.lowercased()
                 let remote = v.hasPrefix("http:") || v.hasPrefix("https:") || v.hasPrefix("//") || v.hasPrefix("ftp:")
                 let allowedLink = element == "a" && remote
                 if (remote && !allowedLink) || v.hasPrefix("javascript:") || (v.hasPrefix("data:") && element != "image") {

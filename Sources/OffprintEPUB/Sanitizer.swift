@@ -187,7 +187,7 @@ struct Sanitizer {
     private func embeddedLink(_ doc: inout Document, _ id: NodeID) -> NodeID? {
         let n = doc[id]
         var url = n.attribute("src") ?? n.attribute("data")
-        if url == nil || url!.trimmingCharacters(in: .whitespaces).isEmpty {
+        if url == nil || url!.trimmed.isEmpty {
             for k in doc.descendants(of: id) where doc[k].name == "source" {
                 if let s = doc[k].attribute("src"), !s.isEmpty { url = s; break }
             }
@@ -195,7 +195,7 @@ struct Sanitizer {
         guard let raw = url, let abs = URLs.resolve(URLs.clean(raw), against: baseURL),
               let sch = URLs.scheme(abs), sch == "http" || sch == "https" else { return nil }
         let label: String
-        let title = n.attribute("title")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let title = n.attribute("title")?.trimmed ?? ""
         switch n.name {
         case "video": label = "▶ " + (title.isEmpty ? abs : title)
         case "audio": label = "♫ " + (title.isEmpty ? abs : title)
@@ -208,7 +208,7 @@ struct Sanitizer {
 
     /// Replaces an `<img>` by its alt text (or removes it when there is none).
     func replaceByAlt(_ doc: inout Document, _ id: NodeID) {
-        let alt = (doc[id].attribute("alt") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let alt = (doc[id].attribute("alt") ?? "").trimmed
         if alt.isEmpty {
             doc.detach(id)
         } else {
@@ -223,7 +223,7 @@ struct Sanitizer {
         var out: [Document.Attribute] = []
         var lang: String?
         func int(_ v: String, min: Int) -> String? {
-            let t = v.trimmingCharacters(in: .whitespaces)
+            let t = v.trimmed
             guard let i = Int(t), i >= min, i < 100_000 else { return nil }
             return String(i)
         }
@@ -234,7 +234,7 @@ struct Sanitizer {
                 continue
             }
             if key == "name" && name == "a" && !old.contains(where: { $0.name == "id" }) {
-                let v = a.value.trimmingCharacters(in: .whitespaces)
+                let v = a.value.trimmed
                 if !v.isEmpty { out.append(.init("id", v)) }
                 continue
             }
@@ -242,10 +242,10 @@ struct Sanitizer {
             var v = a.value
             switch key {
             case "id":
-                v = v.trimmingCharacters(in: .whitespaces)
+                v = v.trimmed
                 if v.isEmpty { continue }
             case "class", "title":
-                v = v.trimmingCharacters(in: .whitespacesAndNewlines)
+                v = v.trimmed
                 if v.isEmpty { continue }
             case "dir":
                 v = v.lowercased()
@@ -310,7 +310,7 @@ struct Sanitizer {
         // A `data:` URL is usually a placeholder for a lazy-loaded image: a real URL wins.
         var inline: String?
         for c in candidates {
-            let t = c.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = c.trimmed
             if t.isEmpty || t == "#" || t.hasPrefix("about:") || t.hasPrefix("javascript:") { continue }
             if t.hasPrefix("data:") { inline = inline ?? t; continue }
             guard let abs = URLs.resolve(URLs.clean(t), against: baseURL) else { continue }
@@ -322,7 +322,7 @@ struct Sanitizer {
     /// An href a book can keep: fragments as they are (checked later), absolute URLs with a
     /// harmless scheme, relative ones made absolute. Nil: drop the link.
     func cleanHref(_ raw: String) -> String? {
-        let t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = raw.trimmed
         if t.isEmpty { return nil }
         if t.hasPrefix("#") { return t.count > 1 ? t : nil }
         let cleaned = URLs.clean(t)
@@ -342,8 +342,8 @@ struct Sanitizer {
         for decl in style.split(separator: ";") {
             let parts = decl.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let prop = parts[0].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            let value = parts[1].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let prop = parts[0].trimmed.lowercased()
+            let value = parts[1].trimmed.lowercased()
             guard allowed.contains(prop), !value.isEmpty, value.count < 40,
                   value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "-" || $0 == "." || $0 == "%") }) else { continue }
             switch prop {

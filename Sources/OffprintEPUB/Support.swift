@@ -3,6 +3,36 @@ import Foundation
 
 // Small helpers the builder needs: identifiers, dates, language tags, XML names, URLs.
 
+extension StringProtocol {
+    /// Without leading and trailing white space (Foundation's `trimmingCharacters` bridges
+    /// through NSString on Linux and is slow on hot paths).
+    var trimmed: String {
+        let s = String(self)
+        let u = s.utf8
+        if let f = u.first, let l = u.last, f > 0x20 && f < 0x80 && l > 0x20 && l < 0x80 { return s }
+        let scalars = s.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
+    }
+}
+
+enum Hex {
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let upper: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    static func lower<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `%XX` (upper case, as RFC 3986 recommends).
+    static func percent(_ b: UInt8) -> String {
+        String(decoding: [0x25, upper[Int(b >> 4)], upper[Int(b & 0xF)]], as: UTF8.self)
+    }
+}
+
 enum Identifiers {
     /// A name-based (version 5, SHA-1) UUID, RFC 9562 §5.5, in the URL namespace.
     static func uuidV5(name: String) -> String {
@@ -14,13 +44,13 @@ enum Identifiers {
         var b = Array(h.finalize().prefix(16))
         b[6] = (b[6] & 0x0F) | 0x50
         b[8] = (b[8] & 0x3F) | 0x80
-        let hex = b.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.lower(b)
         let c = Array(hex)
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
     }
 
     static func sha256Hex(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256.hash(data: bytes))
     }
 }
 
@@ -28,7 +58,7 @@ enum Dates {
     /// Reads ISO 8601 / W3CDTF dates: `2021-07-14`, `2021-07-14T05:08:05Z`,
     /// `2021-07-14 05:08:05+08:00`, fractions of a second. Nil for anything else.
     static func parse(_ s: String) -> Date? {
-        let c = Array(s.trimmingCharacters(in: .whitespaces).utf8)
+        let c = Array(s.trimmed.utf8)
         var i = 0
         func number(_ n: Int) -> Int? {
             guard i + n <= c.count else { return nil }
@@ -132,7 +162,7 @@ enum Dates {
 
     /// A `dc:date` value: the date as given when it is W3CDTF already, else its day.
     static func w3cdtf(_ s: String) -> String? {
-        let t = s.trimmingCharacters(in: .whitespaces)
+        let t = s.trimmed
         guard let d = parse(t) else { return nil }
         if t.count == 4 || t.count == 7 || t.count == 10 { return t }
         return timestamp(d)
@@ -153,7 +183,7 @@ enum LanguageTags {
     /// A well-formed BCP 47 tag in its usual case (`zh-CN`, `zh-Hant-TW`, `en`), from
     /// lenient input (`zh_cn`, ` EN-us `); nil when it cannot be one.
     static func normalize(_ raw: String) -> String? {
-        let parts = raw.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "_", with: "-")
+        let parts = raw.trimmed.replacingOccurrences(of: "_", with: "-")
             .split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard let first = parts.first, (2...3).contains(first.count) || (5...8).contains(first.count),
               first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
@@ -192,6 +222,8 @@ enum LanguageTags {
             case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0xF900...0xFAFF: han += 1
             case 0x3040...0x30FF: kana += 1
             case 0xAC00...0xD7AF, 0x1100...0x11FF: hangul += 1
+            case 0x41...0x5A, 0x61...0x7A: letters += 1
+            case 0...0x7F: break
             default: if s.properties.isAlphabetic { letters += 1 }
             }
         }
@@ -252,44 +284,37 @@ enum URLs {
     /// quotes, angle brackets and other characters URLs may not hold percent-encoded, non-ASCII
     /// characters after the host percent-encoded as UTF-8, stray `%` escaped.
     static func clean(_ raw: String) -> String {
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        // Find where the host ends, to leave an international host alone.
-        var hostEnd = s.startIndex
-        if let r = s.range(of: "://") {
-            hostEnd = s[r.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? s.endIndex
-        }
-        var seenHash = false
+        let s = raw.trimmed
         let bytes = Array(s.utf8)
-        let hostEndOffset = s.utf8.distance(from: s.startIndex, to: hostEnd)
-        var i = 0
-        func hex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
-        var pending: [UInt8] = []
-        func flush() {
-            if !pending.isEmpty { out += String(decoding: pending, as: UTF8.self); pending.removeAll() }
+        // Where the host ends (an international host is left alone).
+        var hostEnd = 0
+        if let r = s.firstRange(of: "://") {
+            let afterScheme = s.utf8.distance(from: s.startIndex, to: r.upperBound)
+            hostEnd = bytes[afterScheme...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }) ?? bytes.count
         }
+        func hex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var seenHash = false
+        var i = 0
+        func percent(_ b: UInt8) { out.append(0x25); out.append(Hex.upper[Int(b >> 4)]); out.append(Hex.upper[Int(b & 0xF)]) }
         while i < bytes.count {
             let b = bytes[i]
-            if b >= 0x80 {
-                if i < hostEndOffset { pending.append(b) } else { flush(); out += String(format: "%%%02X", b) }
-            } else {
-                flush()
-                switch b {
-                case 0x00...0x20, 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D, 0x7F:
-                    out += String(format: "%%%02X", b)
-                case 0x25:
-                    if i + 2 < bytes.count && hex(bytes[i + 1]) && hex(bytes[i + 2]) { out += "%" } else { out += "%25" }
-                case 0x23:
-                    if seenHash { out += "%23" } else { out += "#"; seenHash = true }
-                default:
-                    out.unicodeScalars.append(Unicode.Scalar(b))
-                }
+            switch b {
+            case 0x80...:
+                if i < hostEnd { out.append(b) } else { percent(b) }
+            case 0x00...0x20, 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D, 0x7F:
+                percent(b)
+            case 0x25:
+                if i + 2 < bytes.count && hex(bytes[i + 1]) && hex(bytes[i + 2]) { out.append(b) } else { percent(b) }
+            case 0x23:
+                if seenHash { percent(b) } else { out.append(b); seenHash = true }
+            default:
+                out.append(b)
             }
             i += 1
         }
-        flush()
-        return out
+        return out == bytes ? s : String(decoding: out, as: UTF8.self)
     }
 
     /// The scheme of an absolute URL, lower-cased (`https`), or nil for a relative one.
@@ -317,9 +342,9 @@ enum URLs {
     /// A key under which two URLs of the same page compare equal: no fragment, no scheme,
     /// host lower-cased without `www.`, no trailing slash.
     static func pageKey(_ s: String) -> String {
-        var t = s.trimmingCharacters(in: .whitespaces)
+        var t = s.trimmed
         if let h = t.firstIndex(of: "#") { t = String(t[..<h]) }
-        if let r = t.range(of: "://") { t = String(t[r.upperBound...]) }
+        if let r = t.firstRange(of: "://") { t = String(t[r.upperBound...]) }
         let slash = t.firstIndex(of: "/") ?? t.endIndex
         var host = t[..<slash].lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }

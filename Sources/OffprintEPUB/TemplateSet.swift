@@ -84,7 +84,7 @@ struct TemplateSet {
             return nil
         }
         guard let err = xmlGetLastError() else { return "unknown error" }
-        let message = err.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
+        let message = err.pointee.message.map { String(cString: $0).trimmed } ?? "unknown error"
         return "line \(err.pointee.line): \(message)"
     }
 }

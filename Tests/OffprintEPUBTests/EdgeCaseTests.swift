@@ -143,6 +143,7 @@ struct EdgeCaseTests {
         let nav = try #require(zip.string("EPUB/nav.xhtml"))
         #expect(nav.contains("text/ch001.xhtml#sec-1") && nav.contains("text/ch001.xhtml#sec-b"))
         #expect(nav.contains("epub:type=\"landmarks\"") && nav.contains("epub:type=\"bodymatter\""))
+        #expect(nav.contains("<li lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\">"))
         let ncx = try #require(zip.string("EPUB/toc.ncx"))
         let opf = try #require(zip.string("EPUB/package.opf"))
         let uid = try #require(opf.range(of: "<dc:identifier id=\"uid\">").map { opf[$0.upperBound...].prefix(while: { $0 != "<" }) })
