@@ -42,12 +42,16 @@ struct Chapter {
         }
         baseURL = article.baseURL ?? article.sourceURL
         doc = article.document.subtree(article.content)
-        let root = doc[doc.root].children[0]
+        var root = doc[doc.root].children[0]
 
         if options.dropRepeatedTitle { dropRepeatedTitle(root: root) }
         var sanitizer = Sanitizer(origin: origin, baseURL: baseURL)
         sanitizer.sanitize(&doc, root: root)
         diagnostics += sanitizer.diagnostics
+        // Removed nodes (scripts, styles, navigation junk of whole pages) stay in the arena
+        // until compacted; a book of thousands of pages keeps every chapter until written.
+        doc = doc.compacted()
+        root = doc[doc.root].children[0]
         assignIDs(root: root, headingIDs: options.tocIncludesSubheadings)
         parts = ChapterSplitter.split(&doc, root: root, maxBytes: options.maxChapterBytes)
         files = parts.indices.map { $0 == 0 ? "\(fileStem).xhtml" : "\(fileStem)-\($0 + 1).xhtml" }
