@@ -304,9 +304,7 @@ public struct EPUBBuilder: Sendable {
                         spilled = true
                     }
                     let file = spillDir.appendingPathComponent(c.files[p]).path
-                    guard FileManager.default.createFile(atPath: file, contents: Data(xhtml)) else {
-                        throw EPUBError("cannot write the temporary file \(file): check the free space in \(outDir.path)")
-                    }
+                    try EPUBBuilder.writeFile(file, xhtml)
                     try zip.add(name, file: file, compress: true)
                 }
                 chapterBytes += xhtml.count
@@ -450,6 +448,19 @@ public struct EPUBBuilder: Sendable {
             problem = Diagnostic(origin: "SOURCE_DATE_EPOCH", "not a number of seconds since 1970 (\(env)): ignored")
         }
         return (articleDates.max() ?? Date(timeIntervalSince1970: 946_684_800), problem)
+    }
+
+    /// Writes a temporary file (plain POSIX: no atomic rename, no fsync; it lives until the
+    /// archive is closed).
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        guard let f = fopen(path, "wb") else {
+            throw EPUBError("cannot create the temporary file \(path): \(String(cString: strerror(errno)))")
+        }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        let closed = fclose(f)
+        guard written == bytes.count, closed == 0 else {
+            throw EPUBError("cannot write the temporary file \(path): check the free space in its folder")
+        }
     }
 
     static func labelContext(_ l: BookLabels) -> [String: String] {
