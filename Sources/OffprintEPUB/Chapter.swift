@@ -12,6 +12,8 @@ struct Chapter {
     var authors: [String]
     var date: String?
     var language: String
+    /// Right-to-left: by its language, or by its script when the language is not known.
+    var rtl: Bool
     var sourceURL: String?
     var baseURL: String?
     /// File names inside `text/` (`ch001.xhtml`, `ch001-2.xhtml`).
@@ -30,9 +32,10 @@ struct Chapter {
     /// Ids the chapter template uses itself.
     static let reservedIDs: Set<String> = ["chapter", "toc", "landmarks"]
 
-    init(article: Article, title: String, language: String, fileStem: String, options: EPUBOptions) {
+    init(article: Article, title: String, language: String, rtl: Bool, fileStem: String, options: EPUBOptions) {
         origin = article.origin
         self.title = title
+        self.rtl = rtl
         authors = article.authors.map { $0.trimmed }.filter { !$0.isEmpty }
         date = article.date
         self.language = language

@@ -69,10 +69,13 @@ public struct EPUBBuilder: Sendable {
         // Languages.
         var explicit: [String?] = []
         var guessed: [String?] = []
+        var rtlScript: [Bool] = []
         for a in articles {
             let htmlLang = a.document.htmlElement.flatMap { a.document[$0].attribute("lang") ?? a.document[$0].attribute("xml:lang") }
             explicit.append(a.language.flatMap(LanguageTags.normalize) ?? htmlLang.flatMap(LanguageTags.normalize))
-            guessed.append(LanguageTags.guessFromScript(Substring(a.document.textContent(of: a.content).prefix(20_000))))
+            let sample = Substring(a.document.textContent(of: a.content).prefix(20_000))
+            guessed.append(LanguageTags.guessFromScript(sample))
+            rtlScript.append(LanguageTags.isMostlyRTL(sample))
         }
         var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? "und"
         if let l = metadata.language?.trimmed, !l.isEmpty {
@@ -91,9 +94,11 @@ public struct EPUBBuilder: Sendable {
         chapters.reserveCapacity(articles.count)
         for (i, a) in articles.enumerated() {
             let title = EPUBBuilder.title(of: a, index: i)
-            let lang = explicit[i] ?? guessed[i] ?? bookLanguage
+            // Unknown language: the book's, unless the script says it cannot be (then "und").
+            let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
+            let rtl = explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang))
             let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
-            chapters.append(Chapter(article: a, title: title, language: lang, fileStem: stem, options: options))
+            chapters.append(Chapter(article: a, title: title, language: lang, rtl: rtl, fileStem: stem, options: options))
         }
         articles = []
         var pages: [String: Int] = [:]
@@ -284,7 +289,7 @@ public struct EPUBBuilder: Sendable {
                     "sectionID": "chapter", "firstPart": p == 0, "partNumber": p + 1, "partCount": c.parts.count,
                     "labels": EPUBBuilder.labelContext(labels), "body": c.body(part: p),
                 ]
-                if LanguageTags.isRTL(c.language) { ctx["rtl"] = true }
+                if c.rtl { ctx["rtl"] = true }
                 if !c.authors.isEmpty { ctx["byline"] = x(c.authors.joined(separator: ", ")) }
                 if let d = c.date?.trimmed, !d.isEmpty {
                     ctx["date"] = x(Dates.parse(d).map(Dates.day) ?? d)
@@ -324,7 +329,7 @@ public struct EPUBBuilder: Sendable {
                 ["href": "text/" + c.files[h.part] + "#" + h.id, "label": x(h.label)]
             }
             tocEntries.append(["href": "text/" + c.files[0], "label": x(c.title), "hasChildren": !children.isEmpty, "children": children,
-                               "entryLanguage": c.language, "entryRTL": LanguageTags.isRTL(c.language) != rtl])
+                               "entryLanguage": c.language, "entryRTL": c.rtl != rtl])
             playOrder += 1
             var ncxChildren: [[String: Any]] = []
             let ncxParent: [String: Any] = ["navID": "nav-\(i + 1)", "playOrder": playOrder, "label": x(c.title), "ncxHref": "text/" + c.files[0]]

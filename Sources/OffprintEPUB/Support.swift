@@ -235,6 +235,21 @@ enum LanguageTags {
         return nil
     }
 
+    /// Whether most letters of `text` are of right-to-left scripts (Hebrew, Arabic, Syriac,
+    /// Thaana, N'Ko…): the direction is known even when the language is not.
+    static func isMostlyRTL(_ text: Substring) -> Bool {
+        var rtl = 0, other = 0
+        for s in text.unicodeScalars.prefix(20_000) {
+            switch s.value {
+            case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF: rtl += 1
+            case 0x41...0x5A, 0x61...0x7A: other += 1
+            case 0...0x7F: break
+            default: if s.properties.isAlphabetic { other += 1 }
+            }
+        }
+        return rtl > other
+    }
+
     /// Right-to-left primary languages.
     static func isRTL(_ tag: String) -> Bool {
         let primary = tag.split(separator: "-").first.map { $0.lowercased() } ?? ""

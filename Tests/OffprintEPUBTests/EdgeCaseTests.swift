@@ -86,7 +86,8 @@ struct EdgeCaseTests {
         let rtl = Self.article("rtl.html", "<p>هذا نص عربي للاختبار.</p><p><a href=\"https://site.example/posts/hostile#sec-b\">back</a> <a href=\"https://site.example/posts/hostile\">top</a></p>",
                                title: "عنوان عربي", lang: "ar", source: "https://site.example/posts/rtl")
         let cjk = Self.article("cjk.html", "<p>中文内容，<a href=\"http://www.site.example/posts/rtl/\">阿拉伯语文章</a>。</p>", title: "中文标题「测试」", source: "https://site.example/posts/cjk")
-        let (report, zip, url) = try await Self.build([a, rtl, cjk], BookMetadata(title: "Edge & <cases> \"book\" 🎉", creators: ["Zoë"], language: "en"), name: "hostile")
+        let hebrew = Self.article("he.html", "<p>שלום עולם, זהו טקסט בעברית ללא תג שפה.</p>", title: "כותרת")
+        let (report, zip, url) = try await Self.build([a, rtl, cjk, hebrew], BookMetadata(title: "Edge & <cases> \"book\" 🎉", creators: ["Zoë"], language: "en"), name: "hostile")
         Self.expectValid(url, "hostile")
         let ch1 = try #require(zip.string("EPUB/text/ch001.xhtml"))
         // Active content is gone, text is kept.
@@ -122,6 +123,9 @@ struct EdgeCaseTests {
         #expect(ch2.contains("dir=\"rtl\"") && ch2.contains("lang=\"ar\""))
         let ch3 = try #require(zip.string("EPUB/text/ch003.xhtml"))
         #expect(ch3.contains("href=\"ch002.xhtml\""))
+        // No language given, Hebrew script in an English book: right to left, language undetermined.
+        let ch4 = try #require(zip.string("EPUB/text/ch004.xhtml"))
+        #expect(ch4.contains("lang=\"und\" xml:lang=\"und\" dir=\"rtl\""))
         // Images: failed and unsupported ones became alt text with a diagnostic; identical bytes stored once.
         #expect(report.imagesFailed == 3)  // fail.png, fail2.png, pic.webp
         #expect(ch1.contains("[failing image]") && !ch1.contains("fail2"))
