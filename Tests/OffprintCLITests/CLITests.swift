@@ -284,3 +284,35 @@ final class LockedData: @unchecked Sendable {
         #expect(try CLI.run(["cache", "prune", "--older-than", "soon", "--cache-dir", dir.path]).status == 2)
     }
 }
+
+/// The examples in `examples/` are golden files: each `NAME.offprint.md` is what
+/// `offprint export` makes of the input beside it. Regenerate with `scripts/update-examples.sh`
+/// after a deliberate change, and read the diff.
+@Suite struct ExampleGoldenTests {
+    static func pairs() throws -> [(input: URL, golden: URL)] {
+        let root = CLI.repoRoot.appendingPathComponent("examples")
+        var out: [(URL, URL)] = []
+        let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        while let f = e?.nextObject() as? URL {
+            guard f.lastPathComponent.hasSuffix(".offprint.md") else { continue }
+            let stem = String(f.lastPathComponent.dropLast(".offprint.md".count))
+            let dir = f.deletingLastPathComponent()
+            for ext in ["md", "html", "txt"] {
+                let input = dir.appendingPathComponent(stem + "." + ext)
+                if FileManager.default.fileExists(atPath: input.path) { out.append((input, f)); break }
+            }
+        }
+        return out.sorted { $0.0.path < $1.0.path }
+    }
+
+    @Test func examplesMatchTheirMarkdown() throws {
+        let pairs = try Self.pairs()
+        #expect(pairs.count >= 3, "examples/ should hold at least three input + .offprint.md pairs")
+        for (input, golden) in pairs {
+            let r = try CLI.run(["export", input.path])
+            #expect(r.status == 0, "\(input.lastPathComponent): \(r.stderr)")
+            let expected = try String(contentsOf: golden, encoding: .utf8)
+            #expect(r.stdout == expected, "\(golden.lastPathComponent) differs from what export makes now")
+        }
+    }
+}
