@@ -625,8 +625,18 @@ struct Sanitizer {
         order += foots.prefix(1)
         for k in order where doc[k].parent == table { doc.detach(k) }
         for k in order { doc.append(k, to: table) }
+        // A colgroup holds only cols: anything else goes before the table, as browsers
+        // "foster-parent" it.
+        var fostered: NodeID?
         for cg in colgroups {
-            for k in doc[cg].children where !(doc[k].kind == .element && doc[k].name == "col") { doc.detach(k) }
+            for k in doc[cg].children where !(doc[k].kind == .element && doc[k].name == "col") {
+                if Sanitizer.isBlank(doc, k) || doc[k].kind == .comment { doc.detach(k); continue }
+                if fostered == nil {
+                    fostered = doc.makeElement("div")
+                    doc.insert(fostered!, before: table)
+                }
+                doc.append(k, to: fostered!)
+            }
         }
         for group in heads.prefix(1) + bodies + foots.prefix(1) { fixRowGroup(&doc, group) }
         if !doc[table].children.contains(where: { ["thead", "tbody", "tfoot"].contains(doc[$0].name) }) {
@@ -715,12 +725,13 @@ struct Sanitizer {
 
     // MARK: Pass 4: nesting rules the schema checks on descendants
 
-    /// Links inside links are unwrapped; headings and sectioning elements inside `th`, `dt`
-    /// and `caption` (which forbid them) become plain blocks.
+    /// Links inside links and definitions inside definitions are unwrapped; headings and
+    /// sectioning elements inside `th`, `dt` and `caption` (which forbid them) become plain blocks.
     private mutating func fixNesting(_ doc: inout Document, root: NodeID) {
         var unwrapList: [NodeID] = []
         var renameList: [(NodeID, String)] = []
         var openLinks = 0
+        var openDefinitions = 0
         var restricted = 0
         doc.walk(from: root, enter: { id, _ in
             let n = doc[id]
@@ -729,6 +740,9 @@ struct Sanitizer {
             case "a":
                 if openLinks > 0 { unwrapList.append(id) }
                 openLinks += 1
+            case "dfn":
+                if openDefinitions > 0 { unwrapList.append(id) }
+                openDefinitions += 1
             case "th", "dt", "caption":
                 restricted += 1
             case "h1", "h2", "h3", "h4", "h5", "h6":
@@ -744,6 +758,7 @@ struct Sanitizer {
             guard n.kind == .element else { return }
             switch n.name {
             case "a": openLinks -= 1
+            case "dfn": openDefinitions -= 1
             case "th", "dt", "caption": restricted -= 1
             default: break
             }

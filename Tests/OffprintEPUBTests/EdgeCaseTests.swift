@@ -357,7 +357,9 @@ struct RandomMarkupTests {
     static let tags = ["p", "div", "span", "a", "ul", "ol", "li", "table", "tr", "td", "th", "tbody", "thead", "caption",
                        "dl", "dt", "dd", "figure", "figcaption", "h2", "h3", "pre", "blockquote", "b", "em", "code", "section",
                        "header", "footer", "main", "nav", "aside", "details", "summary", "q", "small", "sup", "ruby", "rt",
-                       "center", "font", "form", "label", "address", "hgroup", "picture", "time", "nobr", "u"]
+                       "center", "font", "form", "label", "address", "hgroup", "picture", "time", "nobr", "u",
+                       "ins", "del", "s", "sub", "kbd", "mark", "bdi", "bdo", "dfn", "colgroup", "col", "tfoot", "article", "menu",
+                       "dir", "marquee", "fb:like", "o:p", "my-el", "abbr", "cite", "var", "legend", "fieldset"]
 
     static func markup(_ g: inout Generator, words: inout Int) -> String {
         var out = ""
