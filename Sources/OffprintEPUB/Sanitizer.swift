@@ -643,7 +643,7 @@ struct Sanitizer {
             // A table without rows: keep its caption's text, drop the table.
             Sanitizer.rename(&doc, table, to: "div")
             for k in doc[table].children where doc[k].name == "caption" || doc[k].name == "colgroup" {
-                if doc[k].name == "caption" { Sanitizer.rename(&doc, k, to: "p") } else { doc.detach(k) }
+                if doc[k].name == "caption" { Sanitizer.rename(&doc, k, to: "div") } else { doc.detach(k) }
             }
         }
     }
@@ -726,13 +726,16 @@ struct Sanitizer {
     // MARK: Pass 4: nesting rules the schema checks on descendants
 
     /// Links inside links and definitions inside definitions are unwrapped; headings and
-    /// sectioning elements inside `th`, `dt` and `caption` (which forbid them) become plain blocks.
+    /// sectioning elements inside `th`, `dt` and `caption` (which forbid them) become plain
+    /// blocks; a caption holding a table moves before its table as a plain block.
     private mutating func fixNesting(_ doc: inout Document, root: NodeID) {
         var unwrapList: [NodeID] = []
         var renameList: [(NodeID, String)] = []
         var openLinks = 0
         var openDefinitions = 0
         var restricted = 0
+        var captions: [NodeID] = []
+        var captionsWithTables = Set<NodeID>()
         doc.walk(from: root, enter: { id, _ in
             let n = doc[id]
             guard n.kind == .element else { return .skipChildren }
@@ -745,6 +748,9 @@ struct Sanitizer {
                 openDefinitions += 1
             case "th", "dt", "caption":
                 restricted += 1
+                if n.name == "caption" { captions.append(id) }
+            case "table":
+                if let c = captions.last { captionsWithTables.insert(c) }
             case "h1", "h2", "h3", "h4", "h5", "h6":
                 if restricted > 0 { renameList.append((id, "p")) }
             case "article", "aside", "section":
@@ -759,10 +765,18 @@ struct Sanitizer {
             switch n.name {
             case "a": openLinks -= 1
             case "dfn": openDefinitions -= 1
-            case "th", "dt", "caption": restricted -= 1
+            case "th", "dt", "caption":
+                restricted -= 1
+                if n.name == "caption" { captions.removeLast() }
             default: break
             }
         })
+        // A caption holding a table becomes a block before its table.
+        for c in captionsWithTables.sorted() {
+            guard let table = doc[c].parent else { continue }
+            Sanitizer.rename(&doc, c, to: "div")
+            doc.insert(c, before: table)
+        }
         for (id, name) in renameList { Sanitizer.rename(&doc, id, to: name) }
         for id in unwrapList { doc.unwrap(id) }
     }

@@ -371,6 +371,12 @@ struct RandomMarkupTests {
                 var attrs = ""
                 if t == "a" { attrs = g.pick([" href=\"#x\(g.next() % 5)\"", " href=\"https://ex.com/\(g.next() % 9)\"", " name=\"x\(g.next() % 5)\"", ""]) }
                 if g.next() % 4 == 0 { attrs += " id=\"x\(g.next() % 5)\"" }
+                if g.next() % 3 == 0 {
+                    attrs += g.pick([" lang=\"fr\"", " lang=\"zh_TW\"", " lang=\"!!\"", " xml:lang=\"de\"", " dir=\"auto\"", " dir=\"rtl\"",
+                                     " style=\"color:red;text-align:center\"", " title=\"t &amp; &quot;q&quot;\"", " onclick=\"x()\"",
+                                     " data-x=\"1\"", " xmlns:foo=\"urn:x\" foo:bar=\"y\"", " class=\"a b\"", " hidden", " tabindex=\"1\"",
+                                     " width=\"50%\"", " align=\"center\"", " role=\"note\" aria-label=\"n\""])
+                }
                 if t == "td" || t == "th" { attrs += g.pick([" colspan=\"2\"", " rowspan=\"-1\"", ""]) }
                 out += "<\(t)\(attrs)>"
                 open.append(t)
