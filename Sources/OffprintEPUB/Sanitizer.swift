@@ -411,6 +411,16 @@ struct Sanitizer {
         if Sanitizer.isEmpty(doc, top) && doc[top].attribute("id") == nil { doc.detach(top) }
     }
 
+    /// Renames an element after its attributes were cleaned, dropping those the new name
+    /// does not allow (`colspan` on a stray cell turned `div`).
+    static func rename(_ doc: inout Document, _ id: NodeID, to name: String) {
+        doc.rename(id, to: name)
+        let extra = allowed[name] ?? []
+        let attrs = doc[id].attributes
+        let kept = attrs.filter { globalAttributes.contains($0.name) || $0.name == "xml:lang" || extra.contains($0.name) }
+        if kept.count != attrs.count { doc.setAttributes(kept, of: id) }
+    }
+
     /// No text other than white space, no image, no line break, no id.
     static func isEmpty(_ doc: Document, _ id: NodeID) -> Bool {
         var stack = doc[id].children
@@ -444,19 +454,19 @@ struct Sanitizer {
                 if parentName != "ul" && parentName != "ol" { wrapRun(&doc, from: id, in: "ul", matching: ["li"]) }
             case "dt", "dd":
                 let inDL = parentName == "dl" || (parentName == "div" && doc[parent].parent.map { doc[$0].name } == "dl")
-                if !inDL { doc.rename(id, to: "div") }
+                if !inDL { Sanitizer.rename(&doc, id, to: "div") }
             case "tr":
-                if !["table", "tbody", "thead", "tfoot"].contains(parentName) { doc.rename(id, to: "div") }
+                if !["table", "tbody", "thead", "tfoot"].contains(parentName) { Sanitizer.rename(&doc, id, to: "div") }
             case "td", "th":
-                if parentName != "tr" { doc.rename(id, to: "div") }
+                if parentName != "tr" { Sanitizer.rename(&doc, id, to: "div") }
             case "tbody", "thead", "tfoot", "colgroup", "caption":
-                if parentName != "table" { doc.rename(id, to: "div") }
+                if parentName != "table" { Sanitizer.rename(&doc, id, to: "div") }
             case "col":
                 if parentName != "colgroup" && parentName != "table" { doc.detach(id) }
             case "figcaption":
-                if parentName != "figure" { doc.rename(id, to: "div") }
+                if parentName != "figure" { Sanitizer.rename(&doc, id, to: "div") }
             case "rt", "rp":
-                if parentName != "ruby" { doc.rename(id, to: "span") }
+                if parentName != "ruby" { Sanitizer.rename(&doc, id, to: "span") }
             default:
                 break
             }
@@ -472,6 +482,7 @@ struct Sanitizer {
             case "dl": fixDefinitionList(&doc, id)
             case "table": fixTable(&doc, id)
             case "figure": fixFigure(&doc, id)
+            case "ruby": fixRuby(&doc, id)
             default: break
             }
         }
@@ -543,9 +554,9 @@ struct Sanitizer {
         let items = doc[dl].children.filter { doc[$0].kind == .element }
         if !items.contains(where: { doc[$0].name == "dt" }) {
             // `<dl><dd>` without terms is how wikis indent: an indented block, not a list.
-            doc.rename(dl, to: "div")
+            Sanitizer.rename(&doc, dl, to: "div")
             doc.setAttribute("class", "indent", on: dl)
-            for k in items { doc.rename(k, to: "div") }
+            for k in items { Sanitizer.rename(&doc, k, to: "div") }
             return
         }
         if let first = items.first, doc[first].name == "dd" {
@@ -600,9 +611,9 @@ struct Sanitizer {
             }
         }
         // One caption, one thead, one tfoot: extras become body groups / paragraphs.
-        for extra in captions.dropFirst() { doc.rename(extra, to: "div"); doc.insert(extra, after: table) }
-        for extra in heads.dropFirst() { doc.rename(extra, to: "tbody"); bodies.append(extra) }
-        for extra in foots.dropFirst() { doc.rename(extra, to: "tbody"); bodies.append(extra) }
+        for extra in captions.dropFirst() { Sanitizer.rename(&doc, extra, to: "div"); doc.insert(extra, after: table) }
+        for extra in heads.dropFirst() { Sanitizer.rename(&doc, extra, to: "tbody"); bodies.append(extra) }
+        for extra in foots.dropFirst() { Sanitizer.rename(&doc, extra, to: "tbody"); bodies.append(extra) }
         var order: [NodeID] = []
         order += captions.prefix(1)
         order += colgroups
@@ -614,15 +625,25 @@ struct Sanitizer {
         order += foots.prefix(1)
         for k in order where doc[k].parent == table { doc.detach(k) }
         for k in order { doc.append(k, to: table) }
+        // A colgroup holds only cols: anything else goes before the table, as browsers
+        // "foster-parent" it.
+        var fostered: NodeID?
         for cg in colgroups {
-            for k in doc[cg].children where !(doc[k].kind == .element && doc[k].name == "col") { doc.detach(k) }
+            for k in doc[cg].children where !(doc[k].kind == .element && doc[k].name == "col") {
+                if Sanitizer.isBlank(doc, k) || doc[k].kind == .comment { doc.detach(k); continue }
+                if fostered == nil {
+                    fostered = doc.makeElement("div")
+                    doc.insert(fostered!, before: table)
+                }
+                doc.append(k, to: fostered!)
+            }
         }
         for group in heads.prefix(1) + bodies + foots.prefix(1) { fixRowGroup(&doc, group) }
         if !doc[table].children.contains(where: { ["thead", "tbody", "tfoot"].contains(doc[$0].name) }) {
             // A table without rows: keep its caption's text, drop the table.
-            doc.rename(table, to: "div")
+            Sanitizer.rename(&doc, table, to: "div")
             for k in doc[table].children where doc[k].name == "caption" || doc[k].name == "colgroup" {
-                if doc[k].name == "caption" { doc.rename(k, to: "p") } else { doc.detach(k) }
+                if doc[k].name == "caption" { Sanitizer.rename(&doc, k, to: "div") } else { doc.detach(k) }
             }
         }
     }
@@ -674,24 +695,47 @@ struct Sanitizer {
         }
     }
 
+    /// Ruby is text followed by its annotations (`rt`), repeated: `rp` fallbacks are dropped,
+    /// trailing text moves after the ruby, and a ruby that does not start with text or has no
+    /// annotation becomes plain text.
+    private func fixRuby(_ doc: inout Document, _ ruby: NodeID) {
+        for k in doc[ruby].children where doc[k].name == "rp" { doc.detach(k) }
+        let kids = doc[ruby].children.filter { !Sanitizer.isBlank(doc, $0) }
+        guard let firstRT = kids.firstIndex(where: { doc[$0].name == "rt" }), firstRT > 0 else {
+            for k in doc[ruby].children where doc[k].name == "rt" { Sanitizer.rename(&doc, k, to: "span") }
+            Sanitizer.rename(&doc, ruby, to: "span")
+            return
+        }
+        let lastRT = kids.lastIndex(where: { doc[$0].name == "rt" })!
+        var anchor = ruby
+        for k in kids[(lastRT + 1)...] {
+            doc.insert(k, after: anchor)
+            anchor = k
+        }
+    }
+
     /// A `figcaption` must be the first or last child of its figure, and only one.
     private func fixFigure(_ doc: inout Document, _ figure: NodeID) {
         let elements = doc[figure].children.filter { !Sanitizer.isBlank(doc, $0) }
         var seen = false
         for (i, k) in elements.enumerated() where doc[k].name == "figcaption" {
-            if seen || (i != 0 && i != elements.count - 1) { doc.rename(k, to: "div") } else { seen = true }
+            if seen || (i != 0 && i != elements.count - 1) { Sanitizer.rename(&doc, k, to: "div") } else { seen = true }
         }
     }
 
     // MARK: Pass 4: nesting rules the schema checks on descendants
 
-    /// Links inside links are unwrapped; headings and sectioning elements inside `th`, `dt`
-    /// and `caption` (which forbid them) become plain blocks.
+    /// Links inside links and definitions inside definitions are unwrapped; headings and
+    /// sectioning elements inside `th`, `dt` and `caption` (which forbid them) become plain
+    /// blocks; a caption holding a table moves before its table as a plain block.
     private mutating func fixNesting(_ doc: inout Document, root: NodeID) {
         var unwrapList: [NodeID] = []
         var renameList: [(NodeID, String)] = []
         var openLinks = 0
+        var openDefinitions = 0
         var restricted = 0
+        var captions: [NodeID] = []
+        var captionsWithTables = Set<NodeID>()
         doc.walk(from: root, enter: { id, _ in
             let n = doc[id]
             guard n.kind == .element else { return .skipChildren }
@@ -699,8 +743,14 @@ struct Sanitizer {
             case "a":
                 if openLinks > 0 { unwrapList.append(id) }
                 openLinks += 1
+            case "dfn":
+                if openDefinitions > 0 { unwrapList.append(id) }
+                openDefinitions += 1
             case "th", "dt", "caption":
                 restricted += 1
+                if n.name == "caption" { captions.append(id) }
+            case "table":
+                if let c = captions.last { captionsWithTables.insert(c) }
             case "h1", "h2", "h3", "h4", "h5", "h6":
                 if restricted > 0 { renameList.append((id, "p")) }
             case "article", "aside", "section":
@@ -714,11 +764,20 @@ struct Sanitizer {
             guard n.kind == .element else { return }
             switch n.name {
             case "a": openLinks -= 1
-            case "th", "dt", "caption": restricted -= 1
+            case "dfn": openDefinitions -= 1
+            case "th", "dt", "caption":
+                restricted -= 1
+                if n.name == "caption" { captions.removeLast() }
             default: break
             }
         })
-        for (id, name) in renameList { doc.rename(id, to: name) }
+        // A caption holding a table becomes a block before its table.
+        for c in captionsWithTables.sorted() {
+            guard let table = doc[c].parent else { continue }
+            Sanitizer.rename(&doc, c, to: "div")
+            doc.insert(c, before: table)
+        }
+        for (id, name) in renameList { Sanitizer.rename(&doc, id, to: name) }
         for id in unwrapList { doc.unwrap(id) }
     }
 }

@@ -336,3 +336,93 @@ struct EdgeCaseTests {
         #expect(u1 != uid(z3))
     }
 }
+
+/// Random nestings of the elements whose content models trip validators, from a fixed
+/// seed: every one must come out as XHTML both epubchecks accept, with its text kept.
+@Suite("EPUB random markup")
+struct RandomMarkupTests {
+    /// SplitMix64: a small deterministic generator (the same markup on every run).
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
+    }
+
+    static let tags = ["p", "div", "span", "a", "ul", "ol", "li", "table", "tr", "td", "th", "tbody", "thead", "caption",
+                       "dl", "dt", "dd", "figure", "figcaption", "h2", "h3", "pre", "blockquote", "b", "em", "code", "section",
+                       "header", "footer", "main", "nav", "aside", "details", "summary", "q", "small", "sup", "ruby", "rt",
+                       "center", "font", "form", "label", "address", "hgroup", "picture", "time", "nobr", "u",
+                       "ins", "del", "s", "sub", "kbd", "mark", "bdi", "bdo", "dfn", "colgroup", "col", "tfoot", "article", "menu",
+                       "dir", "marquee", "fb:like", "o:p", "my-el", "abbr", "cite", "var", "legend", "fieldset"]
+
+    static func markup(_ g: inout Generator, words: inout Int) -> String {
+        var out = ""
+        var open: [String] = []
+        for _ in 0..<(60 + Int(g.next() % 80)) {
+            switch g.next() % 6 {
+            case 0, 1:
+                let t = g.pick(tags)
+                var attrs = ""
+                if t == "a" { attrs = g.pick([" href=\"#x\(g.next() % 5)\"", " href=\"https://ex.com/\(g.next() % 9)\"", " name=\"x\(g.next() % 5)\"", ""]) }
+                if g.next() % 4 == 0 { attrs += " id=\"x\(g.next() % 5)\"" }
+                if g.next() % 3 == 0 {
+                    attrs += g.pick([" lang=\"fr\"", " lang=\"zh_TW\"", " lang=\"!!\"", " xml:lang=\"de\"", " dir=\"auto\"", " dir=\"rtl\"",
+                                     " style=\"color:red;text-align:center\"", " title=\"t &amp; &quot;q&quot;\"", " onclick=\"x()\"",
+                                     " data-x=\"1\"", " xmlns:foo=\"urn:x\" foo:bar=\"y\"", " class=\"a b\"", " hidden", " tabindex=\"1\"",
+                                     " width=\"50%\"", " align=\"center\"", " role=\"note\" aria-label=\"n\""])
+                }
+                if t == "td" || t == "th" { attrs += g.pick([" colspan=\"2\"", " rowspan=\"-1\"", ""]) }
+                out += "<\(t)\(attrs)>"
+                open.append(t)
+            case 2 where !open.isEmpty:
+                out += "</\(open.removeLast())>"
+            case 3:
+                out += g.pick(["<br>", "<hr>", "<img src=\"https://img.example/\(g.next() % 4).png\" alt=\"i\">", "<wbr>"])
+            default:
+                words += 1
+                out += " w\(words) "
+            }
+        }
+        while let t = open.popLast() { out += "</\(t)>" }
+        return out
+    }
+
+    @Test("Forty articles of random nesting pass both epubchecks and keep every word")
+    func randomNesting() async throws {
+        var g = Generator(state: ProcessInfo.processInfo.environment["OFFPRINT_EPUB_SEED"].flatMap { UInt64($0) } ?? 20_211_231)
+        var articles: [Article] = []
+        var counts: [Int] = []
+        for i in 0..<40 {
+            var words = 0
+            let html = Self.markup(&g, words: &words)
+            articles.append(EdgeCaseTests.article("random-\(i).html", html, title: "Random \(i)", source: "https://random.example/\(i)"))
+            counts.append(words)
+        }
+        let (report, zip, url) = try await EdgeCaseTests.build(articles, BookMetadata(title: "Random"), name: "random")
+        EdgeCaseTests.expectValid(url, "random")
+        for (i, chapter) in report.chapters.enumerated() {
+            let text = chapter.files.compactMap { zip.string($0)?.components(separatedBy: "<div class=\"article-body\">").last }.joined()
+            var found = Set<Int>()
+            for piece in text.components(separatedBy: "w").dropFirst() {
+                if let n = Int(piece.prefix(while: { $0.isNumber })) { found.insert(n) }
+            }
+            // The words a reader of the source sees (not those inside buttons, objects, scripts).
+            let a = articles[i]
+            let visible = TextTokens.tokens(TextTokens.visibleText(a.document, under: a.content))
+            var expected = Set<Int>()
+            for piece in visible.joined(separator: " ").components(separatedBy: "w").dropFirst() {
+                if let n = Int(piece.prefix(while: { $0.isNumber })) { expected.insert(n) }
+            }
+            #expect(expected.count * 10 >= counts[i] * 8, "article \(i): the generator's words are mostly not visible in the source")
+            for w in expected.sorted() {
+                #expect(found.contains(w), "article \(i) lost word w\(w)")
+            }
+        }
+    }
+}
