@@ -207,7 +207,7 @@ struct BlockWriter {
 
     private mutating func enterElement(_ id: Document.NodeID, _ n: Document.Node) -> (ExitAction, Document.WalkAction) {
         let tag = Self.tags[n.name] ?? .other
-        if tag == .skipped || ContentFlags.isHidden(n) { return (.nothing, .skipChildren) }
+        if tag == .skipped { return (.nothing, .skipChildren) }
         // Inside a GFM table, only cells (and the caption) take content.
         if table != nil && !inCell {
             switch tag {
@@ -433,6 +433,7 @@ struct BlockWriter {
         }
         src = src.trimmingHTMLSpace()
         guard !src.isEmpty, !src.lowercased().hasPrefix("javascript:"), src != "about:blank" else { return }
+        if n.name != "video" && n.name != "audio" && Self.isMachineryFrame(n) { return }
         let label: String
         switch n.name {
         case "video": label = options.videoLabel
@@ -451,6 +452,19 @@ struct BlockWriter {
             inline.addSpace()
         }
         if !linked { inline.popMark(.link) }
+    }
+
+    /// A frame a reader never sees, kept only for scripts (cross-domain messaging, tracking):
+    /// hidden, `aria-hidden="true"`, or at most one pixel wide or high. Writing it as a
+    /// link would invent content.
+    static func isMachineryFrame(_ n: Document.Node) -> Bool {
+        if n.isHiddenByMarkup || n.attribute("aria-hidden")?.trimmingHTMLSpace().lowercased() == "true" { return true }
+        for key in ["width", "height"] {
+            var value = n.attribute(key)?.trimmingHTMLSpace() ?? n.styleProperty(key) ?? ""
+            if value.hasSuffix("px") { value.removeLast(2) }
+            if let v = Double(value), v <= 1 { return true }
+        }
+        return false
     }
 
     // MARK: Lists
