@@ -105,6 +105,9 @@ struct BlockWriter {
     var flags: [UInt8] = []
     /// > 0 inside a heading: blocks inside become spaces.
     var flattenDepth = 0
+    /// Headings cut short by a structural block inside them (`<h2>Title<ul>…</ul></h2>`):
+    /// the depth of `exits` at that block and the `flattenDepth` to restore after it.
+    var headingSplits: [(exitDepth: Int, flattenDepth: Int)] = []
     var table: TableBuilder?
     /// Inline parts of the table cell (or caption) being captured.
     var cellParts: [String]?
@@ -153,6 +156,12 @@ struct BlockWriter {
 
     private mutating func exit(_ id: Document.NodeID) {
         guard let action = exits.popLast() else { return }
+        defer {
+            if let split = headingSplits.last, split.exitDepth == exits.count {
+                headingSplits.removeLast()
+                flattenDepth = split.flattenDepth
+            }
+        }
         switch action {
         case .nothing:
             break
@@ -169,12 +178,7 @@ struct BlockWriter {
             inline.endCode()
         case .heading(let level):
             flattenDepth -= 1
-            inline.closeAllOpened()
-            let text = InlineRenderer.render(inline, context: .heading, gfm: options.isGFM)
-            inline.clear()
-            if !text.isBlank {
-                emit(.heading, [String(repeating: "#", count: level) + " " + text])
-            }
+            writeHeading(level)
         case .blockquote(let pushed):
             breakBlock()
             if pushed { containers.removeLast() }
@@ -268,6 +272,13 @@ struct BlockWriter {
         default:
             break
         }
+        if flatten && !inCell, Self.splitsHeading(tag), let level = openHeadingLevel {
+            // A list, heading, code block, quote or rule inside a heading (a missing </h2>,
+            // as browsers parse it): the heading is its text so far, the block follows.
+            writeHeading(level)
+            headingSplits.append((exits.count, flattenDepth))
+            flattenDepth = 0
+        }
         if flatten {
             // Inside a heading everything is inline; blocks only separate words.
             if isBlock(n) {
@@ -325,6 +336,32 @@ struct BlockWriter {
                 return (.block, .descend)
             }
             return (.nothing, .descend)
+        }
+    }
+
+    /// Writes the inline content gathered so far as a heading (nothing when it is blank).
+    private mutating func writeHeading(_ level: Int) {
+        inline.closeAllOpened()
+        let text = InlineRenderer.render(inline, context: .heading, gfm: options.isGFM)
+        inline.clear()
+        if !text.isBlank {
+            emit(.heading, [String(repeating: "#", count: level) + " " + text])
+        }
+    }
+
+    /// The level of the innermost heading being written.
+    private var openHeadingLevel: Int? {
+        for action in exits.reversed() {
+            if case .heading(let level) = action { return level }
+        }
+        return nil
+    }
+
+    /// Blocks a heading line cannot hold without losing their structure.
+    static func splitsHeading(_ tag: Tag) -> Bool {
+        switch tag {
+        case .list, .heading, .pre, .blockquote, .hr: return true
+        default: return false
         }
     }
 

@@ -26,6 +26,9 @@ struct Golden: CustomTestStringConvertible, Sendable {
         Golden("heading inside a link", "<a href=\"/post\"><h2>Title</h2></a>", "## [Title](/post)\n", options: .gfm),
         Golden("heading with links", "<h2>See <a href=\"/a\">A</a> and <a href=\"/b\">B</a></h2>", "## See [A](/a) and [B](/b)\n", options: .gfm),
         Golden("heading closing hashes escaped", "<h2>C# #</h2>", "## C# \\#\n", options: .gfm),
+        // gne/baijiahao__2: <h2>作者最新文章<ul><li><h3>… (no </h2>): the list stays a list.
+        Golden("heading holding a list", "<h2>作者最新文章<ul><li><h3><a href=\"/a\">开发者</a></h3></li><li><h3>用它</h3></li></ul></h2><p>after</p>", "## 作者最新文章\n\n- ### [开发者](/a)\n- ### 用它\n\nafter\n", options: .gfm),
+        Golden("heading split by a block keeps its other text", "<h2><a href=\"/t\">A<div>b</div></a>c<pre>code</pre>tail</h2>", "## [A b](/t) c\n\n```\ncode\n```\n\n## tail\n", options: .gfm),
         Golden("empty heading dropped", "<h2> </h2><p>text</p>", "text\n", options: .gfm),
         Golden("paragraphs", "<p>One</p><p>Two</p>", "One\n\nTwo\n", options: .gfm),
         Golden("div text and nested blocks", "<div>before<div>inner</div>after</div>", "before\n\ninner\n\nafter\n", options: .gfm),
