@@ -37,6 +37,8 @@ struct Golden: CustomTestStringConvertible, Sendable {
         Golden("emphasis with edge spaces", "<p>a<b> bold </b>b</p>", "a **bold** b\n", options: .gfm),
         Golden("empty emphasis dropped", "<p>a<b></b><i> </i>b</p>", "a b\n", options: .gfm),
         Golden("adjacent emphasis merged", "<p><b>a</b><b>b</b></p>", "**ab**\n", options: .gfm),
+        // gne/guancha__2: two links to one page, the space between them dropped between CJK.
+        Golden("adjacent links to one URL stay two links", "<div><a href=\"/G\"><span>观察者头条</span></a>\n\t<a href=\"/G\">查看全部</a></div>", "[观察者头条](/G)[查看全部](/G)\n", options: .gfm),
         Golden("strikethrough gfm", "<p>a<del>b</del>c <s>d</s> <strike>e</strike></p>", "a~~b~~c ~~d~~ ~~e~~\n", options: .gfm),
         Golden("strikethrough commonmark", "<p>a<del>b</del>c</p>", "a<del>b</del>c\n", options: .commonmark),
         Golden("inline code", "<p><code>a`b</code> <code>`x`</code> <code> y </code> <kbd>Ctrl</kbd></p>", "``a`b`` `` `x` `` `  y  ` `Ctrl`\n", options: .gfm),
