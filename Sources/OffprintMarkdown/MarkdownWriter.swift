@@ -428,15 +428,23 @@ struct BlockWriter {
         return (.mark(kind), .descend)
     }
 
-    /// `<sup>[1]</sup>`, `<sup><a href="#fn1">1</a></sup>`: a footnote reference.
+    /// `<sup>[1]</sup>`, `<sup><a href="#fn1">1</a></sup>`: a footnote reference; and
+    /// `<a href="#cite_ref-1"><sup>a</sup></a>`, a back link whose text is the sup.
     private func isFootnoteMarker(_ id: Document.NodeID) -> Bool {
         let text = doc.textContent(of: id).trimmingHTMLSpace()
         if text.hasPrefix("[") || text.hasPrefix("［") { return true }
-        let kids = doc[id].children.filter { k in
+        let kids = visibleChildren(id)
+        if kids.count == 1 && doc[kids[0]].name == "a" { return true }
+        if let p = doc.parent(of: id), doc[p].name == "a", visibleChildren(p) == [id] { return true }
+        return false
+    }
+
+    /// Element children and non-blank text children.
+    private func visibleChildren(_ id: Document.NodeID) -> [Document.NodeID] {
+        doc[id].children.filter { k in
             let c = doc[k]
             return c.kind == .element || (c.kind == .text && !c.text.trimmingHTMLSpace().isEmpty)
         }
-        return kids.count == 1 && doc[kids[0]].name == "a"
     }
 
     private mutating func pushLink(_ n: Document.Node) -> (ExitAction, Document.WalkAction) {

@@ -87,6 +87,8 @@ struct Golden: CustomTestStringConvertible, Sendable {
         Golden("break runs end paragraphs", "<p>a<br><br>b<br><br><br>c<br></p>", "a\n\nb\n\nc\n", options: .gfm),
         Golden("horizontal rule", "<p>one</p><hr><p>two</p>", "one\n\n* * *\n\ntwo\n", options: .gfm),
         Golden("sup and sub", "<p>x<sup>2</sup> H<sub>2</sub>O note<sup><a href=\"#fn1\">1</a></sup> ref<sup>[3]</sup></p>", "x<sup>2</sup> H<sub>2</sub>O note[1](#fn1) ref[3]\n", options: .gfm),
+        // readability/wikipedia: reference back links `^ a b`, the sup being the whole link.
+        Golden("sup as a back link's text", "<li><b><a href=\"#cite_ref-1\">^</a></b> <a href=\"#cite_ref-x_36-0\"><sup><i><b>a</b></i></sup></a> <a href=\"#cite_ref-x_36-1\"><sup><i><b>b</b></i></sup></a> Text <i>A</i><sup><i>n</i></sup></li>", "**[^](#cite_ref-1)** [***a***](#cite_ref-x_36-0) [***b***](#cite_ref-x_36-1) Text *A*<sup>*n*</sup>\n", options: .gfm),
         Golden("media as links", "<p><video src=\"v.mp4\"></video> <video poster=\"p.jpg\"><source src=\"v.webm\"></video> <audio src=\"a.mp3\"></audio> <iframe src=\"https://youtube.com/embed/x\" title=\"My video\"></iframe> <iframe src=\"https://e.com/x\"></iframe></p>", "[Video](v.mp4) [![Video](p.jpg)](v.webm) [Audio](a.mp3) [My video](https://youtube.com/embed/x) [Embedded content](https://e.com/x)\n", options: .gfm),
         Golden("definition list", "<dl><dt>Term</dt><dd>Definition <em>here</em></dd><dt>Two</dt><dd><p>More</p></dd></dl>", "**Term**\n\nDefinition *here*\n\n**Two**\n\nMore\n", options: .gfm),
         Golden("invisible elements skipped", "<p>a<script>var x = \"<b>\";</script><style>p{}</style><noscript>ns</noscript><template>t</template>b</p>", "ab\n", options: .gfm),
