@@ -5,10 +5,13 @@ import OffprintDocument
 ///     let doc = HTMLParser.parse(html)
 ///     let md = MarkdownWriter().markdown(for: doc, from: doc.body!)
 ///
-/// The writer renders what the tree holds; it does not clean (lazy images, proxies and
-/// junk are for the clean-up passes that run before it). It copes with raw pages too:
-/// invisible elements are skipped, unknown elements count as inline, block elements inside
-/// inline ones split the inline formatting around them.
+/// The writer renders what the tree holds; it does not clean (lazy images, proxies, junk
+/// and hidden elements are for the clean-up passes that run before it: an element hidden
+/// with `display: none` is written unless `CleanupOptions.removeHidden` took it out). It
+/// copes with raw pages too: elements that never show content (`script`, `style`,
+/// `template`, `noscript`…) are skipped, unknown elements count as inline, block elements
+/// inside inline ones split the inline formatting around them, a list or code block inside
+/// a heading ends the heading.
 ///
 /// One pass over the tree with an explicit stack: no recursion per nesting level, so
 /// 100,000-deep input is fine. Block quotes and lists deeper than
