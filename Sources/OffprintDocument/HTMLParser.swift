@@ -11,6 +11,8 @@ import CLibXML2
 ///   repairs `<picture>`, where the `<img>` ends up inside the last `<source>`.
 /// - Misnested inline formatting (`<b><i>x</b>y</i>`) loses the formatting of `y`; the
 ///   builder reopens it, as HTML5's adoption agency algorithm does.
+/// - Prefixed tag names (`<o:p>`, `<fb:like>`) lose their prefix, turning Word's `<o:p>`
+///   into a paragraph; they are kept as the unknown elements browsers see.
 public enum HTMLParser {
     public struct Options: Sendable {
         /// The charset to use when the bytes carry no BOM (an HTTP header's, say). Wins over
@@ -48,9 +50,7 @@ public enum HTMLParser {
             doc.ensureSkeleton()
             return doc
         }
-        if options.repairMisnestedFormatting {
-            utf8 = MisnestRepair.repair(utf8)
-        }
+        utf8 = MisnestRepair.repair(utf8, repairFormatting: options.repairMisnestedFormatting)
         let flags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
                           | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
                           | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
@@ -111,7 +111,10 @@ enum TreeBuilder {
         while let (node, parent) = stack.popLast() {
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
-                let name = lowercasedName(node.pointee.name)
+                var name = lowercasedName(node.pointee.name)
+                if name.utf8.contains(MisnestRepair.prefixSeparator) {
+                    name = String(decoding: name.utf8.map { $0 == MisnestRepair.prefixSeparator ? UInt8(ascii: ":") : $0 }, as: UTF8.self)
+                }
                 let el = doc.makeElement(name, attributes: attributes(of: node))
                 doc.append(el, to: parent)
                 var kids: [xmlNodePtr] = []

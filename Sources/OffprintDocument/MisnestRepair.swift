@@ -1,5 +1,11 @@
-/// Repairs misnested inline formatting before libxml2 sees it.
+/// Repairs, before libxml2 sees it, what libxml2 2.9 parses differently from browsers:
 ///
+/// **Prefixed tag names.** libxml2 drops the prefix of `<o:p>`, `<a0:li>`, `<fb:like>`,
+/// so Word's `<o:p>` becomes a paragraph (splitting the one it sits in) and `<a0:a href>`
+/// a link. Browsers keep such elements as unknown inline elements named `o:p`. The `:` of
+/// a prefixed tag name is passed to libxml2 as `.`, and `TreeBuilder` turns it back.
+///
+/// **Misnested inline formatting** (only with `repairFormatting`).
 /// For `<b><i>x</b>y</i>` libxml2 2.9 closes both elements at `</b>` and drops the stray
 /// `</i>`, so "y" loses its italics. HTML5's adoption agency algorithm gives
 /// `<b><i>x</i></b><i>y</i>`. This pass does the same for the common case, formatting
@@ -10,7 +16,11 @@
 enum MisnestRepair {
     private static let rawText: Set<String> = ["script", "style", "textarea", "title", "xmp", "plaintext", "noembed", "noframes", "iframe"]
 
-    static func repair(_ input: [UInt8]) -> [UInt8] {
+    /// Stands in for `:` in prefixed tag names (libxml2 keeps it in a name; authored tag
+    /// names never hold it).
+    static let prefixSeparator = UInt8(ascii: ".")
+
+    static func repair(_ input: [UInt8], repairFormatting: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
         var copied = 0  // input[..<copied] is already in out (when out is in use)
         var changed = false
@@ -40,6 +50,17 @@ enum MisnestRepair {
             let name = String(decoding: input[nameStart..<j], as: UTF8.self).lowercased()
             let tagEnd = endOfTag(input, from: j)
             i = tagEnd
+            if let colon = input[nameStart..<j].firstIndex(of: UInt8(ascii: ":")), colon > nameStart, colon + 1 < j {
+                if !changed { out.reserveCapacity(n + 64); changed = true }
+                out.append(contentsOf: input[copied..<colon])
+                out.append(prefixSeparator)
+                copied = colon + 1
+                continue
+            }
+            guard repairFormatting else {
+                if !isEnd && rawText.contains(name) { i = endOfRawText(input, name, from: tagEnd) }
+                continue
+            }
             if isEnd {
                 if HTMLElements.formatting.contains(name) {
                     guard let k = open.lastIndex(where: { $0.name == name }) else { continue }
@@ -58,15 +79,7 @@ enum MisnestRepair {
                     open.removeAll()
                 }
             } else if rawText.contains(name) {
-                // Skip the element's text up to its end tag.
-                let close = Array("</\(name)".utf8)
-                var p = tagEnd
-                i = n
-                while let f = find(input, close, from: p) {
-                    let after = f + close.count
-                    if after >= n || !isLetter(input[after]) { i = f; break }
-                    p = after
-                }
+                i = endOfRawText(input, name, from: tagEnd)
             } else {
                 let selfClosing = tagEnd >= 2 && input[tagEnd - 2] == UInt8(ascii: "/")
                 if HTMLElements.formatting.contains(name), !selfClosing {
@@ -79,6 +92,18 @@ enum MisnestRepair {
         guard changed else { return input }
         out.append(contentsOf: input[copied...])
         return out
+    }
+
+    /// Where the end tag of raw-text element `name` starts (its text is skipped), or the end.
+    private static func endOfRawText(_ input: [UInt8], _ name: String, from start: Int) -> Int {
+        let close = Array("</\(name)".utf8)
+        var p = start
+        while let f = find(input, close, from: p) {
+            let after = f + close.count
+            if after >= input.count || !isLetter(input[after]) { return f }
+            p = after
+        }
+        return input.count
     }
 
     private static func isLetter(_ b: UInt8) -> Bool {

@@ -37,7 +37,7 @@ enum ContentFlags {
             case .root:
                 return .descend
             case .element:
-                if BlockWriter.skipped.contains(n.name) || isHidden(n) { return .skipChildren }
+                if BlockWriter.skipped.contains(n.name) { return .skipChildren }
                 var f: UInt8 = 0
                 if visibleNames.contains(n.name) { f |= visible }
                 if n.name == "table" { f |= table }
@@ -53,29 +53,12 @@ enum ContentFlags {
         return flags
     }
 
-    /// `hidden`, `type=hidden` or an inline style that hides the element.
-    static func isHidden(_ n: Document.Node) -> Bool {
-        if n.hasAttribute("hidden") { return true }
-        guard let style = n.attribute("style"), style.contains(":") else { return false }
-        let s = compactStyle(style)
-        return s.contains("display:none") || s.contains("visibility:hidden")
-    }
-
     /// An inline style that makes an unknown element a block (`display: block`, `flex`…).
     static func styleSaysBlock(_ n: Document.Node) -> Bool {
-        guard let style = n.attribute("style"), style.contains("display") else { return false }
-        let s = compactStyle(style)
-        for d in ["display:block", "display:flex", "display:grid", "display:table", "display:list-item"] where s.contains(d) {
-            return true
-        }
-        return false
+        guard let display = n.styleProperty("display"), let outer = display.split(separator: " ").first else { return false }
+        return blockDisplays.contains(String(outer))
     }
 
-    private static func compactStyle(_ style: String) -> String {
-        var out = ""
-        for c in style.unicodeScalars where !CharacterClass.isHTMLSpace(c) {
-            out.unicodeScalars.append(c.value >= 0x41 && c.value <= 0x5A ? Unicode.Scalar(c.value + 32)! : c)
-        }
-        return out
-    }
+    static let blockDisplays: Set<String> = ["block", "flex", "grid", "table", "list-item", "flow-root",
+                                             "table-row", "table-cell", "table-caption", "table-row-group"]
 }
