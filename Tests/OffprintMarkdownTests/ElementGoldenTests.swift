@@ -68,7 +68,7 @@ struct Golden: CustomTestStringConvertible, Sendable {
         Golden("table basic", "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>", "| A | B |\n| --- | --- |\n| 1 | 2 |\n", options: .gfm),
         Golden("table without thead", "<table><tr><td>h1</td><td>h2</td></tr><tr><td>a</td><td>b</td></tr></table>", "| h1 | h2 |\n| --- | --- |\n| a | b |\n", options: .gfm),
         Golden("table alignment spans pipes and breaks", "<table><thead><tr><th align=\"left\">A</th><th style=\"text-align: center\">B</th><th align=\"right\">C</th></tr></thead><tbody><tr><td>1</td><td>a|b</td><td>x<br>y</td></tr><tr><td colspan=\"2\">wide</td><td rowspan=\"2\">tall</td></tr><tr><td>p</td><td>q</td></tr></tbody></table>", "| A | B | C |\n| :--- | :---: | ---: |\n| 1 | a\\|b | x<br>y |\n| wide |  | tall |\n| p | q |  |\n", options: .gfm),
-        Golden("table cell paragraphs and caption", "<table><caption>Cap</caption><tr><td>a</td><td><p>p1</p><p>p2</p></td></tr><tr><td>b</td><td>c</td></tr></table>", "*Cap*\n\n| a | p1<br>p2 |\n| --- | --- |\n| b | c |\n", options: .gfm),
+        Golden("table cell paragraphs and caption", "<table><caption>Cap</caption><tr><td>a</td><td><p>p1</p><p>p2</p></td></tr><tr><td>b</td><td>c</td></tr></table>", "Cap\n\n| a | p1<br>p2 |\n| --- | --- |\n| b | c |\n", options: .gfm),
         Golden("table with list falls back to html", "<table><tr><th>k</th><th>v</th></tr><tr><td><b>a</b></td><td><ul><li>x</li><li><a href=\"/y\" class=\"c\">y</a></li></ul></td></tr></table>", "<table>\n<tr><th>k</th><th>v</th></tr>\n<tr><td><strong>a</strong></td><td><ul><li>x</li><li><a href=\"/y\">y</a></li></ul></td></tr>\n</table>\n", options: .gfm),
         Golden("table in commonmark is html", "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>", "<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td>1</td><td>2</td></tr>\n</table>\n", options: .commonmark),
         Golden("layout table one cell", "<table><tr><td><p>Only cell</p></td></tr></table>", "Only cell\n", options: .gfm),
@@ -82,7 +82,7 @@ struct Golden: CustomTestStringConvertible, Sendable {
         Golden("emphasis inside link and link inside emphasis", "<p><a href=\"/u\"><b>bold</b> link</a> and <b>see <a href=\"/v\">this</a></b></p>", "[**bold** link](/u) and **see [this](/v)**\n", options: .gfm),
         Golden("block inside link", "<a href=\"/card\"><div><img src=\"c.png\" alt=\"\"></div><div>Card title</div></a>", "[![](c.png)](/card)\n\n[Card title](/card)\n", options: .gfm),
         Golden("block inside emphasis", "<b>a<div>b</div>c</b>", "**a**\n\n**b**\n\n**c**\n", options: .gfm),
-        Golden("figure with caption", "<figure><img src=\"f.jpg\" alt=\"F\"><figcaption>The <b>caption</b></figcaption></figure>", "![F](f.jpg)\n\n_The **caption**_\n", options: .gfm),
+        Golden("figure with caption", "<figure><img src=\"f.jpg\" alt=\"F\"><figcaption>The <b>caption</b></figcaption></figure>", "![F](f.jpg)\n\nThe **caption**\n", options: .gfm),
         Golden("hard breaks", "<p>a<br>b</p>", "a\\\nb\n", options: .gfm),
         Golden("break runs end paragraphs", "<p>a<br><br>b<br><br><br>c<br></p>", "a\n\nb\n\nc\n", options: .gfm),
         Golden("horizontal rule", "<p>one</p><hr><p>two</p>", "one\n\n* * *\n\ntwo\n", options: .gfm),
@@ -107,10 +107,10 @@ struct Golden: CustomTestStringConvertible, Sendable {
         #expect(md(g.html, g.options) == g.markdown)
     }
 
-    @Test func captionsCanBePlain() {
+    @Test func captionsCanBeItalic() {
         var o = MarkdownOptions()
-        o.captions = .plain
-        #expect(md(#"<figure><img src="f.jpg" alt="F"><figcaption>Caption</figcaption></figure>"#, o) == "![F](f.jpg)\n\nCaption\n")
+        o.captions = .italic
+        #expect(md(#"<figure><img src="f.jpg" alt="F"><figcaption>The <b>caption</b></figcaption></figure>"#, o) == "![F](f.jpg)\n\n_The **caption**_\n")
     }
 
     @Test func scriptsCanBePlainOrHTML() {
