@@ -28,6 +28,10 @@ struct Chapter {
     /// `<h2>` headings for the table of contents: part, id, text.
     var subheadings: [(part: Int, id: String, label: String)] = []
     var diagnostics: [Diagnostic] = []
+    /// The `src` of every `<img>` (absolute URLs, as the image provider is asked for them).
+    var imageURLs: [String] = []
+    /// The tree was dropped to save memory (built again, identically, from the article).
+    private(set) var treeReleased = false
 
     /// Ids the chapter template uses itself.
     static let reservedIDs: Set<String> = ["chapter", "toc", "landmarks"]
@@ -60,6 +64,7 @@ struct Chapter {
         files = parts.indices.map { $0 == 0 ? "\(fileStem).xhtml" : "\(fileStem)-\($0 + 1).xhtml" }
         for (p, container) in parts.enumerated() {
             for d in doc.descendants(of: container) where doc[d].kind == .element {
+                if doc[d].name == "img", let src = doc[d].attribute("src") { imageURLs.append(src) }
                 guard let id = doc[d].attribute("id") else { continue }
                 idPart[id] = p
                 if options.tocIncludesSubheadings && doc[d].name == "h2" {
@@ -109,6 +114,13 @@ struct Chapter {
                 doc.setAttribute("id", unique("sec-\(headingCount)"), on: d)
             }
         }
+    }
+
+    /// Drops the tree (everything else stays).
+    mutating func releaseTree() {
+        doc = Document()
+        parts = []
+        treeReleased = true
     }
 
     static func collapse(_ s: String) -> String {

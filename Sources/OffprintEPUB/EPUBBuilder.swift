@@ -92,33 +92,29 @@ public struct EPUBBuilder: Sendable {
         let width = max(3, String(articles.count).count)
         var chapters: [Chapter] = []
         chapters.reserveCapacity(articles.count)
+        var keptNodes = 0
         for (i, a) in articles.enumerated() {
             let title = EPUBBuilder.title(of: a, index: i)
             // Unknown language: the book's, unless the script says it cannot be (then "und").
             let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
             let rtl = explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang))
             let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
-            chapters.append(Chapter(article: a, title: title, language: lang, rtl: rtl, fileStem: stem, options: options))
+            var chapter = Chapter(article: a, title: title, language: lang, rtl: rtl, fileStem: stem, options: options)
+            // Past the budget, keep only what other chapters need (anchors, image URLs) and
+            // build the tree again when the chapter is written: big books stay small in memory.
+            keptNodes += chapter.doc.count
+            if keptNodes > options.chapterMemoryLimit / 64 { chapter.releaseTree() }
+            chapters.append(chapter)
         }
-        articles = []
         var pages: [String: Int] = [:]
         for (i, c) in chapters.enumerated() {
             if let s = c.sourceURL { pages[URLs.pageKey(s)] = i }
         }
         let anchors = chapters.map(\.anchors)
-        for i in chapters.indices {
-            chapters[i].rewriteLinks(book: pages, anchors: anchors, selfIndex: i)
-        }
 
         // Images: every <img> and the cover, fetched at once.
         var wanted = Set<String>()
-        for c in chapters {
-            for p in c.parts {
-                for d in c.doc.descendants(of: p) where c.doc[d].name == "img" {
-                    if let s = c.doc[d].attribute("src") { wanted.insert(s) }
-                }
-            }
-        }
+        for c in chapters { wanted.formUnion(c.imageURLs) }
         var coverSource: (url: String, origin: String)?
         if let c = metadata.coverImage?.trimmed, !c.isEmpty {
             coverSource = (c, "book metadata")
@@ -262,6 +258,12 @@ public struct EPUBBuilder: Sendable {
         let rtl = LanguageTags.isRTL(bookLanguage)
 
         for i in chapters.indices {
+            if chapters[i].treeReleased {
+                let c = chapters[i]
+                chapters[i] = Chapter(article: articles[i], title: c.title, language: c.language, rtl: c.rtl,
+                                      fileStem: String(c.files[0].dropLast(6)), options: options)
+            }
+            chapters[i].rewriteLinks(book: pages, anchors: anchors, selfIndex: i)
             // Images: local file or alt text.
             for p in chapters[i].parts {
                 for d in chapters[i].doc.descendants(of: p) where chapters[i].doc[d].name == "img" {
@@ -340,7 +342,7 @@ public struct EPUBBuilder: Sendable {
             var entry = ncxParent
             entry["children"] = ncxChildren
             ncxEntries.append(entry)
-            chapters[i].doc = Document()
+            chapters[i].releaseTree()
         }
 
         // Images used, in a fixed order.

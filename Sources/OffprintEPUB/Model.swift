@@ -71,9 +71,11 @@ public struct EPUBOptions: Sendable {
     public var dropRepeatedTitle: Bool
     /// Labels written into the book (contents, source, cover …). Nil: chosen by language.
     public var labels: BookLabels?
-    /// Chapter XHTML kept in memory until the book is written; past this, chapters go to
-    /// temporary files next to the output (libzip reads everything when it closes the
-    /// archive), so books of thousands of articles need little memory.
+    /// Memory for chapters while the book is built, in bytes. Chapter XHTML past this goes
+    /// to temporary files next to the output (libzip reads everything when it closes the
+    /// archive), and sanitised chapter trees past about this size are dropped after the
+    /// first pass and built again when written. Books of thousands of articles stay small;
+    /// the output is the same bytes either way.
     public var chapterMemoryLimit: Int
 
     public init(templatesDirectory: URL? = nil, maxChapterBytes: Int = 250_000, tocIncludesSubheadings: Bool = true,
