@@ -108,6 +108,28 @@ static inline int offprint_vips_copy_memory(VipsImage *in, VipsImage **out) {
     return 0;
 }
 
+/// WebP (tests make WebP sources with it). `lossless`: VP8L. Frames stacked vertically
+/// with `page-height` set are saved as an animation.
+static inline int offprint_vips_webpsave(VipsImage *in, void **buf, size_t *len, int quality, int lossless) {
+    return vips_webpsave_buffer(in, buf, len, "Q", quality, "lossless", lossless ? TRUE : FALSE, NULL);
+}
+
+/// GIF (frames stacked vertically with `page-height` set make an animation).
+static inline int offprint_vips_gifsave(VipsImage *in, void **buf, size_t *len) {
+    return vips_gifsave_buffer(in, buf, len, NULL);
+}
+
+/// Marks a tall image as `frames` frames of equal height, `delay_ms` each.
+static inline void offprint_vips_set_frames(VipsImage *image, int frames, int delay_ms) {
+    int h = vips_image_get_height(image) / (frames > 0 ? frames : 1);
+    vips_image_set_int(image, "page-height", h);
+    int *delays = g_new(int, frames);
+    for (int i = 0; i < frames; i++) delays[i] = delay_ms;
+    vips_image_set_array_int(image, "delay", delays, frames);
+    g_free(delays);
+    vips_image_set_int(image, "loop", 0);
+}
+
 static inline void offprint_vips_unref(VipsImage *image) {
     if (image) g_object_unref(image);
 }

@@ -72,13 +72,10 @@ final class VImage {
 
     /// An RGB image of one colour.
     static func solid(width: Int, height: Int, rgb: (UInt8, UInt8, UInt8)) throws -> VImage {
-        try Vips.start()
         var px = [UInt8](repeating: 0, count: width * height * 3)
         var i = 0
         while i < px.count { px[i] = rgb.0; px[i + 1] = rgb.1; px[i + 2] = rgb.2; i += 3 }
-        let p = px.withUnsafeBytes { offprint_vips_from_pixels($0.baseAddress, $0.count, Int32(width), Int32(height), 3) }
-        guard let p else { throw ProfileError(Vips.takeError()) }
-        return VImage(p)
+        return try pixels(px, width: width, height: height, bands: 3)
     }
 
     func colourspace(_ space: VipsInterpretation) throws -> VImage {
@@ -108,6 +105,27 @@ final class VImage {
 
     func png(paletteColours: Int? = nil) throws -> [UInt8] {
         try save { offprint_vips_pngsave(ptr, $0, $1, paletteColours == nil ? 0 : 1, Int32(paletteColours ?? 256)) }
+    }
+
+    func webp(quality: Int, lossless: Bool = false) throws -> [UInt8] {
+        try save { offprint_vips_webpsave(ptr, $0, $1, Int32(quality), lossless ? 1 : 0) }
+    }
+
+    func gif() throws -> [UInt8] {
+        try save { offprint_vips_gifsave(ptr, $0, $1) }
+    }
+
+    /// An image from 8-bit pixels, `bands` per pixel (3 RGB, 4 RGBA, 1 grey).
+    static func pixels(_ px: [UInt8], width: Int, height: Int, bands: Int) throws -> VImage {
+        try Vips.start()
+        let p = px.withUnsafeBytes { offprint_vips_from_pixels($0.baseAddress, $0.count, Int32(width), Int32(height), Int32(bands)) }
+        guard let p else { throw ProfileError(Vips.takeError()) }
+        return VImage(p)
+    }
+
+    /// Declares this tall image `frames` frames of an animation.
+    func setFrames(_ frames: Int, delayMilliseconds: Int = 100) {
+        offprint_vips_set_frames(ptr, Int32(frames), Int32(delayMilliseconds))
     }
 
     private func save(_ op: (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<Int>) -> Int32) throws -> [UInt8] {
