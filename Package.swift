@@ -75,7 +75,7 @@ let package = Package(
                                                               .product(name: "Crypto", package: "swift-crypto"),
                                                               .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "OffprintProfilesTests", dependencies: ["OffprintProfiles", "OffprintEPUB", "OffprintImages", "OffprintArticle",
-                                                                  "OffprintDocument", "OffprintTestSupport", "CLibVips",
+                                                                  "OffprintDocument", "OffprintTestSupport", "OffprintTemplates", "CLibVips",
                                                                   .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )
