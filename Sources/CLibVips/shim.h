@@ -8,6 +8,9 @@
 /// Starts libvips once per process (0 on success). Operation caching off: every image is
 /// converted once and the results are cached on disk, so libvips' cache would only hold memory.
 static inline int offprint_vips_start(void) {
+    // libvips' own warnings (damaged files…) would go to standard error in libvips' words;
+    // Offprint reports failures itself, naming the image.
+    if (!g_getenv("VIPS_WARNING")) g_setenv("VIPS_WARNING", "0", FALSE);
     if (vips_init("offprint") != 0) return -1;
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);

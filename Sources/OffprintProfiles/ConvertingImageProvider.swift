@@ -20,6 +20,8 @@ public struct ConversionSummary: Sendable, Equatable, CustomStringConvertible {
     public var notes: [(url: String, note: String)] = []
     /// The size of each distinct image handed out (after conversion).
     public var sizes: [Int] = []
+    /// The size of the image each URL got (after conversion).
+    public var urlSizes: [String: Int] = [:]
 
     public init() {}
 
@@ -136,6 +138,7 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
             _summary.notes += fresh.notes
             _summary.sizes += fresh.sizes
         }
+        var urlSizes: [String: Int] = [:]
         for (url, r) in fetched {
             switch r {
             case .failure(let f): out[url] = .failure(f)
@@ -145,11 +148,13 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
                     var c = c
                     c.url = url
                     out[url] = .success(c)
+                    urlSizes[url] = c.byteCount
                 case .failure(let f):
                     out[url] = .failure(ImageFailure(url: url, reason: f.reason))
                 }
             }
         }
+        lock.withLock { _summary.urlSizes.merge(urlSizes) { $1 } }
         return out
     }
 

@@ -160,25 +160,28 @@ public enum KEPUB {
         var i = start
         while i < end {
             var j: Int
+            var cjk = false
             let c = b[i]
             if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x3A {  // . ! ? :
                 j = i + 1
                 while j < end && (b[j] == 0x2E || b[j] == 0x21 || b[j] == 0x3F || b[j] == 0x3A) { j += 1 }
             } else if c == 0xE3 && i + 2 < end && b[i + 1] == 0x80 && b[i + 2] == 0x82 {  // 。
                 j = i + 3
+                cjk = true
             } else if c == 0xEF && i + 2 < end && b[i + 1] == 0xBC && (b[i + 2] == 0x81 || b[i + 2] == 0x9F) {  // ！？
                 j = i + 3
                 while j + 2 < end && b[j] == 0xEF && b[j + 1] == 0xBC && (b[j + 2] == 0x81 || b[j + 2] == 0x9F) { j += 3 }
+                cjk = true
             } else {
                 i += 1
                 continue
             }
-            // One closing quote or bracket.
-            if j < end && (b[j] == 0x22 || b[j] == 0x27) {
+            // One closing quote or bracket (kepubify's list; for CJK stops, closing marks only).
+            if !cjk && j < end && (b[j] == 0x22 || b[j] == 0x27) {
                 j += 1
             } else if j + 3 <= end {
                 let t = (b[j], b[j + 1], b[j + 2])
-                if closers.contains(where: { $0 == t }) { j += 3 }
+                if (cjk ? cjkClosers : closers).contains(where: { $0 == t }) { j += 3 }
             }
             while j < end && (b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x0A || b[j] == 0x0D || b[j] == 0x0C) { j += 1 }
             out.append((s, j))
@@ -192,6 +195,10 @@ public enum KEPUB {
     /// ” ’ “ … 」 』 ） 》 in UTF-8.
     static let closers: [(UInt8, UInt8, UInt8)] = [(0xE2, 0x80, 0x9D), (0xE2, 0x80, 0x99), (0xE2, 0x80, 0x9C), (0xE2, 0x80, 0xA6),
                                                    (0xE3, 0x80, 0x8D), (0xE3, 0x80, 0x8F), (0xEF, 0xBC, 0x89), (0xE3, 0x80, 0x8B)]
+
+    /// ” ’ 」 』 ） 》 in UTF-8.
+    static let cjkClosers: [(UInt8, UInt8, UInt8)] = [(0xE2, 0x80, 0x9D), (0xE2, 0x80, 0x99), (0xE3, 0x80, 0x8D), (0xE3, 0x80, 0x8F),
+                                                      (0xEF, 0xBC, 0x89), (0xE3, 0x80, 0x8B)]
 
     static func isSpace(_ b: [UInt8], _ s: Int, _ e: Int) -> Bool {
         var k = s

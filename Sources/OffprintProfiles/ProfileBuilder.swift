@@ -93,40 +93,20 @@ public struct ProfileBuilder: Sendable {
             }
         }
 
-        var settings = profile.images
-        var attempt = 0
-        var last: (BuildReport, ConversionSummary)?
-        while attempt < Self.maxAttempts {
-            attempt += 1
-            let provider = ConvertingImageProvider(wrapping: images, settings: settings,
-                                                   directory: derivedDirectory.appendingPathComponent("images", isDirectory: true),
-                                                   concurrency: concurrency)
-            let report = try await EPUBBuilder(options: epub).build(articles: articles, metadata: metadata, images: provider, to: output)
-            let summary = provider.summary
-            last = (report, summary)
-            guard let budget = profile.maxBookBytes, report.bytes > budget else { break }
-            // Over budget: cap every image so that the images fit in what the text leaves.
-            let imageBytes = summary.sizes.reduce(0, +)
-            let rest = report.bytes - imageBytes
-            let available = Int(Double(budget - rest) * 0.95)
-            guard available > 0, imageBytes > 0, let cap = Self.waterLevel(summary.sizes, total: available), cap >= Self.smallestImageCap else { break }
-            if let current = settings.maxImageBytes, cap >= current { break }
-            settings.maxImageBytes = cap
-        }
-        let (report, summary) = last!
-        var result = ProfileBuildResult(volumes: [report], images: summary, diagnostics: diagnostics, attempts: attempt, settings: settings)
+        let fitted = try await buildFitting(articles: articles, metadata: metadata, images: images, to: output, options: epub, settings: profile.images)
+        let report = fitted.report
+        var result = ProfileBuildResult(volumes: [report], images: fitted.images, diagnostics: diagnostics, attempts: fitted.attempts, settings: fitted.settings)
         if let budget = profile.maxBookBytes, report.bytes > budget {
+            try? FileManager.default.removeItem(at: output)
             guard splitVolumes, articles.count > 1 else {
-                try? FileManager.default.removeItem(at: output)
                 throw ProfileError("""
                     \(output.lastPathComponent) would be \(Self.megabytes(report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) book budget \
-                    (\(Self.megabytes(summary.sizes.reduce(0, +))) of it images, already reduced to \(settings.maxImageBytes.map { "\($0 / 1000) KB" } ?? "the profile's limits") each): \
+                    (\(Self.megabytes(fitted.images.sizes.reduce(0, +))) of it images, \(fitted.settings.maxImageBytes.map { "already reduced to \($0 / 1000) KB each" } ?? "within the profile's limits")): \
                     bundle fewer articles, use --split-volumes to make several books, or raise the budget with --max-book-size
                     """)
             }
-            try? FileManager.default.removeItem(at: output)
             result = try await buildVolumes(articles: articles, metadata: metadata, images: images, to: output, options: epub,
-                                            settings: settings, estimate: report, diagnostics: diagnostics)
+                                            estimate: fitted, diagnostics: diagnostics)
         }
         // Language.
         if profile.languages == .amazon {
@@ -140,6 +120,32 @@ public struct ProfileBuilder: Sendable {
             }
         }
         return result
+    }
+
+    /// Builds, and while the book is over the budget, builds again with every image capped
+    /// so that the images fit in what the text leaves (at most `maxAttempts` builds).
+    func buildFitting(articles: [Article], metadata: BookMetadata, images: any ImageProvider, to output: URL,
+                      options epub: EPUBOptions, settings start: ImageSettings) async throws -> (report: BuildReport, images: ConversionSummary, settings: ImageSettings, attempts: Int) {
+        var settings = start
+        var attempt = 0
+        while true {
+            attempt += 1
+            let provider = ConvertingImageProvider(wrapping: images, settings: settings,
+                                                   directory: derivedDirectory.appendingPathComponent("images", isDirectory: true),
+                                                   concurrency: concurrency)
+            let report = try await EPUBBuilder(options: epub).build(articles: articles, metadata: metadata, images: provider, to: output)
+            let summary = provider.summary
+            guard let budget = profile.maxBookBytes, report.bytes > budget, attempt < Self.maxAttempts else {
+                return (report, summary, settings, attempt)
+            }
+            let imageBytes = summary.sizes.reduce(0, +)
+            let available = Int(Double(budget - (report.bytes - imageBytes)) * 0.95)
+            guard available > 0, imageBytes > 0, let cap = Self.waterLevel(summary.sizes, total: available), cap >= Self.smallestImageCap,
+                  cap < (settings.maxImageBytes ?? Int.max) else {
+                return (report, summary, settings, attempt)
+            }
+            settings.maxImageBytes = cap
+        }
     }
 
     /// Image caps below this make pictures useless; the budget is then met by volumes or not at all.
@@ -162,31 +168,46 @@ public struct ProfileBuilder: Sendable {
     }
 
     /// The book in several volumes, each within the budget: articles in order, cut where a
-    /// volume's estimated size would pass the budget.
+    /// volume's estimated size (its text as compressed in the whole book, plus its images)
+    /// would pass 85% of the budget; each volume's images are reduced further if need be.
     func buildVolumes(articles: [Article], metadata: BookMetadata, images: any ImageProvider, to output: URL, options epub: EPUBOptions,
-                      settings: ImageSettings, estimate: BuildReport, diagnostics: [Diagnostic]) async throws -> ProfileBuildResult {
+                      estimate: (report: BuildReport, images: ConversionSummary, settings: ImageSettings, attempts: Int),
+                      diagnostics: [Diagnostic]) async throws -> ProfileBuildResult {
         let budget = profile.maxBookBytes!
-        // Each article's share of the book, by its XHTML size (images follow their articles roughly).
-        let sizes = estimate.chapters.map { max(1, $0.bytes) }
-        let totalXHTML = sizes.reduce(0, +)
-        let perByte = Double(estimate.bytes) / Double(max(1, totalXHTML))
+        let whole = estimate.report
+        let imageBytes = estimate.images.sizes.reduce(0, +)
+        let totalXHTML = max(1, whole.chapters.map(\.bytes).reduce(0, +))
+        // What every volume carries: its cover, navigation, style sheet, package (about 10 KB besides the cover).
+        let coverBytes = epub.fallbackCover.flatMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int } ?? 0
+        let fixed = coverBytes + 10_000
+        let textRatio = Double(max(0, whole.bytes - imageBytes - fixed)) / Double(totalXHTML)
+        var xhtmlByOrigin: [String: Int] = [:]
+        for c in whole.chapters { xhtmlByOrigin[c.origin] = c.bytes }
+        func share(_ a: Article) -> Double {
+            var urls = Set<String>()
+            for img in a.document.elements(named: "img") { if let s = a.document[img].attribute("src") { urls.insert(s) } }
+            let pictures = urls.compactMap { estimate.images.urlSizes[$0] }.reduce(0, +)
+            return Double(xhtmlByOrigin[a.origin] ?? 0) * textRatio + Double(pictures)
+        }
         var groups: [[Int]] = [[]]
         var running = 0.0
-        let target = Double(budget) * 0.85
-        var byOrigin: [String: Int] = [:]
-        for (i, c) in estimate.chapters.enumerated() { byOrigin[c.origin] = i }
+        let target = Double(budget) * 0.85 - Double(fixed)
+        guard target > 0 else {
+            throw ProfileError("the \(profile.name) profile's \(Self.megabytes(budget)) budget leaves no room for articles next to a volume's cover and navigation (\(Self.megabytes(fixed))): raise it with --max-book-size")
+        }
         for (i, a) in articles.enumerated() {
-            let share = Double(byOrigin[a.origin].map { sizes[$0] } ?? totalXHTML / max(1, sizes.count)) * perByte
-            if running + share > target && !groups[groups.count - 1].isEmpty {
+            let s = share(a)
+            if running + s > target && !groups[groups.count - 1].isEmpty {
                 groups.append([])
                 running = 0
             }
             groups[groups.count - 1].append(i)
-            running += share
+            running += s
         }
         var reports: [BuildReport] = []
         var summary = ConversionSummary()
-        var diags = diagnostics
+        var attempts = 0
+        var settings = estimate.settings
         let stem = Self.stem(of: output, fileExtension: profile.fileExtension)
         for (v, group) in groups.enumerated() {
             var meta = metadata
@@ -195,25 +216,28 @@ public struct ProfileBuilder: Sendable {
             if let id = metadata.identifier { meta.identifier = "\(id)-\(v + 1)" }
             let url = output.deletingLastPathComponent().appendingPathComponent("\(stem.name)-\(v + 1)\(stem.ext)")
             var volumeOptions = epub
-            volumeOptions.fallbackCover = nil
-            if let w = profile.coverWidth, let h = profile.coverHeight {
+            if let w = profile.coverWidth, let h = profile.coverHeight, epub.fallbackCover != nil {
                 volumeOptions.fallbackCover = try? CoverGenerator(width: w, height: h)
                     .file(title: meta.title, creators: metadata.creators, date: metadata.date, in: derivedDirectory).path
             }
-            let provider = ConvertingImageProvider(wrapping: images, settings: settings,
-                                                   directory: derivedDirectory.appendingPathComponent("images", isDirectory: true),
-                                                   concurrency: concurrency)
-            let report = try await EPUBBuilder(options: volumeOptions).build(articles: group.map { articles[$0] }, metadata: meta, images: provider, to: url)
-            let s = provider.summary
+            let built = try await buildFitting(articles: group.map { articles[$0] }, metadata: meta, images: images, to: url,
+                                               options: volumeOptions, settings: estimate.settings)
+            let s = built.images
             summary.converted += s.converted; summary.reused += s.reused; summary.unchanged += s.unchanged; summary.failed += s.failed
             summary.bytesIn += s.bytesIn; summary.bytesOut += s.bytesOut; summary.notes += s.notes; summary.sizes += s.sizes
-            if report.bytes > budget {
-                throw ProfileError("volume \(v + 1) of \(groups.count) (\(url.lastPathComponent)) is \(Self.megabytes(report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget: one of its articles is too large on its own; leave it out or raise the budget with --max-book-size")
+            summary.urlSizes.merge(s.urlSizes) { $1 }
+            attempts += built.attempts
+            if (built.settings.maxImageBytes ?? Int.max) < (settings.maxImageBytes ?? Int.max) { settings = built.settings }
+            if built.report.bytes > budget {
+                for r in reports { try? FileManager.default.removeItem(at: r.output) }
+                try? FileManager.default.removeItem(at: url)
+                throw ProfileError("volume \(v + 1) of \(groups.count) (\(url.lastPathComponent), \(group.count) article\(group.count == 1 ? "" : "s")) would be \(Self.megabytes(built.report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget even with images reduced: \(group.count == 1 ? "the article \(articles[group[0]].origin) is too large on its own; leave it out" : "bundle fewer articles") or raise the budget with --max-book-size")
             }
-            reports.append(report)
+            reports.append(built.report)
         }
+        var diags = diagnostics
         diags.append(Diagnostic(origin: output.lastPathComponent, "over the \(profile.name) profile's \(Self.megabytes(budget)) budget: split into \(groups.count) volumes (\(reports.map(\.output.lastPathComponent).joined(separator: ", ")))"))
-        return ProfileBuildResult(volumes: reports, images: summary, diagnostics: diags, attempts: 1, settings: settings)
+        return ProfileBuildResult(volumes: reports, images: summary, diagnostics: diags, attempts: attempts, settings: settings)
     }
 
     /// `week` and `.kepub.epub` from `…/week.kepub.epub`.
@@ -225,8 +249,9 @@ public struct ProfileBuilder: Sendable {
         return (name, "")
     }
 
+    /// `48.3 MB`, or `312 KB` under a megabyte.
     static func megabytes(_ n: Int) -> String {
-        String(format: "%.1f MB", Double(n) / 1_000_000)
+        n < 1_000_000 ? "\(n / 1000) KB" : String(format: "%.1f MB", Double(n) / 1_000_000)
     }
 
     /// A local cover image converted to what the profile accepts (a raster image always
