@@ -8,6 +8,7 @@
 //   OffprintMarkdown  Document → Markdown text
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
 //   OffprintEPUB      articles → EPUB 3 (libzip, Mustache templates from templates/)
+//   OffprintProfiles  e-reader profiles: images converted with libvips, KEPUB, budgets
 //   Offprint          the facade the CLI (and library users) call
 //   offprint          the command-line tool (thin)
 import PackageDescription
@@ -32,13 +33,15 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
+        .systemLibrary(name: "CLibVips", pkgConfig: "vips",
+                       providers: [.apt(["libvips-dev"]), .brew(["vips"])]),
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB"]),
+        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
 
@@ -51,6 +54,13 @@ let package = Package(
                                                      .product(name: "Mustache", package: "swift-mustache"),
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
+                                                         .product(name: "Crypto", package: "swift-crypto"),
+                                                         .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "OffprintTestSupport", dependencies: ["CLibZip", "OffprintArticle", "OffprintDocument", "OffprintImages",
+                                                            .product(name: "Crypto", package: "swift-crypto"),
+                                                            .product(name: "Yams", package: "Yams")],
+                path: "Tests/OffprintTestSupport"),
 
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
@@ -61,8 +71,11 @@ let package = Package(
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintDocument", "OffprintArticle", "OffprintImages",
-                                                              "OffprintTemplates", "CLibZip",
+                                                              "OffprintTemplates", "CLibZip", "OffprintTestSupport",
                                                               .product(name: "Crypto", package: "swift-crypto"),
                                                               .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "OffprintProfilesTests", dependencies: ["OffprintProfiles", "OffprintEPUB", "OffprintImages", "OffprintArticle",
+                                                                  "OffprintDocument", "OffprintTestSupport", "OffprintTemplates", "CLibVips",
+                                                                  .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

