@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(name: "offprint-bench", dependencies: ["Offprint"]),
 
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
