@@ -60,7 +60,7 @@ public struct Document: Sendable {
         }
     }
 
-    public private(set) var nodes: [Node]
+    public internal(set) var nodes: [Node]
 
     /// The document node.
     public var root: NodeID { NodeID(0) }

@@ -13,6 +13,11 @@
 //   batch      offprint export of the whole corpus (copied --batch-copies times) into a
 //              folder with --jobs 1, 2, … the core count: scaling
 //   bundle     offprint bundle of 50 / 500 / 1000 articles from a warm image cache
+//
+//   offprint-bench --profile FILE [--stage parse|load|cleanup|export] [--repeat N]
+//       One stage on one file, in this process, with no other threads: for
+//       valgrind --tool=callgrind (which cannot run the multi-threaded CLI here, and needs
+//       `objcopy --strip-debug` on the binary: valgrind 3.19 cannot read DWARF 5).
 import Foundation
 import Offprint
 
@@ -69,6 +74,11 @@ func usage(_ problem: String?) -> Never {
 func mb(_ bytes: Int) -> Double { Double(bytes) / 1_000_000 }
 func fmt(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 func mib(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
+
+if let i = CommandLine.arguments.firstIndex(of: "--profile"), i + 1 < CommandLine.arguments.count {
+    Profile.run(file: CommandLine.arguments[i + 1], arguments: CommandLine.arguments)
+    exit(0)
+}
 
 let config = parseArguments()
 let fm = FileManager.default
