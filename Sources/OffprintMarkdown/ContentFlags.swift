@@ -56,16 +56,16 @@ enum ContentFlags {
     /// `hidden`, `type=hidden` or an inline style that hides the element.
     static func isHidden(_ n: Document.Node) -> Bool {
         if n.hasAttribute("hidden") { return true }
-        guard let style = n.attribute("style"), style.contains(":") else { return false }
+        guard let style = n.attribute("style"), style.utf8.contains(UInt8(ascii: ":")) else { return false }
         let s = compactStyle(style)
-        return s.contains("display:none") || s.contains("visibility:hidden")
+        return s.utf8Contains("display:none") || s.utf8Contains("visibility:hidden")
     }
 
     /// An inline style that makes an unknown element a block (`display: block`, `flex`…).
     static func styleSaysBlock(_ n: Document.Node) -> Bool {
-        guard let style = n.attribute("style"), style.contains("display") else { return false }
+        guard let style = n.attribute("style"), style.utf8Contains("display") else { return false }
         let s = compactStyle(style)
-        for d in ["display:block", "display:flex", "display:grid", "display:table", "display:list-item"] where s.contains(d) {
+        for d in ["display:block", "display:flex", "display:grid", "display:table", "display:list-item"] where s.utf8Contains(d) {
             return true
         }
         return false
