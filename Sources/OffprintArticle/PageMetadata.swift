@@ -161,7 +161,7 @@ struct PageMetadata {
         for id in doc.elements(named: "time") {
             let n = doc[id]
             guard let dt = n.attribute("datetime"), !dt.isEmpty else { continue }
-            if n.attribute("itemprop")?.lowercased().contains("datepublished") == true || n.hasAttribute("pubdate") {
+            if n.attribute("itemprop")?.lowercased().utf8Contains("datepublished") == true || n.hasAttribute("pubdate") {
                 out.append(dt)
             }
         }
@@ -181,7 +181,7 @@ struct PageMetadata {
             guard n.kind == .element else { return n.kind == .root ? .descend : .skipChildren }
             if HTMLElements.invisible.contains(n.name) || n.name == "noscript" { return .skipChildren }
             let marks = ((n.attribute("class") ?? "") + " " + (n.attribute("id") ?? "")).lowercased()
-            if marks.contains("time") || marks.contains("date") || marks.contains("publish") {
+            if marks.utf8Contains("time") || marks.utf8Contains("date") || marks.utf8Contains("publish") {
                 let text = doc.textContent(of: id)
                 if text.count <= 200, let d = DateNormalizer.firstDate(in: text) {
                     found = d
@@ -337,14 +337,14 @@ enum BylineFinder {
             if !isProbablyVisible(n) { return .skipChildren }
             let match = ((n.attribute("class") ?? "") + " " + (n.attribute("id") ?? "")).lowercased()
             let itemprop = n.attribute("itemprop")?.lowercased() ?? ""
-            if n.attribute("rel") == "author" || itemprop.contains("author") || bylineWords.contains(where: { match.contains($0) }) {
+            if n.attribute("rel") == "author" || itemprop.utf8Contains("author") || bylineWords.contains(where: { match.utf8Contains($0) }) {
                 let text = doc.textContent(of: id).trimmingSpaces
                 if !text.isEmpty && text.utf16.count < 100 {
                     found = text
                     return .skipChildren
                 }
             }
-            if n.name != "a", unlikely.contains(where: { match.contains($0) }), !maybe.contains(where: { match.contains($0) }) {
+            if n.name != "a", unlikely.contains(where: { match.utf8Contains($0) }), !maybe.contains(where: { match.utf8Contains($0) }) {
                 return .skipChildren
             }
             if let role = n.attribute("role"), unlikelyRoles.contains(role) { return .skipChildren }
@@ -368,8 +368,8 @@ enum BylineFinder {
     static func isProbablyVisible(_ n: Document.Node) -> Bool {
         if n.hasAttribute("hidden") { return false }
         if let style = n.attribute("style")?.lowercased().filter({ !$0.isWhitespace }),
-           style.contains("display:none") || style.contains("visibility:hidden") { return false }
-        if n.attribute("aria-hidden") == "true", !(n.attribute("class") ?? "").contains("fallback-image") { return false }
+           style.utf8Contains("display:none") || style.utf8Contains("visibility:hidden") { return false }
+        if n.attribute("aria-hidden") == "true", !(n.attribute("class") ?? "").utf8Contains("fallback-image") { return false }
         return true
     }
 }

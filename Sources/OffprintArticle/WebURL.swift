@@ -7,12 +7,19 @@ public enum WebURL {
     /// The scheme of an absolute URL, lower-cased (`https`, `data`, `javascript`), or nil for a
     /// relative reference.
     public static func scheme(of s: String) -> String? {
-        guard let first = s.unicodeScalars.first, isAlpha(first) else { return nil }
-        var out = ""
-        for c in s.unicodeScalars {
-            if c == ":" { return out.isEmpty ? nil : out.lowercased() }
-            guard isAlpha(c) || ("0"..."9").contains(c) || c == "+" || c == "-" || c == "." else { return nil }
-            out.unicodeScalars.append(c)
+        // Scheme characters are ASCII, so bytes do (no scalar decoding, no string built
+        // until the colon is found).
+        let u = s.utf8
+        guard let first = u.first, isAlpha(first) else { return nil }
+        var end = u.startIndex
+        while end < u.endIndex {
+            let c = u[end]
+            if c == UInt8(ascii: ":") {
+                let name = s[..<end]
+                return name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : String(name)
+            }
+            guard isAlpha(c) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") else { return nil }
+            u.formIndex(after: &end)
         }
         return nil
     }
@@ -28,6 +35,13 @@ public enum WebURL {
     /// Trims the white space around a URL attribute and removes tabs and line breaks inside
     /// it, as browsers do.
     public static func clean(_ s: String) -> String {
+        // Common case, checked on bytes: ASCII ends that are not white space and no tab or
+        // line break inside: nothing to do.
+        let u = s.utf8
+        if let f = u.first, let l = u.last, f < 0x80, l < 0x80, !isASCIISpace(f), !isASCIISpace(l),
+           !u.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            return s
+        }
         var t = Substring(s)
         while let f = t.first, f.isWhitespace { t = t.dropFirst() }
         while let l = t.last, l.isWhitespace { t = t.dropLast() }
@@ -155,7 +169,11 @@ public enum WebURL {
         return out
     }
 
-    private static func isAlpha(_ c: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(c) || ("A"..."Z").contains(c)
+    private static func isAlpha(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A)
     }
+
+    /// The ASCII characters `Character.isWhitespace` accepts: tab, line feed, vertical tab,
+    /// form feed, carriage return, space.
+    private static func isASCIISpace(_ c: UInt8) -> Bool { (c >= 0x09 && c <= 0x0D) || c == 0x20 }
 }

@@ -128,13 +128,7 @@ public enum Charset {
     /// Valid UTF-8 without NUL: the common case is a plain copy.
     static func repairUTF8(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         let bound = input.bindMemory(to: UInt8.self)
-        var valid = true
-        if bound.contains(0) { valid = false }
-        if valid {
-            // Fast validation through the standard library.
-            valid = String.validatingUTF8Bytes(bound)
-        }
-        if valid { return Array(bound) }
+        if isValidUTF8WithoutNUL(bound) { return Array(bound) }
         var s = String(decoding: bound, as: UTF8.self)
         if s.utf8.contains(0) { s = s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
         return Array(s.utf8)
@@ -177,18 +171,62 @@ public enum Charset {
     }
 }
 
-extension String {
-    static func validatingUTF8Bytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var it = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&it) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
+extension Charset {
+    /// Whether `bytes` is well-formed UTF-8 (no overlong forms, surrogates or code points
+    /// past U+10FFFF) without a NUL byte. ASCII runs are checked eight bytes at a time.
+    static func isValidUTF8WithoutNUL(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            // Eight ASCII bytes, none of them NUL: skip them at once.
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let hasZero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+                if w & 0x8080_8080_8080_8080 == 0 && hasZero == 0 { i += 8; continue }
+            }
+            let b = base[i]
+            if b < 0x80 {
+                if b == 0 { return false }
+                i += 1
+                continue
+            }
+            @inline(__always) func cont(_ k: Int) -> Bool { i + k < n && base[i + k] & 0xC0 == 0x80 }
+            switch b {
+            case 0xC2...0xDF:
+                guard cont(1) else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard i + 2 < n, cont(2) else { return false }
+                let b1 = base[i + 1]
+                let ok: Bool
+                switch b {
+                case 0xE0: ok = b1 >= 0xA0 && b1 <= 0xBF
+                case 0xED: ok = b1 >= 0x80 && b1 <= 0x9F
+                default: ok = b1 & 0xC0 == 0x80
+                }
+                guard ok else { return false }
+                i += 3
+            case 0xF0...0xF4:
+                guard i + 3 < n, cont(2), cont(3) else { return false }
+                let b1 = base[i + 1]
+                let ok: Bool
+                switch b {
+                case 0xF0: ok = b1 >= 0x90 && b1 <= 0xBF
+                case 0xF4: ok = b1 >= 0x80 && b1 <= 0x8F
+                default: ok = b1 & 0xC0 == 0x80
+                }
+                guard ok else { return false }
+                i += 4
+            default:
+                return false
             }
         }
+        return true
     }
+}
+
+extension String {
 
     func trimmingASCIIWhitespace() -> String {
         var s = Substring(self)

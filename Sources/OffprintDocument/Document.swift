@@ -60,7 +60,7 @@ public struct Document: Sendable {
         }
     }
 
-    public private(set) var nodes: [Node]
+    public internal(set) var nodes: [Node]
 
     /// The document node.
     public var root: NodeID { NodeID(0) }
@@ -234,34 +234,75 @@ public struct Document: Sendable {
     /// The list is computed up front, so the tree may be edited while iterating it.
     public func descendants(of start: NodeID) -> [NodeID] {
         var out: [NodeID] = []
-        var stack: [NodeID] = self[start].children.reversed()
-        while let n = stack.popLast() {
-            out.append(n)
-            let kids = self[n].children
-            if !kids.isEmpty { stack.append(contentsOf: kids.reversed()) }
-        }
+        preorder(from: start) { id, _ in out.append(id) }
         return out
     }
 
     /// Descendant elements of `start` named `name`, in document order.
     public func elements(named name: String, under start: NodeID? = nil) -> [NodeID] {
-        descendants(of: start ?? root).filter { let n = self[$0]; return n.kind == .element && n.name == name }
+        var out: [NodeID] = []
+        preorder(from: start ?? root) { id, nb in
+            let i = Int(id.index)
+            if nb[i].kind == .element && nb[i].name == name { out.append(id) }
+        }
+        return out
     }
 
     /// Descendant elements whose name is in `names`, in document order.
     public func elements(named names: Set<String>, under start: NodeID? = nil) -> [NodeID] {
-        descendants(of: start ?? root).filter { let n = self[$0]; return n.kind == .element && names.contains(n.name) }
+        var out: [NodeID] = []
+        preorder(from: start ?? root) { id, nb in
+            let i = Int(id.index)
+            if nb[i].kind == .element && names.contains(nb[i].name) { out.append(id) }
+        }
+        return out
     }
 
     /// The first descendant element named `name`.
     public func firstElement(named name: String, under start: NodeID? = nil) -> NodeID? {
-        var stack: [NodeID] = self[start ?? root].children.reversed()
-        while let n = stack.popLast() {
-            let node = self[n]
-            if node.kind == .element && node.name == name { return n }
-            stack.append(contentsOf: node.children.reversed())
+        var found: NodeID?
+        preorderWhile(from: start ?? root) { id, nb in
+            let i = Int(id.index)
+            if nb[i].kind == .element && nb[i].name == name { found = id; return false }
+            return true
         }
-        return nil
+        return found
+    }
+
+    /// Calls `visit` with every node below `start` in document order (and the node buffer,
+    /// to read it without copying), without recursion and without copying child lists (the
+    /// stack holds node and next-child index pairs).
+    @inline(__always)
+    private func preorder(from start: NodeID, _ visit: (NodeID, UnsafeBufferPointer<Node>) -> Void) {
+        preorderWhile(from: start) { id, nb in visit(id, nb); return true }
+    }
+
+    /// As `preorder(from:_:)`, stopping as soon as `visit` returns false.
+    private func preorderWhile(from start: NodeID, _ visit: (NodeID, UnsafeBufferPointer<Node>) -> Bool) {
+        nodes.withUnsafeBufferPointer { nb in
+            var stack: [(node: Int, next: Int)] = []
+            var cur = Int(start.index)
+            var i = 0
+            while true {
+                let count = nb[cur].children.count
+                if i < count {
+                    let c = nb[cur].children[i]
+                    let ci = Int(c.index)
+                    if !visit(c, nb) { return }
+                    if nb[ci].children.isEmpty {
+                        i += 1
+                    } else {
+                        stack.append((cur, i + 1))
+                        cur = ci
+                        i = 0
+                    }
+                } else {
+                    guard let top = stack.popLast() else { return }
+                    cur = top.node
+                    i = top.next
+                }
+            }
+        }
     }
 
     /// The `<html>`, `<head>` and `<body>` elements, when present.

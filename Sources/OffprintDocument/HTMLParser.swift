@@ -1,8 +1,13 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Parses HTML with libxml2's HTML parser (recovering from errors, never touching the
-/// network) and converts the result into a `Document`. The libxml2 document never leaves
-/// `parse`: it is freed before the function returns.
+/// network) straight into a `Document`: libxml2's SAX events build the Swift tree, so no
+/// libxml2 tree is built, converted and freed.
 ///
 /// libxml2 2.9 is an HTML4-era parser; the tree builder repairs what it gets wrong for
 /// today's HTML:
@@ -50,22 +55,14 @@ public enum HTMLParser {
             doc.ensureSkeleton()
             return doc
         }
-        utf8 = MisnestRepair.repair(utf8, repairFormatting: options.repairMisnestedFormatting)
+        if options.repairMisnestedFormatting {
+            utf8 = MisnestRepair.repair(utf8)
+        }
         let flags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
                           | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
                           | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
             | (1 << 19) /* XML_PARSE_HUGE: no 10 MB cap on a text node */
-        let cdoc: htmlDocPtr? = utf8.withUnsafeBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
-                htmlReadMemory(p, Int32(clamping: buf.count), nil, "UTF-8", flags)
-            }
-        }
-        guard let cdoc else {
-            doc.ensureSkeleton()
-            return doc
-        }
-        defer { xmlFreeDoc(cdoc) }
-        TreeBuilder.build(from: cdoc, into: &doc)
+        doc = SAXTreeBuilder.build(utf8, flags: flags)
         doc.ensureSkeleton()
         return doc
     }
@@ -98,81 +95,172 @@ extension Document {
     }
 }
 
-/// Converts libxml2's tree into a `Document`, iteratively.
-enum TreeBuilder {
-    static func build(from cdoc: htmlDocPtr, into doc: inout Document) {
-        // (libxml2 node, parent in the Swift tree)
-        var stack: [(xmlNodePtr, Document.NodeID)] = []
-        var child = cdoc.pointee.children
-        var top: [xmlNodePtr] = []
-        while let c = child { top.append(c); child = c.pointee.next }
-        for c in top.reversed() { stack.append((c, doc.root)) }
+/// Builds a `Document` from libxml2's HTML SAX events.
+///
+/// The tree is the one libxml2's own tree builder (xmlSAX2*) would make, converted: the
+/// parser's element stack (`nameNr`) is mirrored, so elements libxml2 pops without an end
+/// event (a start tag cut off by the end of a tag, say) close here too; adjacent character
+/// events make one text node, and text outside every element is dropped (CDATA blocks,
+/// from `<script>`/`<style>`, are not merged with plain text, as in libxml2's tree); attributes without a value get their name as value
+/// when HTML calls them boolean (`checked`), else the empty string.
+///
+/// libxml2 2.9 does not know the HTML5 void elements `wbr`, `source`, `track`, `embed` and
+/// lets them swallow what follows; their would-be children go to the parent, right after
+/// the element, as if the element had been closed at once.
+///
+/// The builder is a struct reached through a pointer in the parser context's `_private`:
+/// the callbacks then mutate it without the exclusivity checks a class's stored
+/// properties would cost on every access.
+struct SAXTreeBuilder {
+    private var doc = Document()
+    /// Mirrors libxml2's element stack: for each open element, the node that receives
+    /// children (the parent's, for a void element) and where its children start in `kids`.
+    private var open: [(element: Document.NodeID, target: Document.NodeID, firstKid: Int)] = []
+    /// Children of the open elements, each element's after its own entry's `firstKid`.
+    private var kids: [Document.NodeID] = []
+    /// Character data not yet made into a text node (consecutive character events make
+    /// one node), and whether it came as CDATA.
+    private var pending: [UInt8] = []
+    private var pendingIsCDATA = false
 
-        while let (node, parent) = stack.popLast() {
-            switch node.pointee.type {
-            case XML_ELEMENT_NODE:
-                var name = lowercasedName(node.pointee.name)
-                if name.utf8.contains(MisnestRepair.prefixSeparator) {
-                    name = String(decoding: name.utf8.map { $0 == MisnestRepair.prefixSeparator ? UInt8(ascii: ":") : $0 }, as: UTF8.self)
-                }
-                let el = doc.makeElement(name, attributes: attributes(of: node))
-                doc.append(el, to: parent)
-                var kids: [xmlNodePtr] = []
-                var k = node.pointee.children
-                while let kk = k { kids.append(kk); k = kk.pointee.next }
-                if HTMLElements.void.contains(name) {
-                    // libxml2 let a void element swallow what followed it: give those nodes
-                    // back to the parent, right after the element.
-                    for kk in kids.reversed() { stack.append((kk, parent)) }
+    static func build(_ utf8: [UInt8], flags: Int32) -> Document {
+        let state = UnsafeMutablePointer<SAXTreeBuilder>.allocate(capacity: 1)
+        state.initialize(to: SAXTreeBuilder())
+        defer { state.deinitialize(count: 1); state.deallocate() }
+        state.pointee.kids.reserveCapacity(256)
+        state.pointee.doc.nodes.reserveCapacity(utf8.count / 40)
+        guard let ctxt = htmlNewParserCtxt() else { return state.pointee.doc }
+        defer { htmlFreeParserCtxt(ctxt) }
+        var sax = htmlSAXHandler()
+        sax.startElement = { ctx, name, atts in SAXTreeBuilder.from(ctx).pointee.startElement(name, atts, ctx) }
+        sax.endElement = { ctx, _ in SAXTreeBuilder.from(ctx).pointee.endElement(ctx) }
+        sax.characters = { ctx, ch, len in SAXTreeBuilder.from(ctx).pointee.characters(ch, len, cdata: false, ctx) }
+        sax.cdataBlock = { ctx, ch, len in SAXTreeBuilder.from(ctx).pointee.characters(ch, len, cdata: true, ctx) }
+        sax.ignorableWhitespace = sax.characters
+        sax.comment = { ctx, value in SAXTreeBuilder.from(ctx).pointee.comment(value, ctx) }
+        ctxt.pointee.sax.pointee = sax
+        ctxt.pointee._private = UnsafeMutableRawPointer(state)
+        _ = utf8.withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
+                htmlCtxtReadMemory(ctxt, p, Int32(clamping: buf.count), nil, "UTF-8", flags)
+            }
+        }
+        ctxt.pointee._private = nil
+        state.pointee.finish()
+        return state.pointee.doc
+    }
+
+    @inline(__always) private static func from(_ ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<SAXTreeBuilder> {
+        ctx!.assumingMemoryBound(to: htmlParserCtxt.self).pointee._private!.assumingMemoryBound(to: SAXTreeBuilder.self)
+    }
+
+    @inline(__always) private static func depth(_ ctx: UnsafeMutableRawPointer?) -> Int {
+        Int(ctx!.assumingMemoryBound(to: htmlParserCtxt.self).pointee.nameNr)
+    }
+
+    private var target: Document.NodeID { open.last?.target ?? doc.root }
+
+    /// Closes the elements libxml2 has popped without telling (its stack is `depth` deep).
+    @inline(__always) private mutating func sync(to depth: Int) {
+        if open.count > depth {
+            flushText()
+            while open.count > depth { close() }
+        }
+    }
+
+    private mutating func close() {
+        let entry = open.removeLast()
+        guard entry.target == entry.element else { return }  // void: its children went to the parent
+        let start = entry.firstKid
+        if start < kids.count {
+            doc.nodes[Int(entry.element.index)].children = Array(kids[start...])
+            kids.removeSubrange(start...)
+        }
+    }
+
+    private mutating func add(_ node: Document.NodeID) {
+        doc.nodes[Int(node.index)].parent = target
+        kids.append(node)
+    }
+
+    private mutating func flushText() {
+        guard !pending.isEmpty else { return }
+        add(doc.makeText(String(decoding: pending, as: UTF8.self)))
+        pending.removeAll(keepingCapacity: pending.count < 1 << 16)
+    }
+
+    private mutating func startElement(_ cname: UnsafePointer<xmlChar>?, _ atts: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ ctx: UnsafeMutableRawPointer?) {
+        // libxml2 has pushed this element already.
+        sync(to: SAXTreeBuilder.depth(ctx) - 1)
+        flushText()
+        // Prefixed names (`<o:p>`, `<fb:like>`, `<a0:li>`) stay whole: browsers keep them as
+        // unknown inline elements, where libxml2's own tree builder would keep only the local
+        // name and turn Word's `<o:p>` into a paragraph.
+        let local = cname
+        let localLength = cname.map { strlen($0) } ?? 0
+        let name = SAXTreeBuilder.name(local)
+        var attributes: [Document.Attribute] = []
+        if var a = atts {
+            while let n = a[0] {
+                let attName = SAXTreeBuilder.name(n)
+                let value: String
+                if let v = a[1] {
+                    value = String(cString: v)
                 } else {
-                    for kk in kids.reversed() { stack.append((kk, el)) }
+                    value = htmlIsBooleanAttr(n) != 0 ? attName : ""
                 }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = node.pointee.content {
-                    let t = doc.makeText(String(cString: content))
-                    doc.append(t, to: parent)
-                }
-            case XML_COMMENT_NODE:
-                let t = doc.makeComment(node.pointee.content.map { String(cString: $0) } ?? "")
-                doc.append(t, to: parent)
-            case XML_ENTITY_REF_NODE:
-                // HTML entities are resolved by the parser; an unknown one stays as written.
-                if let n = node.pointee.name {
-                    let t = doc.makeText("&" + String(cString: n) + ";")
-                    doc.append(t, to: parent)
-                }
-            default:
-                break  // DTD, processing instructions: nothing a reader sees
+                // libxml2 has dropped repeated names already.
+                attributes.append(Document.Attribute(attName, value))
+                a += 2
             }
+        }
+        let el = doc.makeElement(name, attributes: attributes)
+        add(el)
+        if let local, SAXTreeBuilder.void.lookup(local, localLength) != nil {
+            open.append((el, target, kids.count))
+        } else {
+            open.append((el, el, kids.count))
         }
     }
 
-    private static func lowercasedName(_ p: UnsafePointer<xmlChar>?) -> String {
+    private mutating func endElement(_ ctx: UnsafeMutableRawPointer?) {
+        // libxml2 pops this element after the event.
+        sync(to: SAXTreeBuilder.depth(ctx))
+        flushText()
+        if !open.isEmpty { close() }
+    }
+
+    private mutating func characters(_ ch: UnsafePointer<xmlChar>?, _ len: Int32, cdata: Bool, _ ctx: UnsafeMutableRawPointer?) {
+        guard let ch, len > 0 else { return }
+        sync(to: SAXTreeBuilder.depth(ctx))
+        if open.isEmpty { return }  // outside <html> (white space after it): libxml2 drops it
+        if pendingIsCDATA != cdata {
+            flushText()
+            pendingIsCDATA = cdata
+        }
+        pending.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+    }
+
+    private mutating func comment(_ value: UnsafePointer<xmlChar>?, _ ctx: UnsafeMutableRawPointer?) {
+        sync(to: SAXTreeBuilder.depth(ctx))
+        flushText()
+        add(doc.makeComment(value.map { String(cString: $0) } ?? ""))
+    }
+
+    private mutating func finish() {
+        flushText()
+        while !open.isEmpty { close() }
+        doc.nodes[0].children = kids
+        kids.removeAll()
+    }
+
+    private static let void = NameTable(HTMLElements.void.map { ($0, true) })
+
+    /// libxml2 lower-cases ASCII in HTML names; anything else is lower-cased here.
+    private static func name(_ p: UnsafePointer<xmlChar>?) -> String {
         guard let p else { return "" }
-        var name = String(cString: p)
-        if name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { name = name.lowercased() }
+        let name = String(cString: p)
+        if name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return name.lowercased() }
         return name
-    }
-
-    private static func attributes(of node: xmlNodePtr) -> [Document.Attribute] {
-        var out: [Document.Attribute] = []
-        var a = node.pointee.properties
-        while let attr = a {
-            var name = lowercasedName(attr.pointee.name)
-            if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix {
-                name = String(cString: prefix) + ":" + name
-            }
-            var value = ""
-            var v = attr.pointee.children
-            while let vv = v {
-                if let c = vv.pointee.content { value += String(cString: c) }
-                v = vv.pointee.next
-            }
-            if !out.contains(where: { $0.name == name }) {
-                out.append(Document.Attribute(name, value))
-            }
-            a = attr.pointee.next
-        }
-        return out
     }
 }

@@ -1,11 +1,11 @@
-/// Repairs, before libxml2 sees it, what libxml2 2.9 parses differently from browsers:
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Repairs misnested inline formatting before libxml2 sees it.
 ///
-/// **Prefixed tag names.** libxml2 drops the prefix of `<o:p>`, `<a0:li>`, `<fb:like>`,
-/// so Word's `<o:p>` becomes a paragraph (splitting the one it sits in) and `<a0:a href>`
-/// a link. Browsers keep such elements as unknown inline elements named `o:p`. The `:` of
-/// a prefixed tag name is passed to libxml2 as `.`, and `TreeBuilder` turns it back.
-///
-/// **Misnested inline formatting** (only with `repairFormatting`).
 /// For `<b><i>x</b>y</i>` libxml2 2.9 closes both elements at `</b>` and drops the stray
 /// `</i>`, so "y" loses its italics. HTML5's adoption agency algorithm gives
 /// `<b><i>x</i></b><i>y</i>`. This pass does the same for the common case, formatting
@@ -13,149 +13,158 @@
 /// elements open inside it, it closes those explicitly and reopens them (with their
 /// attributes) after the end tag. Anything else passes through byte for byte; block tags
 /// reset the tracking, since libxml2's own rules govern there.
+///
+/// It runs over every byte of every page, so it works on raw bytes: tags are found with
+/// `memchr` and classified through a `NameTable`, without making strings.
 enum MisnestRepair {
-    private static let rawText: Set<String> = ["script", "style", "textarea", "title", "xmp", "plaintext", "noembed", "noframes", "iframe"]
+    /// Per name: formatting (1), block (2), raw text (4), and the name itself.
+    private static let formatting: UInt8 = 1, block: UInt8 = 2, rawText: UInt8 = 4
+    private static let kinds: NameTable<(UInt8, String)> = {
+        var flags: [String: UInt8] = [:]
+        for n in HTMLElements.formatting { flags[n, default: 0] |= formatting }
+        for n in HTMLElements.block { flags[n, default: 0] |= block }
+        for n in ["script", "style", "textarea", "title", "xmp", "plaintext", "noembed", "noframes", "iframe"] {
+            flags[n, default: 0] |= rawText
+        }
+        return NameTable(flags.map { ($0.key, ($0.value, $0.key)) })
+    }()
 
-    /// Stands in for `:` in prefixed tag names (libxml2 keeps it in a name; authored tag
-    /// names never hold it).
-    static let prefixSeparator = UInt8(ascii: ".")
+    static func repair(_ input: [UInt8]) -> [UInt8] {
+        input.withUnsafeBufferPointer { buf in
+            guard let p = buf.baseAddress else { return nil }
+            return repair(p, buf.count)
+        } ?? input
+    }
 
-    static func repair(_ input: [UInt8], repairFormatting: Bool = true) -> [UInt8] {
+    /// The repaired bytes, or nil when nothing needed repair.
+    private static func repair(_ p: UnsafePointer<UInt8>, _ n: Int) -> [UInt8]? {
+        let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/")
         var out: [UInt8] = []
-        var copied = 0  // input[..<copied] is already in out (when out is in use)
+        var copied = 0  // p[..<copied] is already in out (when out is in use)
         var changed = false
-        var open: [(name: String, startTag: ArraySlice<UInt8>)] = []
-        let n = input.count
+        var open: [(name: String, start: Int, end: Int)] = []
         var i = 0
         while i < n {
-            guard input[i] == UInt8(ascii: "<"), i + 1 < n else { i += 1; continue }
-            let c = input[i + 1]
+            guard let lp = memchr(p + i, Int32(lt), n - i) else { break }
+            i = UnsafeRawPointer(lp).assumingMemoryBound(to: UInt8.self) - p
+            guard i + 1 < n else { break }
+            let c = p[i + 1]
             if c == UInt8(ascii: "!") {
-                if i + 3 < n, input[i + 2] == UInt8(ascii: "-"), input[i + 3] == UInt8(ascii: "-") {
-                    i = find(input, "-->", from: i + 4).map { $0 + 3 } ?? n
+                if i + 3 < n, p[i + 2] == UInt8(ascii: "-"), p[i + 3] == UInt8(ascii: "-") {
+                    i = find(p, n, "-->", from: i + 4).map { $0 + 3 } ?? n
                 } else {
-                    i = (input[(i + 2)...].firstIndex(of: UInt8(ascii: ">")) ?? n - 1) + 1
+                    i = (index(of: gt, p, n, from: i + 2) ?? n - 1) + 1
                 }
                 continue
             }
             if c == UInt8(ascii: "?") {
-                i = (input[(i + 2)...].firstIndex(of: UInt8(ascii: ">")) ?? n - 1) + 1
+                i = (index(of: gt, p, n, from: i + 2) ?? n - 1) + 1
                 continue
             }
-            let isEnd = c == UInt8(ascii: "/")
+            let isEnd = c == slash
             let nameStart = isEnd ? i + 2 : i + 1
-            guard nameStart < n, isLetter(input[nameStart]) else { i += 1; continue }
+            guard nameStart < n, isLetter(p[nameStart]) else { i += 1; continue }
             var j = nameStart
-            while j < n, !isSpace(input[j]), input[j] != UInt8(ascii: ">"), input[j] != UInt8(ascii: "/") { j += 1 }
-            let name = String(decoding: input[nameStart..<j], as: UTF8.self).lowercased()
-            let tagEnd = endOfTag(input, from: j)
+            while j < n, !isSpace(p[j]), p[j] != gt, p[j] != slash { j += 1 }
+            let kind = kinds.lookup(p + nameStart, j - nameStart)
+            let tagEnd = endOfTag(p, n, from: j)
             i = tagEnd
-            if let colon = input[nameStart..<j].firstIndex(of: UInt8(ascii: ":")), colon > nameStart, colon + 1 < j {
-                if !changed { out.reserveCapacity(n + 64); changed = true }
-                out.append(contentsOf: input[copied..<colon])
-                out.append(prefixSeparator)
-                copied = colon + 1
-                continue
-            }
-            guard repairFormatting else {
-                if !isEnd && rawText.contains(name) { i = endOfRawText(input, name, from: tagEnd) }
-                continue
-            }
+            guard let (k, name) = kind else { continue }
             if isEnd {
-                if HTMLElements.formatting.contains(name) {
-                    guard let k = open.lastIndex(where: { $0.name == name }) else { continue }
-                    let inner = open[(k + 1)...]
+                if k & formatting != 0 {
+                    guard let at = open.lastIndex(where: { $0.name == name }) else { continue }
+                    let inner = open[(at + 1)...]
                     if !inner.isEmpty {
                         // </b> with <i> still open: </i></b><i ...>
                         if !changed { out.reserveCapacity(n + 64); changed = true }
-                        out.append(contentsOf: input[copied..<(nameStart - 2)])
+                        out.append(contentsOf: UnsafeBufferPointer(start: p + copied, count: nameStart - 2 - copied))
                         for e in inner.reversed() { out.append(contentsOf: Array("</\(e.name)>".utf8)) }
-                        out.append(contentsOf: input[(nameStart - 2)..<tagEnd])
-                        for e in inner { out.append(contentsOf: e.startTag) }
+                        out.append(contentsOf: UnsafeBufferPointer(start: p + nameStart - 2, count: tagEnd - (nameStart - 2)))
+                        for e in inner { out.append(contentsOf: UnsafeBufferPointer(start: p + e.start, count: e.end - e.start)) }
                         copied = tagEnd
                     }
-                    open.remove(at: k)
-                } else if HTMLElements.block.contains(name) {
+                    open.remove(at: at)
+                } else if k & block != 0 {
                     open.removeAll()
                 }
-            } else if rawText.contains(name) {
-                i = endOfRawText(input, name, from: tagEnd)
+            } else if k & rawText != 0 {
+                // Skip the element's text up to its end tag.
+                let close = Array("</\(name)".utf8)
+                var q = tagEnd
+                i = n
+                while let f = find(p, n, close, from: q) {
+                    let after = f + close.count
+                    if after >= n || !isLetter(p[after]) { i = f; break }
+                    q = after
+                }
             } else {
-                let selfClosing = tagEnd >= 2 && input[tagEnd - 2] == UInt8(ascii: "/")
-                if HTMLElements.formatting.contains(name), !selfClosing {
-                    open.append((name, input[(nameStart - 1)..<tagEnd]))
-                } else if HTMLElements.block.contains(name) {
+                let selfClosing = tagEnd >= 2 && p[tagEnd - 2] == slash
+                if k & formatting != 0, !selfClosing {
+                    open.append((name, nameStart - 1, tagEnd))
+                } else if k & block != 0 {
                     open.removeAll()
                 }
             }
         }
-        guard changed else { return input }
-        out.append(contentsOf: input[copied...])
+        guard changed else { return nil }
+        out.append(contentsOf: UnsafeBufferPointer(start: p + copied, count: n - copied))
         return out
     }
 
-    /// Where the end tag of raw-text element `name` starts (its text is skipped), or the end.
-    private static func endOfRawText(_ input: [UInt8], _ name: String, from start: Int) -> Int {
-        let close = Array("</\(name)".utf8)
-        var p = start
-        while let f = find(input, close, from: p) {
-            let after = f + close.count
-            if after >= input.count || !isLetter(input[after]) { return f }
-            p = after
-        }
-        return input.count
-    }
-
-    private static func isLetter(_ b: UInt8) -> Bool {
+    @inline(__always) private static func isLetter(_ b: UInt8) -> Bool {
         (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }
 
-    private static func isSpace(_ b: UInt8) -> Bool {
+    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
+    }
+
+    private static func index(of byte: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int? {
+        guard from < n, let f = memchr(p + from, Int32(byte), n - from) else { return nil }
+        return UnsafeRawPointer(f).assumingMemoryBound(to: UInt8.self) - p
     }
 
     /// The index just past the `>` that ends the tag whose attributes start at `from`
     /// (quoted attribute values may contain `>`).
-    private static func endOfTag(_ input: [UInt8], from: Int) -> Int {
+    private static func endOfTag(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
         var i = from
         var quote: UInt8 = 0
-        while i < input.count {
-            let b = input[i]
+        while i < n {
+            let b = p[i]
             if quote != 0 {
                 if b == quote { quote = 0 }
             } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
                 // Only a quote right after '=' (allowing spaces) opens a value.
                 var k = i - 1
-                while k > from, isSpace(input[k]) { k -= 1 }
-                if input[k] == UInt8(ascii: "=") { quote = b }
+                while k > from, isSpace(p[k]) { k -= 1 }
+                if p[k] == UInt8(ascii: "=") { quote = b }
             } else if b == UInt8(ascii: ">") {
                 return i + 1
             }
             i += 1
         }
-        return input.count
+        return n
     }
 
-    private static func find(_ input: [UInt8], _ needle: String, from: Int) -> Int? {
-        find(input, Array(needle.utf8), from: from)
+    private static func find(_ p: UnsafePointer<UInt8>, _ n: Int, _ needle: String, from: Int) -> Int? {
+        find(p, n, Array(needle.utf8), from: from)
     }
 
-    /// Case-insensitive search for an ASCII needle.
-    private static func find(_ input: [UInt8], _ needle: [UInt8], from: Int) -> Int? {
-        guard !needle.isEmpty, from < input.count else { return nil }
-        let first = needle[0]
+    /// Search for an ASCII needle whose first byte is not a letter, the rest compared
+    /// case-insensitively (the needle is lower case).
+    private static func find(_ p: UnsafePointer<UInt8>, _ n: Int, _ needle: [UInt8], from: Int) -> Int? {
+        guard !needle.isEmpty else { return nil }
+        let last = n - needle.count
         var i = from
-        let last = input.count - needle.count
         while i <= last {
-            if lower(input[i]) == first {
-                var ok = true
-                for k in 1..<needle.count where lower(input[i + k]) != needle[k] { ok = false; break }
-                if ok { return i }
-            }
-            i += 1
+            guard let f = index(of: needle[0], p, n, from: i), f <= last else { return nil }
+            var ok = true
+            for k in 1..<needle.count where lower(p[f + k]) != needle[k] { ok = false; break }
+            if ok { return f }
+            i = f + 1
         }
         return nil
     }
 
-    private static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b + 32 : b }
+    @inline(__always) private static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b + 32 : b }
 }

@@ -41,7 +41,7 @@ enum CodeBlock {
                 out += "\n"
             }
         })
-        if out.contains("\r") {
+        if out.utf8.contains(0x0D) {
             out = out.replacingAll("\r\n", with: "\n").replacingAll("\r", with: "\n")
         }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import OffprintArticle
+import OffprintDocument
 
 /// A proxy wrapper around a URL, and how to take it off.
 ///
@@ -41,21 +42,47 @@ public struct ProxyPattern: Sendable, Hashable {
     public func unwrap(_ url: String) -> String? {
         switch kind {
         case let .prefix(p):
+            if ProxyPattern.asciiPrefix(p, of: url) == false { return nil }
             guard url.count > p.count, url.lowercased().hasPrefix(p.lowercased()) else { return nil }
             return target(String(url.dropFirst(p.count)))
         case .queryIsURL:
-            guard WebURL.isHTTP(url), let q = url.range(of: "/?") else { return nil }
+            guard WebURL.isHTTP(url), url.utf8Contains("/?"), let q = url.range(of: "/?") else { return nil }
             let host = url[url.index(url.startIndex, offsetBy: WebURL.scheme(of: url)!.count + 3)..<q.lowerBound]
             guard !host.isEmpty, !host.contains("/") else { return nil }
             let rest = String(url[q.upperBound...])
             guard WebURL.isHTTP(rest) else { return nil }
             return rest
         case let .parameter(host, name):
-            guard let comps = URLComponents(string: url), comps.host?.lowercased() == host,
+            guard ProxyPattern.mayContain(host, in: url),
+                  let comps = URLComponents(string: url), comps.host?.lowercased() == host,
                   let v = comps.queryItems?.first(where: { $0.name == name })?.value, !v.isEmpty else { return nil }
             return target(v) ?? target("https://" + v)
         }
     }
+
+    /// Whether `url` starts with `prefix`, ignoring ASCII case, decided on bytes; nil when
+    /// bytes cannot tell (non-ASCII where they differ), and the exact check must decide.
+    static func asciiPrefix(_ prefix: String, of url: String) -> Bool? {
+        var i = url.utf8.startIndex
+        for p in prefix.utf8 {
+            guard i < url.utf8.endIndex else { return false }
+            let u = url.utf8[i]
+            if u >= 0x80 || p >= 0x80 { return nil }
+            if lowerASCII(u) != lowerASCII(p) { return false }
+            url.utf8.formIndex(after: &i)
+        }
+        return true
+    }
+
+    /// False only when `host` (lower-case ASCII) cannot be in `url`: an ASCII URL without it
+    /// in any case. Spares parsing every URL with URLComponents.
+    static func mayContain(_ host: String, in url: String) -> Bool {
+        guard url.utf8.allSatisfy({ $0 < 0x80 }) else { return true }
+        if url.utf8Contains(host) { return true }
+        return url.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) && url.lowercased().utf8Contains(host)
+    }
+
+    private static func lowerASCII(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
 
     /// `s` as an http(s) URL, percent-decoding it when it arrived encoded (`https%3A%2F%2F…`).
     private func target(_ s: String) -> String? {
