@@ -40,7 +40,9 @@ import Testing
         "<div\n<p>cut start tag</p>",
         "<a href='x' <b>bold</b>",
         "<!-- c1 -->text<!-- c2 --><![CDATA[data]]><?pi x?>",
-        "<svg:path d=1/><xlink:a xlink:href=u>t</xlink:a>",
+        // (Prefixed tag names are where the builders differ on purpose: libxml2's tree builder
+        // keeps only the local name; ours keeps `o:p` whole, as browsers do — ParserTests.)
+        "<svg><path d=1/></svg><a xlink:href=u>t</a>",
         "<ul><li>a<ul><li>b</ul><li>c</ul>",
         "<select><option>a<option>b</select><textarea>x<y></textarea>",
         "  \n<head><title>T</title></head> <body>  <p> x </p>  </body>  ",
