@@ -69,7 +69,10 @@ public struct CoverGenerator: Sendable {
     public func file(title: String, creators: [String], date: String?, in directory: URL) throws -> URL {
         let key = Hex.sha256(Array("cover v\(Self.version)\n\(width)x\(height)\n\(title)\n\(creators.joined(separator: "\n"))\n\(date ?? "")\n\(titleFont)\n\(textFont)".utf8))
         let file = directory.appendingPathComponent("covers", isDirectory: true).appendingPathComponent(key + ".jpg")
-        if FileManager.default.fileExists(atPath: file.path) { return file }
+        if FileManager.default.fileExists(atPath: file.path) {
+            _ = utimes(file.path, nil)  // used: kept by `offprint cache prune`
+            return file
+        }
         let bytes = try render(title: title, creators: creators, date: date)
         try ConvertingImageProvider.writeAtomically(Data(bytes), to: file)
         return file

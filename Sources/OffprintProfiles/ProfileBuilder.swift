@@ -273,7 +273,9 @@ public struct ProfileBuilder: Sendable {
         guard let out = converted.bytes else { return path }
         let file = derivedDirectory.appendingPathComponent("covers", isDirectory: true)
             .appendingPathComponent(Hex.sha256(bytes + Array(profile.images.cacheKey.utf8)) + "." + CachedImage.fileExtension(forMediaType: converted.mediaType))
-        if !FileManager.default.fileExists(atPath: file.path) {
+        if FileManager.default.fileExists(atPath: file.path) {
+            _ = utimes(file.path, nil)
+        } else {
             try ConvertingImageProvider.writeAtomically(Data(out), to: file)
         }
         return file.path
