@@ -133,6 +133,22 @@ static inline void offprint_vips_set_frames(VipsImage *image, int frames, int de
     vips_image_set_int(image, "loop", 0);
 }
 
+/// Progressive JPEG (tests make such sources with it).
+static inline int offprint_vips_jpegsave_progressive(VipsImage *in, void **buf, size_t *len, int quality) {
+    return vips_jpegsave_buffer(in, buf, len, "Q", quality, "interlace", TRUE, NULL);
+}
+
+/// HEIF: HEIC (HEVC) or AVIF (`av1`).
+static inline int offprint_vips_heifsave(VipsImage *in, void **buf, size_t *len, int quality, int av1) {
+    return vips_heifsave_buffer(in, buf, len, "Q", quality,
+                                "compression", av1 ? VIPS_FOREIGN_HEIF_COMPRESSION_AV1 : VIPS_FOREIGN_HEIF_COMPRESSION_HEVC, NULL);
+}
+
+/// The same pixels, declared CMYK (4 bands).
+static inline int offprint_vips_as_cmyk(VipsImage *in, VipsImage **out) {
+    return vips_copy(in, out, "interpretation", VIPS_INTERPRETATION_CMYK, NULL);
+}
+
 static inline void offprint_vips_unref(VipsImage *image) {
     if (image) g_object_unref(image);
 }

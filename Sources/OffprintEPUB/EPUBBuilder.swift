@@ -175,7 +175,7 @@ public struct EPUBBuilder: Sendable {
                 switch usable[cs.url] {
                 case .success(let key)?: coverKey = key
                 case .failure(let f)?:
-                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "cover image not used: \(f.reason); the book gets a title page instead"))
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "cover image not used: \(f.reason); the book gets \(options.fallbackCover == nil ? "a title page" : "the fallback cover") instead"))
                 case nil: break
                 }
             } else {
@@ -184,7 +184,7 @@ public struct EPUBBuilder: Sendable {
                     if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
                     coverKey = key
                 } catch let e as EPUBError {
-                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets a title page instead"))
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets \(options.fallbackCover == nil ? "a title page" : "the fallback cover") instead"))
                 }
             }
         }

@@ -19,7 +19,7 @@ public struct CoverGenerator: Sendable {
         self.height = height
     }
 
-    static let version = 1
+    static let version = 2
 
     /// The cover as JPEG bytes.
     public func render(title: String, creators: [String], date: String?) throws -> [UInt8] {
@@ -34,25 +34,29 @@ public struct CoverGenerator: Sendable {
         // Title: the largest size that fits the box.
         let titleBox = height * 2 / 5
         let cleanTitle = Self.collapse(title).isEmpty ? "Untitled" : Self.collapse(title)
-        let t = try VImage.text(markup: "<span foreground=\"\(ink)\">\(Self.markup(cleanTitle))</span>", font: titleFont, fontFile: nil,
-                                width: textWidth, height: titleBox, centred: true)
+        let dpi = max(72, width * 72 / 700)
+        let titleMarkup = "<span foreground=\"\(ink)\">\(Self.markup(cleanTitle))</span>"
+        // A generous fixed size; only a title too long for it is fitted to the box.
+        var t = try VImage.text(markup: titleMarkup, font: titleFont + " 30", fontFile: nil, width: textWidth, dpi: dpi, centred: true)
+        if t.height > titleBox {
+            t = try VImage.text(markup: titleMarkup, font: titleFont, fontFile: nil, width: textWidth, height: titleBox, centred: true)
+        }
         let titleY = top + height / 20
         img = try t.over(img, x: margin + max(0, (textWidth - t.width) / 2), y: titleY)
         var y = titleY + min(titleBox, t.height) + height / 25
         img = try rule.over(img, x: margin, y: y)
         y += height / 25
-        let dpi = max(72, width * 72 / 700)
         let who = creators.map(Self.collapse).filter { !$0.isEmpty }
         if !who.isEmpty {
             let a = try VImage.text(markup: "<span foreground=\"\(ink)\">\(Self.markup(who.joined(separator: ", ")))</span>",
-                                    font: textFont + " 16", fontFile: nil, width: textWidth, dpi: dpi, centred: true)
+                                    font: textFont + " 20", fontFile: nil, width: textWidth, dpi: dpi, centred: true)
             if y + a.height < height - margin {
                 img = try a.over(img, x: margin + max(0, (textWidth - a.width) / 2), y: y)
                 y += a.height
             }
         }
         if let d = date.map(Self.collapse), !d.isEmpty {
-            let dt = try VImage.text(markup: "<span foreground=\"\(ink)\">\(Self.markup(d))</span>", font: textFont + " 13",
+            let dt = try VImage.text(markup: "<span foreground=\"\(ink)\">\(Self.markup(d))</span>", font: textFont + " 15",
                                      fontFile: nil, width: textWidth, dpi: dpi, centred: true)
             let dy = height - margin - dt.height
             if dy > y { img = try dt.over(img, x: margin + max(0, (textWidth - dt.width) / 2), y: dy) }
@@ -65,7 +69,10 @@ public struct CoverGenerator: Sendable {
     public func file(title: String, creators: [String], date: String?, in directory: URL) throws -> URL {
         let key = Hex.sha256(Array("cover v\(Self.version)\n\(width)x\(height)\n\(title)\n\(creators.joined(separator: "\n"))\n\(date ?? "")\n\(titleFont)\n\(textFont)".utf8))
         let file = directory.appendingPathComponent("covers", isDirectory: true).appendingPathComponent(key + ".jpg")
-        if FileManager.default.fileExists(atPath: file.path) { return file }
+        if FileManager.default.fileExists(atPath: file.path) {
+            _ = utimes(file.path, nil)  // used: kept by `offprint cache prune`
+            return file
+        }
         let bytes = try render(title: title, creators: creators, date: date)
         try ConvertingImageProvider.writeAtomically(Data(bytes), to: file)
         return file

@@ -72,7 +72,7 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     public static let kindle = DeviceProfile(
         name: "kindle", summary: "Kindle via Send to Kindle: JPEG/PNG/GIF, 1264×1680 px, 50 MB book budget, Amazon languages, raster cover",
         images: ImageSettings(formats: [.jpeg, .png, .gif], maxWidth: 1264, maxHeight: 1680, maxPixels: 5_600_000, jpegQuality: 80,
-                              maxImageBytes: 800_000, animation: .firstFrame),
+                              maxImageBytes: 800_000, animation: .firstFrame, baselineJPEG: true),
         maxBookBytes: 50_000_000, stylesheet: .adobeSafe, languages: .amazon, coverWidth: 1264, coverHeight: 1680)
 
     /// Kobo's KEPUB engine (the one with page turns, stats and fast rendering): no WebP or
@@ -80,7 +80,7 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     public static let kobo = DeviceProfile(
         name: "kobo", summary: "Kobo KEPUB: koboSpan sentences, JPEG/PNG/GIF, 1264×1680 px, Adobe-safe CSS, .kepub.epub",
         images: ImageSettings(formats: [.jpeg, .png, .gif], maxWidth: 1264, maxHeight: 1680, maxPixels: 5_600_000, jpegQuality: 80,
-                              maxImageBytes: 800_000, animation: .firstFrame),
+                              maxImageBytes: 800_000, animation: .firstFrame, baselineJPEG: true),
         maxChapterBytes: 110_000, stylesheet: .adobeSafe, kepub: true, coverWidth: 1264, coverHeight: 1680, fileExtension: ".kepub.epub")
 
     /// KOReader (crengine) on e-ink: SVG kept, animations flattened, 1404×1872 (10.3" and

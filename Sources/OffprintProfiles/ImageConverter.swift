@@ -35,8 +35,11 @@ public enum ImageConverter {
         let animated = header.pages > 1
         let gray = header.bands <= 2
         let accepted = source.map { s.formats.contains($0) } ?? false
+        let jpeg = source == .jpeg ? JPEGInfo(bytes) : nil
         let keep = accepted
             && s.fits(width: w, height: h)
+            && !(jpeg?.cmyk ?? false)
+            && !(s.baselineJPEG && (jpeg?.progressive ?? false))
             && (!s.grayscale || gray)
             && !(animated && s.animation == .firstFrame)
             && (s.maxImageBytes.map { bytes.count <= $0 } ?? true)
@@ -53,6 +56,8 @@ public enum ImageConverter {
         if (out.width, out.height) != (w, h) { notes.append("\(w)×\(h) → \(out.width)×\(out.height)") }
         if animated && s.animation == .firstFrame { notes.append("first frame of \(header.pages)") }
         if s.grayscale && !gray { notes.append("grey") }
+        if jpeg?.cmyk == true { notes.append("CMYK → RGB") }
+        if s.baselineJPEG && jpeg?.progressive == true { notes.append("progressive → baseline") }
 
         var data: [UInt8]
         (data, outType) = try save(out, as: outType, settings: s, quality: s.jpegQuality)
@@ -140,6 +145,32 @@ public enum ImageConverter {
                 if quantised.count < png.count { return (quantised, .png) }
             }
             return (png, .png)
+        }
+    }
+
+    /// What a JPEG's frame header says: progressive coding, CMYK (4 components; many
+    /// readers show those wrongly or not at all).
+    struct JPEGInfo {
+        var progressive = false
+        var cmyk = false
+
+        init(_ b: [UInt8]) {
+            var i = 2
+            while i + 4 <= b.count {
+                guard b[i] == 0xFF else { return }
+                let marker = b[i + 1]
+                if marker == 0xFF { i += 1; continue }
+                if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { i += 2; continue }
+                let length = Int(b[i + 2]) << 8 | Int(b[i + 3])
+                // Start of frame: baseline/extended C0–C1, progressive C2, others lossless/arithmetic.
+                if (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
+                    progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE
+                    if i + 9 < b.count { cmyk = b[i + 9] == 4 }
+                    return
+                }
+                if marker == 0xDA { return }  // start of scan without a frame: malformed
+                i += 2 + length
+            }
         }
     }
 

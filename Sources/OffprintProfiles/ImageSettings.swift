@@ -53,6 +53,9 @@ public struct ImageSettings: Sendable, Equatable, Hashable, Codable {
     /// Animated GIFs: kept (`keep`) or replaced by their first frame (`firstFrame`), for
     /// readers that show only that anyway.
     public var animation: Animation
+    /// Progressive JPEGs re-encoded as baseline ones: older e-ink readers (Kindle's and
+    /// Kobo's older engines) show them slowly, in low resolution, or not at all.
+    public var baselineJPEG: Bool
 
     public enum Animation: String, Sendable, Codable, CaseIterable {
         case keep
@@ -61,7 +64,7 @@ public struct ImageSettings: Sendable, Equatable, Hashable, Codable {
 
     public init(formats: Set<ImageFormat> = [.jpeg, .png, .gif, .svg], maxWidth: Int? = nil, maxHeight: Int? = nil,
                 maxPixels: Int? = nil, jpegQuality: Int = 85, maxImageBytes: Int? = nil, grayscale: Bool = false,
-                animation: Animation = .keep) {
+                animation: Animation = .keep, baselineJPEG: Bool = false) {
         self.formats = formats
         self.maxWidth = maxWidth
         self.maxHeight = maxHeight
@@ -70,11 +73,12 @@ public struct ImageSettings: Sendable, Equatable, Hashable, Codable {
         self.maxImageBytes = maxImageBytes
         self.grayscale = grayscale
         self.animation = animation
+        self.baselineJPEG = baselineJPEG
     }
 
     /// Bumped when the conversion itself changes, so cached results of older versions are
     /// not reused.
-    static let converterVersion = 1
+    static let converterVersion = 2
 
     /// A stable text naming these settings (the derived-image cache key includes it).
     public var cacheKey: String {
@@ -86,6 +90,7 @@ public struct ImageSettings: Sendable, Equatable, Hashable, Codable {
         parts.append("b\(maxImageBytes.map(String.init) ?? "-")")
         parts.append(grayscale ? "gray" : "colour")
         parts.append(animation.rawValue)
+        if baselineJPEG { parts.append("baseline") }
         return parts.joined(separator: ";")
     }
 

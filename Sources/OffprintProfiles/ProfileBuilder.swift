@@ -108,6 +108,11 @@ public struct ProfileBuilder: Sendable {
             result = try await buildVolumes(articles: articles, metadata: metadata, images: images, to: output, options: epub,
                                             estimate: fitted, diagnostics: diagnostics)
         }
+        var reported = Set<String>()
+        for (path, bytes) in transform.oversized where reported.insert(path).inserted {
+            result.diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: path,
+                                                 "\(bytes / 1000) KB with KEPUB spans, over the \(ProfileContentTransform.adobeFileLimit / 1000) KB older Adobe-engine readers accept: lower max-chapter-size in a profile file"))
+        }
         // Language.
         if profile.languages == .amazon {
             let lang = result.report.language
@@ -273,7 +278,9 @@ public struct ProfileBuilder: Sendable {
         guard let out = converted.bytes else { return path }
         let file = derivedDirectory.appendingPathComponent("covers", isDirectory: true)
             .appendingPathComponent(Hex.sha256(bytes + Array(profile.images.cacheKey.utf8)) + "." + CachedImage.fileExtension(forMediaType: converted.mediaType))
-        if !FileManager.default.fileExists(atPath: file.path) {
+        if FileManager.default.fileExists(atPath: file.path) {
+            _ = utimes(file.path, nil)
+        } else {
             try ConvertingImageProvider.writeAtomically(Data(out), to: file)
         }
         return file.path
@@ -295,17 +302,35 @@ public struct ProfileBuilder: Sendable {
     }
 }
 
-/// The profile's changes to the book's files: KEPUB spans, an Adobe-safe style sheet.
-struct ProfileContentTransform: EPUBContentTransform {
-    var inner: (any EPUBContentTransform)?
-    var kepub: Bool
-    var adobeSafe: Bool
+/// The profile's changes to the book's files: KEPUB spans, an Adobe-safe style sheet. It
+/// notes the content documents that spans pushed over the Adobe engine's file size limit.
+final class ProfileContentTransform: EPUBContentTransform, @unchecked Sendable {
+    let inner: (any EPUBContentTransform)?
+    let kepub: Bool
+    let adobeSafe: Bool
+    private let lock = NSLock()
+    private var _oversized: [(path: String, bytes: Int)] = []
+
+    /// Older Adobe-engine readers refuse content documents larger than this.
+    static let adobeFileLimit = 260_000
+
+    init(inner: (any EPUBContentTransform)?, kepub: Bool, adobeSafe: Bool) {
+        self.inner = inner
+        self.kepub = kepub
+        self.adobeSafe = adobeSafe
+    }
 
     var isActive: Bool { kepub || adobeSafe || inner != nil }
+    var oversized: [(path: String, bytes: Int)] { lock.withLock { _oversized } }
 
     func transformXHTML(_ xhtml: [UInt8], path: String) throws -> [UInt8] {
         let x = try inner?.transformXHTML(xhtml, path: path) ?? xhtml
-        return kepub ? KEPUB.transform(x) : x
+        guard kepub else { return x }
+        let out = KEPUB.transform(x)
+        if out.count > Self.adobeFileLimit && x.count <= Self.adobeFileLimit {
+            lock.withLock { _oversized.append((path, out.count)) }
+        }
+        return out
     }
 
     func transformStylesheet(_ css: String) -> String {

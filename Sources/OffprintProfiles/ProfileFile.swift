@@ -8,7 +8,7 @@ import TOMLKit
 extension DeviceProfile {
     static let topKeys: Set<String> = ["name", "extends", "summary", "max-book-size", "max-chapter-size", "stylesheet", "kepub",
                                        "languages", "cover-size", "file-extension", "images"]
-    static let imageKeys: Set<String> = ["formats", "max-size", "max-pixels", "jpeg-quality", "max-image-size", "grayscale", "animation"]
+    static let imageKeys: Set<String> = ["formats", "max-size", "max-pixels", "jpeg-quality", "max-image-size", "grayscale", "animation", "baseline-jpeg"]
 
     /// A profile from a TOML file (see `toml` for the fields).
     public static func load(from url: URL) throws -> DeviceProfile {
@@ -109,6 +109,7 @@ extension DeviceProfile {
                 else { guard let n = bytes(m), n >= 5_000 else { throw fail("images.max-image-size", "a size of at least 5KB like \"800KB\", or \"none\"") }; p.images.maxImageBytes = n }
             }
             if let g = t["grayscale"] { guard let b = g.bool else { throw fail("images.grayscale", "true or false") }; p.images.grayscale = b }
+            if let b = t["baseline-jpeg"] { guard let x = b.bool else { throw fail("images.baseline-jpeg", "true or false") }; p.images.baselineJPEG = x }
             if let a = t["animation"] {
                 guard let x = a.string.flatMap(ImageSettings.Animation.init(rawValue:)) else { throw fail("images.animation", "\"keep\" or \"first-frame\"") }
                 p.images.animation = x
@@ -171,6 +172,7 @@ extension DeviceProfile {
         lines.append("max-image-size = \(images.maxImageBytes.map { q(Self.sizeText($0)) } ?? q("none"))")
         lines.append("grayscale = \(images.grayscale)")
         lines.append("animation = \(q(images.animation.rawValue))")
+        lines.append("baseline-jpeg = \(images.baselineJPEG)")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -191,6 +193,7 @@ extension DeviceProfile {
         if let b = images.maxImageBytes { more += ", \(Self.sizeText(b)) per image" }
         if images.grayscale { more += ", grey" }
         more += images.animation == .firstFrame ? ", animations → first frame" : ", animations kept"
+        if images.baselineJPEG { more += ", progressive JPEG → baseline" }
         out.append(more)
         var book = "  book: " + (maxBookBytes.map { "at most \(Self.sizeText($0))" } ?? "no size budget")
         book += ", chapters split over \(Self.sizeText(maxChapterBytes))"

@@ -111,6 +111,18 @@ final class VImage {
         try save { offprint_vips_webpsave(ptr, $0, $1, Int32(quality), lossless ? 1 : 0) }
     }
 
+    func progressiveJPEG(quality: Int) throws -> [UInt8] {
+        try save { offprint_vips_jpegsave_progressive(ptr, $0, $1, Int32(quality)) }
+    }
+
+    func heif(quality: Int, avif: Bool) throws -> [UInt8] {
+        try save { offprint_vips_heifsave(ptr, $0, $1, Int32(quality), avif ? 1 : 0) }
+    }
+
+    func asCMYK() throws -> VImage {
+        try VImage.make { offprint_vips_as_cmyk(ptr, $0) }
+    }
+
     func gif() throws -> [UInt8] {
         try save { offprint_vips_gifsave(ptr, $0, $1) }
     }

@@ -113,7 +113,11 @@ struct CacheCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            print(try location.open().prune(olderThan: ImageCacheOptions.parseAge(olderThan)!))
+            let cache = try location.open()
+            let age = ImageCacheOptions.parseAge(olderThan)!
+            print(cache.prune(olderThan: age))
+            let derived = ConvertingImageProvider.prune(directory: cache.directory.appendingPathComponent("derived"), olderThan: age)
+            if derived.filesRemoved > 0 { print("derived: \(derived)") }
         }
     }
 

@@ -312,3 +312,50 @@ struct ProfileBookTests {
         }
     }
 }
+
+/// KEPUB over the wide corpora (many languages, RTL, tables, lists, code, inline SVG and
+/// MathML, whole news pages): spans must keep every document valid.
+@Suite("KEPUB corpora", .serialized)
+struct KEPUBCorpusTests {
+    static func check(_ articles: [Article], name: String, language: String? = nil) async throws {
+        let dir = try ProfileBookTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let images = try TestImageProvider()
+        let plainProfile: DeviceProfile = { var p = DeviceProfile.kobo; p.kepub = false; p.fileExtension = ".epub"; p.name = "plain"; return p }()
+        let meta = BookMetadata(title: name, language: language)
+        let derived = dir.appendingPathComponent("derived")
+        let k = try await ProfileBuilder(profile: .kobo, derivedDirectory: derived)
+            .build(articles: articles, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".kepub.epub"))
+        let e = try await ProfileBuilder(profile: plainProfile, derivedDirectory: derived)
+            .build(articles: articles, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".epub"))
+        let problems = Epubcheck.run(k.report.output)
+        #expect(problems.isEmpty, "\(name): \(problems.count) epubcheck messages:\n\(problems.prefix(30).map(\.description).joined(separator: "\n"))")
+        let kz = try ZipReader(k.report.output), ez = try ZipReader(e.report.output)
+        var spans = 0, files = 0, largest = 0
+        for f in ez.names where f.hasPrefix("EPUB/text/") {
+            let kx = try #require(kz.string(f)), ex = try #require(ez.string(f))
+            let kd = HTMLParser.parse(kx), ed = HTMLParser.parse(ex)
+            #expect(ProfileBookTests.collapse(TextTokens.visibleText(kd, under: kd.body!)) == ProfileBookTests.collapse(TextTokens.visibleText(ed, under: ed.body!)),
+                    "\(name) \(f): KEPUB text differs")
+            spans += kx.components(separatedBy: "class=\"koboSpan\"").count - 1
+            files += 1
+            largest = max(largest, kx.utf8.count)
+        }
+        print("\(name): \(k.report.chapters.count) articles, \(files) files, \(spans) koboSpans, largest file \(largest) bytes, book \(k.report.bytes) bytes (EPUB \(e.report.bytes))")
+    }
+
+    @Test("Readability's articles as KEPUB: valid, same text")
+    func readability() async throws {
+        guard let root = Corpus.root else { print("skipped: ../shared/corpus not found next to the repository"); return }
+        let dir = root.appendingPathComponent("readability")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasSuffix(".tsv") }.sorted()
+        try await Self.check(try names.map { try Corpus.readability(dir.appendingPathComponent($0)) }, name: "readability", language: "en")
+    }
+
+    @Test("Whole Chinese and English news pages as KEPUB: valid, same text")
+    func pages() async throws {
+        let files = Corpus.files("gne", suffix: ".html") + Corpus.files("aeb", suffix: ".html")
+        guard !files.isEmpty else { print("skipped: ../shared/corpus/gne and aeb not found next to the repository"); return }
+        try await Self.check(try files.map(Corpus.page), name: "pages")
+    }
+}

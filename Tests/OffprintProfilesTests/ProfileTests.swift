@@ -184,3 +184,74 @@ struct ProfileFileTests {
         #expect(DeviceProfile.parseDimensions("1200x1600")! == (1200, 1600))
     }
 }
+
+@Suite("More sources")
+struct MoreSourceTests {
+    static let photo = TestImages.photo(640, 480)
+
+    @Test("AVIF, HEIC and BMP become JPEG")
+    func heifAndBMP() throws {
+        let img = try VImage.pixels(Self.photo, width: 640, height: 480, bands: 3)
+        for (bytes, type) in [(try img.heif(quality: 60, avif: true), "image/avif"), (try img.heif(quality: 60, avif: false), "image/heic"),
+                              (Self.bmp(Self.photo, 640, 480), "image/bmp")] {
+            #expect(ProfileBuilder.sniff(bytes) == type)
+            let r = try ImageConverter.convert(bytes, mediaType: type, settings: DeviceProfile.generic.images)
+            #expect(r.mediaType == "image/jpeg", "\(type): \(r.note)")
+            #expect(r.width == 640 && r.height == 480)
+        }
+    }
+
+    @Test("CMYK JPEGs always, progressive JPEGs for Kindle and Kobo, become baseline RGB")
+    func jpegKinds() throws {
+        let img = try VImage.pixels(Self.photo, width: 640, height: 480, bands: 3)
+        let progressive = try img.progressiveJPEG(quality: 80)
+        #expect(ImageConverter.JPEGInfo(progressive).progressive)
+        #expect(try ImageConverter.convert(progressive, mediaType: "image/jpeg", settings: DeviceProfile.apple.images).bytes == nil)
+        let k = try ImageConverter.convert(progressive, mediaType: "image/jpeg", settings: DeviceProfile.kindle.images)
+        #expect(!ImageConverter.JPEGInfo(try #require(k.bytes)).progressive)
+        var cmykPixels: [UInt8] = []
+        cmykPixels.reserveCapacity(640 * 480 * 4)
+        for i in stride(from: 0, to: Self.photo.count, by: 3) { cmykPixels += [255 - Self.photo[i], 255 - Self.photo[i + 1], 255 - Self.photo[i + 2], 0] }
+        let cmyk = try VImage.pixels(cmykPixels, width: 640, height: 480, bands: 4).asCMYK().jpeg(quality: 80)
+        #expect(ImageConverter.JPEGInfo(cmyk).cmyk)
+        let r = try ImageConverter.convert(cmyk, mediaType: "image/jpeg", settings: DeviceProfile.apple.images)
+        let out = try VImage.open(try #require(r.bytes))
+        #expect(out.bands == 3 && !ImageConverter.JPEGInfo(r.bytes!).cmyk)
+    }
+
+    /// A 24-bit BMP (bottom-up rows, padded to 4 bytes).
+    static func bmp(_ rgb: [UInt8], _ w: Int, _ h: Int) -> [UInt8] {
+        let row = (w * 3 + 3) / 4 * 4
+        func le32(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)] }
+        func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+        var out: [UInt8] = Array("BM".utf8) + le32(54 + row * h) + le32(0) + le32(54)
+        out += le32(40) + le32(w) + le32(h) + le16(1) + le16(24) + le32(0) + le32(row * h) + le32(2835) + le32(2835) + le32(0) + le32(0)
+        for y in (0..<h).reversed() {
+            for x in 0..<w { let i = (y * w + x) * 3; out += [rgb[i + 2], rgb[i + 1], rgb[i]] }
+            out += [UInt8](repeating: 0, count: row - w * 3)
+        }
+        return out
+    }
+}
+
+@Suite("Derived cache")
+struct DerivedCacheTests {
+    @Test("Prune removes what no build used for a while, keeps the rest; a pruned image is converted again")
+    func prune() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-derived-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let provider = try GeneratedImageProvider()
+        let conv = ConvertingImageProvider(wrapping: provider, settings: DeviceProfile.kindle.images, directory: dir)
+        let r = await conv.images(for: ["https://img.test/a.webp", "https://img.test/b.jpg"])
+        #expect(r.values.allSatisfy { if case .success = $0 { return true } else { return false } })
+        #expect(conv.summary.converted == 2)
+        // Nothing is old yet.
+        #expect(ConvertingImageProvider.prune(directory: dir, olderThan: 3600).filesRemoved == 0)
+        // A day later.
+        let later = ConvertingImageProvider.prune(directory: dir, olderThan: 3600, now: Date().addingTimeInterval(86400))
+        #expect(later.filesRemoved == 4)  // two records, two converted images
+        let again = ConvertingImageProvider(wrapping: provider, settings: DeviceProfile.kindle.images, directory: dir)
+        _ = await again.images(for: ["https://img.test/a.webp"])
+        #expect(again.summary.converted == 1 && again.summary.reused == 0)
+    }
+}
