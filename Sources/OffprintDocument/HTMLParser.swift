@@ -202,11 +202,14 @@ struct SAXTreeBuilder {
                 localLength -= colon + 1
             }
         }
-        let name = SAXTreeBuilder.name(local)
+        let name = local.map { cachedName($0) } ?? ""
         var attributes: [Document.Attribute] = []
         if var a = atts {
+            var count = 0
+            while a[2 * count] != nil { count += 1 }
+            attributes.reserveCapacity(count)
             while let n = a[0] {
-                let attName = SAXTreeBuilder.name(n)
+                let attName = cachedName(n)
                 let value: String
                 if let v = a[1] {
                     value = String(cString: v)
@@ -259,6 +262,18 @@ struct SAXTreeBuilder {
     }
 
     private static let void = NameTable(HTMLElements.void.map { ($0, true) })
+
+    /// Element and attribute names by address: libxml2 interns names in its dictionary (or
+    /// passes static strings), so an address seen before is the same name, made once.
+    private var names = [(UnsafeRawPointer?, String)](repeating: (nil, ""), count: 256)
+
+    private mutating func cachedName(_ p: UnsafePointer<xmlChar>) -> String {
+        let slot = (Int(bitPattern: p) >> 3) & 255
+        if names[slot].0 == UnsafeRawPointer(p) { return names[slot].1 }
+        let n = SAXTreeBuilder.name(p)
+        names[slot] = (UnsafeRawPointer(p), n)
+        return n
+    }
 
     /// libxml2 lower-cases ASCII in HTML names; anything else is lower-cased here.
     private static func name(_ p: UnsafePointer<xmlChar>?) -> String {
