@@ -71,11 +71,14 @@ enum ContentFlags {
         return false
     }
 
+    /// The style without HTML white space, ASCII lower-cased (on bytes: both are ASCII
+    /// rules, so the other bytes pass through as they are).
     private static func compactStyle(_ style: String) -> String {
-        var out = ""
-        for c in style.unicodeScalars where !CharacterClass.isHTMLSpace(c) {
-            out.unicodeScalars.append(c.value >= 0x41 && c.value <= 0x5A ? Unicode.Scalar(c.value + 32)! : c)
+        var out: [UInt8] = []
+        out.reserveCapacity(style.utf8.count)
+        for b in style.utf8 where !(b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C) {
+            out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
