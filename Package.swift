@@ -8,6 +8,7 @@
 //   OffprintMarkdown  Document → Markdown text
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
 //   OffprintEPUB      articles → EPUB 3 (libzip, Mustache templates from templates/)
+//   OffprintProfiles  e-reader profiles: images converted with libvips, KEPUB, budgets
 //   Offprint          the facade the CLI (and library users) call
 //   offprint          the command-line tool (thin)
 import PackageDescription
@@ -32,16 +33,35 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
+        .systemLibrary(name: "CLibVips", pkgConfig: "vips",
+                       providers: [.apt(["libvips-dev"]), .brew(["vips"])]),
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages"]),
+        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "offprint-bench", dependencies: ["Offprint"]),
+
+        .target(name: "OffprintTemplates", path: "templates", exclude: ["README.md"], sources: ["Templates.swift"],
+                resources: [.embedInCode("epub/package.opf.mustache"), .embedInCode("epub/nav.xhtml.mustache"),
+                            .embedInCode("epub/toc.ncx.mustache"), .embedInCode("epub/chapter.xhtml.mustache"),
+                            .embedInCode("epub/titlepage.xhtml.mustache"), .embedInCode("epub/cover.xhtml.mustache"),
+                            .embedInCode("epub/style.css")]),
+        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "CLibXML2", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
+                                                     .product(name: "Mustache", package: "swift-mustache"),
+                                                     .product(name: "Yams", package: "Yams"),
+                                                     .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
+                                                         .product(name: "Crypto", package: "swift-crypto"),
+                                                         .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "OffprintTestSupport", dependencies: ["CLibZip", "OffprintArticle", "OffprintDocument", "OffprintImages",
+                                                            .product(name: "Crypto", package: "swift-crypto"),
+                                                            .product(name: "Yams", package: "Yams")],
+                path: "Tests/OffprintTestSupport"),
 
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
@@ -52,5 +72,12 @@ let package = Package(
         .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintDocument", "OffprintArticle", "OffprintImages",
+                                                              "OffprintTemplates", "CLibZip", "OffprintTestSupport",
+                                                              .product(name: "Crypto", package: "swift-crypto"),
+                                                              .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "OffprintProfilesTests", dependencies: ["OffprintProfiles", "OffprintEPUB", "OffprintImages", "OffprintArticle",
+                                                                  "OffprintDocument", "OffprintTestSupport", "OffprintTemplates", "CLibVips",
+                                                                  .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

@@ -29,7 +29,7 @@ public struct ExportResult: Sendable {
     public var article: Article
     public var markdown: String
     public var diagnostics: [Diagnostic]
-    /// Images copied next to the Markdown file (relative path in the Markdown → cached image).
+    /// Images copied next to the Markdown file (the link in the Markdown, and the image).
     public var assets: [(link: String, image: CachedImage)]
     public var imageFailures: [ImageFailure]
 }
@@ -67,9 +67,11 @@ public struct Exporter: Sendable {
         return ExportResult(article: article, markdown: render(article), diagnostics: diagnostics, assets: [], imageFailures: [])
     }
 
-    /// The whole export of one input with images downloaded through `images` and linked as
-    /// `assetsFolderName/<file>` (the caller copies `result.assets` there).
-    public func export(_ bytes: [UInt8], origin: String, images: ImageProvider, assetsFolderName: String) async throws -> ExportResult {
+    /// The whole export of one input with images fetched through `images` (the cache) and
+    /// copied into `assets` (e.g. `notes/post.assets/`), linked from the Markdown as
+    /// `linkPrefix/<file>` (e.g. `post.assets/cat.jpg`). An image that cannot be had keeps
+    /// its remote link, with a warning.
+    public func export(_ bytes: [UInt8], origin: String, images: ImageProvider, assets: URL, linkPrefix: String) async throws -> ExportResult {
         var (article, diagnostics) = try prepare(bytes, origin: origin)
         let imgs = article.document.elements(named: "img", under: article.content)
         var urls: [String] = []
@@ -77,16 +79,21 @@ public struct Exporter: Sendable {
             if let src = article.document[img].attribute("src"), isFetchable(src), !urls.contains(src) { urls.append(src) }
         }
         let results = await images.images(for: urls)
-        var assets: [(link: String, image: CachedImage)] = []
+        var folder = AssetFolder(directory: assets)
+        var placed: [(link: String, image: CachedImage)] = []
         var failures: [ImageFailure] = []
         var linkFor: [String: String] = [:]
         for url in urls {
             switch results[url] {
             case .success(let image)?:
-                let name = String(image.sha256.prefix(16)) + "." + image.fileExtension
-                let link = assetsFolderName + "/" + name
-                linkFor[url] = link
-                if !assets.contains(where: { $0.link == link }) { assets.append((link, image)) }
+                do {
+                    let file = try folder.place(image)
+                    let link = linkPrefix + "/" + file.lastPathComponent
+                    linkFor[url] = link
+                    placed.append((link, image))
+                } catch {
+                    throw OffprintError("\(assets.path): cannot copy an image there (\(error)); check that the folder is writable")
+                }
             case .failure(let f)?:
                 failures.append(f)
                 diagnostics.append(Diagnostic(origin: origin, location: "<img src=\"\(url)\">", "image not downloaded (\(f.reason)); the link stays remote"))
@@ -100,7 +107,7 @@ public struct Exporter: Sendable {
             }
         }
         return ExportResult(article: article, markdown: render(article), diagnostics: diagnostics,
-                            assets: assets, imageFailures: failures)
+                            assets: placed, imageFailures: failures)
     }
 
     private func isFetchable(_ src: String) -> Bool {

@@ -16,6 +16,8 @@ import Darwin
 ///   repairs `<picture>`, where the `<img>` ends up inside the last `<source>`.
 /// - Misnested inline formatting (`<b><i>x</b>y</i>`) loses the formatting of `y`; the
 ///   builder reopens it, as HTML5's adoption agency algorithm does.
+/// - Prefixed tag names (`<o:p>`, `<fb:like>`) lose their prefix, turning Word's `<o:p>`
+///   into a paragraph; they are kept as the unknown elements browsers see.
 public enum HTMLParser {
     public struct Options: Sendable {
         /// The charset to use when the bytes carry no BOM (an HTTP header's, say). Wins over
@@ -99,8 +101,10 @@ extension Document {
 /// parser's element stack (`nameNr`) is mirrored, so elements libxml2 pops without an end
 /// event (a start tag cut off by the end of a tag, say) close here too; adjacent character
 /// events make one text node, and text outside every element is dropped (CDATA blocks,
-/// from `<script>`/`<style>`, are not merged with plain text, as in libxml2's tree); attributes without a value get their name as value
-/// when HTML calls them boolean (`checked`), else the empty string.
+/// from `<script>`/`<style>`, are not merged with plain text, as in libxml2's tree);
+/// attributes without a value get their name as value when HTML calls them boolean
+/// (`checked`), else the empty string. One difference, on purpose: prefixed element names
+/// (`<o:p>`) stay whole, where libxml2's tree keeps only the local name.
 ///
 /// libxml2 2.9 does not know the HTML5 void elements `wbr`, `source`, `track`, `embed` and
 /// lets them swallow what follows; their would-be children go to the parent, right after
@@ -191,17 +195,11 @@ struct SAXTreeBuilder {
         // libxml2 has pushed this element already.
         sync(to: SAXTreeBuilder.depth(ctx) - 1)
         flushText()
-        // libxml2's tree builder names an element by its local name (`svg:path` → `path`).
-        var local = cname
-        var localLength = cname.map { strlen($0) } ?? 0
-        if let c = cname, localLength > 1, c[0] != UInt8(ascii: ":") {
-            var colon = 1
-            while colon < localLength && c[colon] != UInt8(ascii: ":") { colon += 1 }
-            if colon + 1 < localLength {
-                local = c + colon + 1
-                localLength -= colon + 1
-            }
-        }
+        // Prefixed names (`<o:p>`, `<fb:like>`, `<a0:li>`) stay whole: browsers keep them as
+        // unknown inline elements, where libxml2's own tree builder would keep only the local
+        // name and turn Word's `<o:p>` into a paragraph.
+        let local = cname
+        let localLength = cname.map { strlen($0) } ?? 0
         let name = local.map { cachedName($0) } ?? ""
         var attributes: [Document.Attribute] = []
         if var a = atts {

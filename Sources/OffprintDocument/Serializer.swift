@@ -112,7 +112,7 @@ public struct Serializer: Sendable {
 
     /// Removes characters XML 1.0 does not allow (C0 controls other than tab, LF, CR;
     /// U+FFFE, U+FFFF).
-    static func xmlSafe(_ s: String) -> String {
+    public static func xmlSafe(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: { !isXMLChar($0) }) else { return s }
         var out = String.UnicodeScalarView()
         for c in s.unicodeScalars where isXMLChar(c) { out.append(c) }

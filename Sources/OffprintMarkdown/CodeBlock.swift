@@ -29,7 +29,7 @@ enum CodeBlock {
                 return .skipChildren
             case .element:
                 first = false
-                if BlockWriter.skipped.contains(n.name) || ContentFlags.isHidden(n) { return .skipChildren }
+                if BlockWriter.skipped.contains(n.name) { return .skipChildren }
                 if n.name == "br" { out += "\n"; return .skipChildren }
                 if HTMLElements.isBlock(n.name), !out.isEmpty, !out.hasSuffix("\n") { out += "\n" }
                 return .descend

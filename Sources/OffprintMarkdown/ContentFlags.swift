@@ -37,7 +37,7 @@ enum ContentFlags {
             case .root:
                 return .descend
             case .element:
-                if BlockWriter.skipped.contains(n.name) || isHidden(n) { return .skipChildren }
+                if BlockWriter.skipped.contains(n.name) { return .skipChildren }
                 var f: UInt8 = 0
                 if visibleNames.contains(n.name) { f |= visible }
                 if n.name == "table" { f |= table }
@@ -53,32 +53,12 @@ enum ContentFlags {
         return flags
     }
 
-    /// `hidden`, `type=hidden` or an inline style that hides the element.
-    static func isHidden(_ n: Document.Node) -> Bool {
-        if n.hasAttribute("hidden") { return true }
-        guard let style = n.attribute("style"), style.utf8.contains(UInt8(ascii: ":")) else { return false }
-        let s = compactStyle(style)
-        return s.utf8Contains("display:none") || s.utf8Contains("visibility:hidden")
-    }
-
     /// An inline style that makes an unknown element a block (`display: block`, `flex`…).
     static func styleSaysBlock(_ n: Document.Node) -> Bool {
-        guard let style = n.attribute("style"), style.utf8Contains("display") else { return false }
-        let s = compactStyle(style)
-        for d in ["display:block", "display:flex", "display:grid", "display:table", "display:list-item"] where s.utf8Contains(d) {
-            return true
-        }
-        return false
+        guard let display = n.styleProperty("display"), let outer = display.split(separator: " ").first else { return false }
+        return blockDisplays.contains(String(outer))
     }
 
-    /// The style without HTML white space, ASCII lower-cased (on bytes: both are ASCII
-    /// rules, so the other bytes pass through as they are).
-    private static func compactStyle(_ style: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(style.utf8.count)
-        for b in style.utf8 where !(b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0C) {
-            out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static let blockDisplays: Set<String> = ["block", "flex", "grid", "table", "list-item", "flow-root",
+                                             "table-row", "table-cell", "table-caption", "table-row-group"]
 }

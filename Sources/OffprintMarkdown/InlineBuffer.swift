@@ -23,9 +23,11 @@ struct Mark {
     /// The mark was opened (had content) in some leaf.
     var used = false
 
-    /// Two marks of which one can continue the other (`</b><b>` is a no-op).
+    /// Two marks of which one can continue the other (`</b><b>` is a no-op). Links never
+    /// merge: two links side by side are two links in the page (`<a href=u>Title</a>
+    /// <a href=u>More</a>` between CJK text, where the space between them disappears).
     func continues(_ other: Mark) -> Bool {
-        kind == other.kind && form == other.form && href == other.href && title == other.title
+        kind != .link && kind == other.kind && form == other.form && href == other.href && title == other.title
     }
 }
 

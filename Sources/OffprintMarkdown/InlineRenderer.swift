@@ -154,6 +154,12 @@ struct InlineRenderer {
 
     /// The character a reader of the Markdown sees at the start (or end) of atom `i`.
     private func edge(_ i: Int, leading: Bool) -> Unicode.Scalar {
+        // Marks written as nothing show what is beyond them.
+        var i = i
+        while isPlainMark(i) {
+            i += leading ? 1 : -1
+            if i < 0 || i >= atoms.count { return "\n" }
+        }
         switch atoms[i] {
         case .char(let c): return c
         case .open(let m), .close(let m):
@@ -177,6 +183,13 @@ struct InlineRenderer {
             case .heading: return " "
             case .tableCell: return leading ? "<" : ">"
             }
+        }
+    }
+
+    private func isPlainMark(_ i: Int) -> Bool {
+        switch atoms[i] {
+        case .open(let m), .close(let m): return marks[Int(m)].form == .plain
+        default: return false
         }
     }
 
@@ -424,7 +437,9 @@ struct InlineRenderer {
             var changed = false
             for p in pairs where marks[Int(p.mark)].form == .markdown {
                 if !canOpen(p.open) || !canClose(p.close) {
-                    marks[Int(p.mark)].form = .html
+                    // Emphasis on nothing but punctuation (`<b>"</b>The`, `<i>|</i>回复`)
+                    // shows no difference a reader would miss: plain text, not HTML.
+                    marks[Int(p.mark)].form = onlyPunctuation(p) ? .plain : .html
                     changed = true
                 }
             }
@@ -433,6 +448,18 @@ struct InlineRenderer {
                 for p in pairs { marks[Int(p.mark)].form = .html }
             }
         }
+    }
+
+    /// The pair holds only punctuation and white space (no word, image or code span).
+    private func onlyPunctuation(_ p: Pair) -> Bool {
+        guard !p.hasWord else { return false }
+        for j in (p.open + 1)..<p.close {
+            switch atoms[j] {
+            case .image, .code, .raw: return false
+            default: continue
+            }
+        }
+        return true
     }
 
     /// Removes an emphasis pair whose delimiter run holds another emphasis delimiter of
@@ -1006,8 +1033,9 @@ struct InlineRenderer {
             case "\\": out += "\\\\"
             case "<", ">": out += "\\"; out.unicodeScalars.append(c)
             case "&":
-                if scalars[(i + 1)...].prefix(34).contains(";") { out += "\\" }
-                out += "&"
+                // Written as an entity, not `\&`: cmark decodes entities in a destination
+                // before backslash escapes, so `\&amp;` would lose its `amp;`.
+                out += scalars[(i + 1)...].prefix(34).contains(";") ? "&amp;" : "&"
             default: out.unicodeScalars.append(c)
             }
         }
@@ -1021,9 +1049,13 @@ struct InlineRenderer {
         let t = raw.collapsingHTMLSpace()
         if t.isEmpty { return "" }
         var out = " \""
-        for c in t.unicodeScalars {
+        let scalars = Array(t.unicodeScalars)
+        for (i, c) in scalars.enumerated() {
             if c == "\"" || c == "\\" { out += "\\" }
-            if c == "&" { out += "\\" }
+            if c == "&" && scalars[(i + 1)...].prefix(34).contains(";") {
+                out += "&amp;"  // as in `destination`
+                continue
+            }
             out.unicodeScalars.append(c)
         }
         return out + "\""

@@ -23,9 +23,9 @@ public struct MarkdownOptions: Sendable, Equatable {
 
     /// How figure and table captions are set apart from body text.
     public enum CaptionStyle: Sendable, Equatable {
-        /// Caption as its own paragraph in `*italics*`.
+        /// Caption as its own paragraph in `*italics*` (sets it apart, but counts as emphasis the source did not have).
         case italic
-        /// Caption as a plain paragraph.
+        /// Caption as a plain paragraph (the default: nothing invented).
         case plain
     }
 
@@ -57,7 +57,7 @@ public struct MarkdownOptions: Sendable, Equatable {
         bullet = "-"
         thematicBreak = "* * *"
         scripts = .auto
-        captions = .italic
+        captions = .plain
         breakRunsEndParagraphs = true
         maxContainerDepth = 16
         videoLabel = "Video"

@@ -5,10 +5,13 @@ import OffprintDocument
 ///     let doc = HTMLParser.parse(html)
 ///     let md = MarkdownWriter().markdown(for: doc, from: doc.body!)
 ///
-/// The writer renders what the tree holds; it does not clean (lazy images, proxies and
-/// junk are for the clean-up passes that run before it). It copes with raw pages too:
-/// invisible elements are skipped, unknown elements count as inline, block elements inside
-/// inline ones split the inline formatting around them.
+/// The writer renders what the tree holds; it does not clean (lazy images, proxies, junk
+/// and hidden elements are for the clean-up passes that run before it: an element hidden
+/// with `display: none` is written unless `CleanupOptions.removeHidden` took it out). It
+/// copes with raw pages too: elements that never show content (`script`, `style`,
+/// `template`, `noscript`…) are skipped, unknown elements count as inline, block elements
+/// inside inline ones split the inline formatting around them, a list or code block inside
+/// a heading ends the heading.
 ///
 /// One pass over the tree with an explicit stack: no recursion per nesting level, so
 /// 100,000-deep input is fine. Block quotes and lists deeper than
@@ -105,6 +108,9 @@ struct BlockWriter {
     var flags: [UInt8] = []
     /// > 0 inside a heading: blocks inside become spaces.
     var flattenDepth = 0
+    /// Headings cut short by a structural block inside them (`<h2>Title<ul>…</ul></h2>`):
+    /// the depth of `exits` at that block and the `flattenDepth` to restore after it.
+    var headingSplits: [(exitDepth: Int, flattenDepth: Int)] = []
     var table: TableBuilder?
     /// Inline parts of the table cell (or caption) being captured.
     var cellParts: [String]?
@@ -153,6 +159,12 @@ struct BlockWriter {
 
     private mutating func exit(_ id: Document.NodeID) {
         guard let action = exits.popLast() else { return }
+        defer {
+            if let split = headingSplits.last, split.exitDepth == exits.count {
+                headingSplits.removeLast()
+                flattenDepth = split.flattenDepth
+            }
+        }
         switch action {
         case .nothing:
             break
@@ -169,12 +181,7 @@ struct BlockWriter {
             inline.endCode()
         case .heading(let level):
             flattenDepth -= 1
-            inline.closeAllOpened()
-            let text = InlineRenderer.render(inline, context: .heading, gfm: options.isGFM)
-            inline.clear()
-            if !text.isBlank {
-                emit(.heading, [String(repeating: "#", count: level) + " " + text])
-            }
+            writeHeading(level)
         case .blockquote(let pushed):
             breakBlock()
             if pushed { containers.removeLast() }
@@ -207,7 +214,7 @@ struct BlockWriter {
 
     private mutating func enterElement(_ id: Document.NodeID, _ n: Document.Node) -> (ExitAction, Document.WalkAction) {
         let tag = Self.tags[n.name] ?? .other
-        if tag == .skipped || ContentFlags.isHidden(n) { return (.nothing, .skipChildren) }
+        if tag == .skipped { return (.nothing, .skipChildren) }
         // Inside a GFM table, only cells (and the caption) take content.
         if table != nil && !inCell {
             switch tag {
@@ -268,6 +275,13 @@ struct BlockWriter {
         default:
             break
         }
+        if flatten && !inCell, Self.splitsHeading(tag), let level = openHeadingLevel {
+            // A list, heading, code block, quote or rule inside a heading (a missing </h2>,
+            // as browsers parse it): the heading is its text so far, the block follows.
+            writeHeading(level)
+            headingSplits.append((exits.count, flattenDepth))
+            flattenDepth = 0
+        }
         if flatten {
             // Inside a heading everything is inline; blocks only separate words.
             if isBlock(n) {
@@ -325,6 +339,32 @@ struct BlockWriter {
                 return (.block, .descend)
             }
             return (.nothing, .descend)
+        }
+    }
+
+    /// Writes the inline content gathered so far as a heading (nothing when it is blank).
+    private mutating func writeHeading(_ level: Int) {
+        inline.closeAllOpened()
+        let text = InlineRenderer.render(inline, context: .heading, gfm: options.isGFM)
+        inline.clear()
+        if !text.isBlank {
+            emit(.heading, [String(repeating: "#", count: level) + " " + text])
+        }
+    }
+
+    /// The level of the innermost heading being written.
+    private var openHeadingLevel: Int? {
+        for action in exits.reversed() {
+            if case .heading(let level) = action { return level }
+        }
+        return nil
+    }
+
+    /// Blocks a heading line cannot hold without losing their structure.
+    static func splitsHeading(_ tag: Tag) -> Bool {
+        switch tag {
+        case .list, .heading, .pre, .blockquote, .hr: return true
+        default: return false
         }
     }
 
@@ -391,15 +431,23 @@ struct BlockWriter {
         return (.mark(kind), .descend)
     }
 
-    /// `<sup>[1]</sup>`, `<sup><a href="#fn1">1</a></sup>`: a footnote reference.
+    /// `<sup>[1]</sup>`, `<sup><a href="#fn1">1</a></sup>`: a footnote reference; and
+    /// `<a href="#cite_ref-1"><sup>a</sup></a>`, a back link whose text is the sup.
     private func isFootnoteMarker(_ id: Document.NodeID) -> Bool {
         let text = doc.textContent(of: id).trimmingHTMLSpace()
         if text.hasPrefix("[") || text.hasPrefix("［") { return true }
-        let kids = doc[id].children.filter { k in
+        let kids = visibleChildren(id)
+        if kids.count == 1 && doc[kids[0]].name == "a" { return true }
+        if let p = doc.parent(of: id), doc[p].name == "a", visibleChildren(p) == [id] { return true }
+        return false
+    }
+
+    /// Element children and non-blank text children.
+    private func visibleChildren(_ id: Document.NodeID) -> [Document.NodeID] {
+        doc[id].children.filter { k in
             let c = doc[k]
             return c.kind == .element || (c.kind == .text && !c.text.trimmingHTMLSpace().isEmpty)
         }
-        return kids.count == 1 && doc[kids[0]].name == "a"
     }
 
     private mutating func pushLink(_ n: Document.Node) -> (ExitAction, Document.WalkAction) {
@@ -433,6 +481,7 @@ struct BlockWriter {
         }
         src = src.trimmingHTMLSpace()
         guard !src.isEmpty, !src.lowercased().hasPrefix("javascript:"), src != "about:blank" else { return }
+        if n.name != "video" && n.name != "audio" && Self.isMachineryFrame(n) { return }
         let label: String
         switch n.name {
         case "video": label = options.videoLabel
@@ -451,6 +500,19 @@ struct BlockWriter {
             inline.addSpace()
         }
         if !linked { inline.popMark(.link) }
+    }
+
+    /// A frame a reader never sees, kept only for scripts (cross-domain messaging, tracking):
+    /// hidden, `aria-hidden="true"`, or at most one pixel wide or high. Writing it as a
+    /// link would invent content.
+    static func isMachineryFrame(_ n: Document.Node) -> Bool {
+        if n.isHiddenByMarkup || n.attribute("aria-hidden")?.trimmingHTMLSpace().lowercased() == "true" { return true }
+        for key in ["width", "height"] {
+            var value = n.attribute(key)?.trimmingHTMLSpace() ?? n.styleProperty(key) ?? ""
+            if value.hasSuffix("px") { value.removeLast(2) }
+            if let v = Double(value), v <= 1 { return true }
+        }
+        return false
     }
 
     // MARK: Lists

@@ -237,7 +237,7 @@ enum MinimalHTML {
             case .comment, .root:
                 return .skipChildren
             case .element:
-                if BlockWriter.skipped.contains(n.name) || ContentFlags.isHidden(n) { return .skipChildren }
+                if BlockWriter.skipped.contains(n.name) { return .skipChildren }
                 let name = renamed[n.name] ?? n.name
                 guard let attrs = kept[name] else { return .descend }
                 if name == "a" && (n.attribute("href") ?? "").isEmpty { return .descend }

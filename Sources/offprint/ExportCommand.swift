@@ -165,9 +165,8 @@ struct ExportCommand: AsyncParsableCommand {
             if let cache, let out = item.output {
                 let url = URL(fileURLWithPath: out)
                 let assetsName = url.deletingPathExtension().lastPathComponent + ".assets"
-                result = try await exporter.export(bytes, origin: origin, images: cache.provider, assetsFolderName: assetsName)
-                let assetsDir = url.deletingLastPathComponent().appendingPathComponent(assetsName)
-                try cache.copy(result.assets, into: assetsDir)
+                let assets = url.deletingLastPathComponent().appendingPathComponent(assetsName)
+                result = try await exporter.export(bytes, origin: origin, images: cache.provider, assets: assets, linkPrefix: assetsName)
                 outcome.images = result.assets.count
                 outcome.imageFailures = result.imageFailures.count
             } else {

@@ -72,17 +72,6 @@ struct ImageCacheHandle: Sendable {
         if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return cache.summary
     }
-
-    /// Copies cached images into `folder` under the names the Markdown links use.
-    func copy(_ assets: [(link: String, image: CachedImage)], into folder: URL) throws {
-        guard !assets.isEmpty else { return }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (link, image) in assets {
-            let target = folder.appendingPathComponent(URL(fileURLWithPath: link).lastPathComponent)
-            if FileManager.default.fileExists(atPath: target.path) { continue }  // same name = same bytes
-            try Files.writeAtomically(try Data(contentsOf: image.file), to: target)
-        }
-    }
 }
 
 struct CacheCommand: AsyncParsableCommand {

@@ -5,6 +5,9 @@ import Testing
 struct CLI {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let corpus = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    /// The shared corpus sits beside the repository (here and in CI); tests that read it are
+    /// skipped, saying why, where it is absent.
+    static let corpusAvailable = FileManager.default.fileExists(atPath: corpus.path)
 
     static var binary: URL {
         // The test bundle sits next to the products of the same build.
@@ -114,7 +117,8 @@ final class LockedData: @unchecked Sendable {
         #expect(leftovers == ["out.md"])
     }
 
-    @Test func manyInputsIntoAFolder() throws {
+    @Test(.enabled(if: CLI.corpusAvailable, "needs ../shared/corpus"))
+    func manyInputsIntoAFolder() throws {
         let dir = try CLI.tempDir()
         let hexo = try FileManager.default.contentsOfDirectory(atPath: CLI.corpus.appendingPathComponent("hexo").path)
             .filter { $0.hasSuffix(".md") }.sorted()
@@ -212,5 +216,108 @@ final class LockedData: @unchecked Sendable {
         #expect(r.status == 0, "\(r.stderr)")
         let md = try String(contentsOf: out, encoding: .utf8)
         #expect(md.hasSuffix("THE END\n"))
+    }
+}
+
+@Suite struct CLIBundleTests {
+    @Test(.enabled(if: CLI.corpusAvailable, "needs ../shared/corpus"))
+    func bundlesAFolderIntoAValidBook() throws {
+        let dir = try CLI.tempDir()
+        let book = dir.appendingPathComponent("hexo.epub")
+        let cache = dir.appendingPathComponent("cache")
+        let r = try CLI.run(["bundle", CLI.corpus.appendingPathComponent("hexo").path, "-o", book.path,
+                             "--title", "Hexo & <friends>", "--author", "Offprint", "--offline", "--cache-dir", cache.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("11 articles"))
+        let zip = try Data(contentsOf: book)
+        // OCF: the first entry is an uncompressed "mimetype" with no extra field.
+        #expect(zip.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
+        #expect(String(decoding: zip[30..<38], as: UTF8.self) == "mimetype")
+        #expect(zip[28] == 0 && zip[29] == 0)
+        // Images could not be had offline: each left as alt text with a warning, never a broken book.
+        #expect(r.stderr.contains("offline"))
+
+        // Same inputs, same bytes.
+        let again = dir.appendingPathComponent("again.epub")
+        let r2 = try CLI.run(["bundle", CLI.corpus.appendingPathComponent("hexo").path, "-o", again.path,
+                              "--title", "Hexo & <friends>", "--author", "Offprint", "--offline", "--cache-dir", cache.path, "-q"])
+        #expect(r2.status == 0)
+        #expect(try Data(contentsOf: again) == zip)
+    }
+
+    @Test func bundlesTheExampleManifest() throws {
+        let dir = try CLI.tempDir()
+        let book = dir.appendingPathComponent("collection.epub")
+        let r = try CLI.run(["bundle", CLI.repoRoot.appendingPathComponent("examples/collection.yml").path, "-o", book.path,
+                             "--offline", "--cache-dir", dir.appendingPathComponent("cache").path, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: book.path))
+    }
+
+    @Test func badBundleInputsFailClearly() throws {
+        let dir = try CLI.tempDir()
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let out = dir.appendingPathComponent("x.epub").path
+        let cache = ["--cache-dir", dir.appendingPathComponent("cache").path, "--offline"]
+        let r1 = try CLI.run(["bundle", empty.path, "-o", out] + cache)
+        #expect(r1.status == 1)
+        #expect(r1.stderr.contains("no articles"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let manifest = dir.appendingPathComponent("m.yml")
+        try Data("title: T\nfavourite_colour: blue\narticles:\n  - missing.md\n".utf8).write(to: manifest)
+        let r2 = try CLI.run(["bundle", manifest.path, "-o", out] + cache)
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("missing.md"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let r3 = try CLI.run(["bundle", empty.path, "-o", dir.appendingPathComponent("x.zip").path])
+        #expect(r3.status == 2)
+    }
+}
+
+@Suite struct CLICacheTests {
+    @Test func statsAndPruneOnAnEmptyCache() throws {
+        let dir = try CLI.tempDir()
+        let stats = try CLI.run(["cache", "stats", "--cache-dir", dir.path])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        #expect(stats.stdout.contains("0"))
+        let prune = try CLI.run(["cache", "prune", "--older-than", "90d", "--cache-dir", dir.path])
+        #expect(prune.status == 0)
+        #expect(try CLI.run(["cache", "prune", "--older-than", "soon", "--cache-dir", dir.path]).status == 2)
+    }
+}
+
+/// The examples in `examples/` are golden files: each `NAME.offprint.md` is what
+/// `offprint export` makes of the input beside it. Regenerate with `scripts/update-examples.sh`
+/// after a deliberate change, and read the diff.
+@Suite struct ExampleGoldenTests {
+    static func pairs() throws -> [(input: URL, golden: URL)] {
+        let root = CLI.repoRoot.appendingPathComponent("examples")
+        var out: [(URL, URL)] = []
+        let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        while let f = e?.nextObject() as? URL {
+            guard f.lastPathComponent.hasSuffix(".offprint.md") else { continue }
+            let stem = String(f.lastPathComponent.dropLast(".offprint.md".count))
+            let dir = f.deletingLastPathComponent()
+            for ext in ["md", "html", "txt"] {
+                let input = dir.appendingPathComponent(stem + "." + ext)
+                if FileManager.default.fileExists(atPath: input.path) { out.append((input, f)); break }
+            }
+        }
+        return out.sorted { $0.0.path < $1.0.path }
+    }
+
+    @Test func examplesMatchTheirMarkdown() throws {
+        let pairs = try Self.pairs()
+        #expect(pairs.count >= 3, "examples/ should hold at least three input + .offprint.md pairs")
+        for (input, golden) in pairs {
+            let r = try CLI.run(["export", input.path])
+            #expect(r.status == 0, "\(input.lastPathComponent): \(r.stderr)")
+            let expected = try String(contentsOf: golden, encoding: .utf8)
+            #expect(r.stdout == expected, "\(golden.lastPathComponent) differs from what export makes now")
+        }
     }
 }

@@ -37,3 +37,27 @@ import Testing
         #expect(Serializer().serialize(sub) == "<div id=\"b\">y</div>")
     }
 }
+
+@Suite struct InlineStyleTests {
+    func node(_ html: String) -> Document.Node {
+        let doc = HTMLParser.parse(html)
+        return doc[doc[doc.body!].children[0]]
+    }
+
+    @Test func styleProperties() {
+        let n = node(#"<div style="color: red; Display : NONE !important;display:block ; x-display: none">a</div>"#)
+        #expect(n.styleProperty("display") == "block")  // the last declaration wins
+        #expect(n.styleProperty("color") == "red")
+        #expect(n.styleProperty("visibility") == nil)
+        #expect(node(#"<div style="DISPLAY:None!important">a</div>"#).styleProperty("display") == "none")
+    }
+
+    @Test func hiddenByMarkup() {
+        #expect(node("<div hidden>a</div>").isHiddenByMarkup)
+        #expect(node(#"<ul class="list_hot" style="display:none;"><li>a</li></ul>"#).isHiddenByMarkup)
+        #expect(node(#"<span style="visibility : hidden">a</span>"#).isHiddenByMarkup)
+        #expect(!node(#"<span style="--x-display:none; display: inline">a</span>"#).isHiddenByMarkup)
+        #expect(!node(#"<span style="visibility: visible">a</span>"#).isHiddenByMarkup)
+        #expect(!node("<p>a</p>").isHiddenByMarkup)
+    }
+}

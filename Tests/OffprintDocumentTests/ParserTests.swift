@@ -30,6 +30,19 @@ func bodyHTML(_ html: String) -> String {
         #expect(out == "<p>a<\(tag)>b<i>c</i></p>")
     }
 
+    /// libxml2 2.9 drops tag prefixes (`<o:p>` → `<p>`, splitting Word paragraphs;
+    /// `<a0:a href>` → a link). Browsers keep them as unknown elements.
+    @Test func prefixedTagNamesStayUnknownElements() {
+        #expect(bodyHTML("<p class=MsoNormal>Word text<o:p></o:p> more</p>") == "<p class=\"MsoNormal\">Word text<o:p></o:p> more</p>")
+        // readability/ehow-2: an XHTML-namespaced footer menu.
+        let doc = HTMLParser.parse(#"<a0:nav xmlns:a0="http://www.w3.org/1999/xhtml"><a0:ul><a0:li><a0:a href="/about">About</a0:a></a0:li></a0:ul></a0:nav>"#)
+        #expect(doc.elements(named: "a").isEmpty && doc.elements(named: "li").isEmpty)
+        #expect(doc.elements(named: "a0:li").count == 1)
+        #expect(doc[doc.elements(named: "a0:a")[0]].attribute("href") == "/about")
+        // Colons elsewhere are untouched.
+        #expect(bodyHTML(#"<p title="a:b">x: <a href="http://e.com/a:b">y</a></p>"#) == #"<p title="a:b">x: <a href="http://e.com/a:b">y</a></p>"#)
+    }
+
     @Test func pictureKeepsImgAsSiblingOfSources() {
         let doc = HTMLParser.parse(#"<picture><source srcset="a.webp" type="image/webp"><source srcset="a.avif"><img src="a.jpg" alt="A"></picture>"#)
         let picture = doc.firstElement(named: "picture")!

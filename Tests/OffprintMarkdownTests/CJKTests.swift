@@ -9,11 +9,17 @@ import Testing
         ("<p>这是<strong>「重点」</strong>内容</p>", "这是「**重点**」内容\n"),
         ("<p>点击<strong><a href=\"/x\">这里</a></strong>查看</p>", "点击[**这里**](/x)查看\n"),
         ("<p>中文<em>（括号）</em>中文</p>", "中文（*括号*）中文\n"),
-        ("<p><b>标题：</b>内容<b>，</b>继续</p>", "**标题**：内容<strong>，</strong>继续\n"),
+        // Emphasis on punctuation alone that cannot be delimited stays plain, not HTML.
+        ("<p><b>标题：</b>内容<b>，</b>继续</p>", "**标题**：内容，继续\n"),
         ("<p>他说<strong>“你好！”</strong>然后走了</p>", "他说“**你好！**”然后走了\n"),
         ("<p>数据<strong>100%</strong>完成</p>", "数据**100**%完成\n"),
         ("<p><b>注意</b>:这是</p>", "**注意**:这是\n"),
-        ("<p>中<b>！</b>文</p>", "中<strong>！</strong>文\n"),
+        ("<p>中<b>！</b>文</p>", "中！文\n"),
+        // gne/163__7 comment toolbar (its javascript: link unwrapped) and aeb/9eef8162.
+        ("<ul><li><i>|</i>回复</li></ul>", "- |回复\n"),
+        ("<p>Taylor wrote. <strong>\"</strong>The course</p>", "Taylor wrote. \"The course\n"),
+        // Punctuation emphasis that can be delimited stays emphasis.
+        ("<p>a <b>—</b> b</p>", "a **—** b\n"),
     ])
     func emphasisNextToPunctuation(_ html: String, _ expected: String) {
         #expect(md(html) == expected)

@@ -128,10 +128,7 @@ public struct RemoveJunkPass: CleanupPass {
     }
 
     private func isHidden(_ n: Document.Node) -> Bool {
-        if n.hasAttribute("hidden") { return true }
-        if let style = n.attribute("style")?.lowercased().filter({ !$0.isWhitespace }),
-           style.contains("display:none") || style.contains("visibility:hidden") { return true }
-        return n.name == "img" && n.attribute("aria-hidden") == "true"
+        n.isHiddenByMarkup || (n.name == "img" && n.attribute("aria-hidden") == "true")
     }
 
     private func embedURL(_ id: Document.NodeID, _ doc: Document) -> String? {

@@ -1,0 +1,552 @@
+import Foundation
+import OffprintArticle
+import OffprintDocument
+import OffprintImages
+
+/// Packs articles into an EPUB 3.3 book with EPUB 2 fallbacks (NCX, guide, `meta name=cover`).
+///
+/// ```swift
+/// let report = try await EPUBBuilder(options: EPUBOptions())
+///     .build(articles: articles, metadata: BookMetadata(title: "Weekly"), images: cache, to: url)
+/// ```
+///
+/// The book: `mimetype` (stored, first), `META-INF/container.xml`, and under `EPUB/` the
+/// package document, a navigation document (table of contents + landmarks, also the
+/// contents page in the spine), an NCX, the style sheet, a cover page (or a generated
+/// title page), one XHTML file per article (several when long) and the images, each stored
+/// once. Same inputs give the same bytes; the file appears only when complete.
+public struct EPUBBuilder: Sendable {
+    public var options: EPUBOptions
+
+    public init(options: EPUBOptions = EPUBOptions()) {
+        self.options = options
+    }
+
+    static let containerXML = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+          <rootfiles>
+            <rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/>
+          </rootfiles>
+        </container>
+
+        """
+
+    /// Media types every EPUB reader must show (EPUB 3.2 core media types; WebP only with
+    /// `keepWebP`, as EPUB 3.3 added it).
+    static let coreImageTypes: Set<String> = ["image/jpeg", "image/png", "image/gif", "image/svg+xml"]
+
+    public func build(articles input: [Article], metadata: BookMetadata, images: any ImageProvider,
+                      to output: URL) async throws -> BuildReport {
+        guard !input.isEmpty else {
+            throw EPUBError("no articles to put in \(output.path): give at least one article (a file, or a collection manifest listing some)")
+        }
+        let outDir = output.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: outDir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw EPUBError("cannot write \(output.path): the folder \(outDir.path) does not exist")
+        }
+        let templates = try TemplateSet.load(overrides: options.templatesDirectory)
+        var diagnostics = templates.diagnostics
+
+        // Duplicates: same origin, or same page.
+        var articles: [Article] = []
+        var byOrigin: [String: String] = [:], byPage: [String: String] = [:]
+        for a in input {
+            if let first = byOrigin[a.origin] {
+                diagnostics.append(Diagnostic(origin: a.origin, "given twice: kept once (as the first, \(first))"))
+                continue
+            }
+            if let s = a.sourceURL, !s.isEmpty, let first = byPage[URLs.pageKey(s)] {
+                diagnostics.append(Diagnostic(origin: a.origin, location: s, "same source URL as \(first): left out as a duplicate"))
+                continue
+            }
+            byOrigin[a.origin] = a.origin
+            if let s = a.sourceURL, !s.isEmpty { byPage[URLs.pageKey(s)] = a.origin }
+            articles.append(a)
+        }
+
+        // Languages.
+        var explicit: [String?] = []
+        var guessed: [String?] = []
+        var rtlScript: [Bool] = []
+        for a in articles {
+            let htmlLang = a.document.htmlElement.flatMap { a.document[$0].attribute("lang") ?? a.document[$0].attribute("xml:lang") }
+            explicit.append(a.language.flatMap(LanguageTags.normalize) ?? htmlLang.flatMap(LanguageTags.normalize))
+            let sample = Substring(a.document.textContent(of: a.content).prefix(20_000))
+            guessed.append(LanguageTags.guessFromScript(sample))
+            rtlScript.append(LanguageTags.isMostlyRTL(sample))
+        }
+        var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? "und"
+        if let l = metadata.language?.trimmed, !l.isEmpty {
+            if let n = LanguageTags.normalize(l) {
+                bookLanguage = n
+            } else {
+                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "language: \(l)",
+                                              "not a BCP 47 language tag (like en, zh-CN): using \(bookLanguage)"))
+            }
+        }
+        let labels = options.labels ?? BookLabels.forLanguage(bookLanguage)
+
+        // Chapters.
+        let width = max(3, String(articles.count).count)
+        var chapters: [Chapter] = []
+        chapters.reserveCapacity(articles.count)
+        var keptNodes = 0
+        for (i, a) in articles.enumerated() {
+            let title = EPUBBuilder.title(of: a, index: i)
+            // Unknown language: the book's, unless the script says it cannot be (then "und").
+            let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
+            let rtl = explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang))
+            let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
+            var chapter = Chapter(article: a, title: title, language: lang, rtl: rtl, fileStem: stem, options: options)
+            // Past the budget, keep only what other chapters need (anchors, image URLs) and
+            // build the tree again when the chapter is written: big books stay small in memory.
+            keptNodes += chapter.doc.count
+            if keptNodes > options.chapterMemoryLimit / 64 { chapter.releaseTree() }
+            chapters.append(chapter)
+        }
+        var pages: [String: Int] = [:]
+        for (i, c) in chapters.enumerated() {
+            if let s = c.sourceURL { pages[URLs.pageKey(s)] = i }
+        }
+        let anchors = chapters.map(\.anchors)
+
+        // Images: every <img> and the cover, fetched at once.
+        var wanted = Set<String>()
+        for c in chapters { wanted.formUnion(c.imageURLs) }
+        var coverSource: (url: String, origin: String)?
+        if let c = metadata.coverImage?.trimmed, !c.isEmpty {
+            coverSource = (c, "book metadata")
+        } else if let i = input.firstIndex(where: { ($0.coverImage ?? "").contains(where: { !$0.isWhitespace }) }) {
+            let a = input[i]
+            let raw = a.coverImage!.trimmed
+            coverSource = (URLs.resolve(URLs.clean(raw), against: a.baseURL ?? a.sourceURL).map(URLs.clean) ?? raw, a.origin)
+        }
+        let coverIsRemote = coverSource.map { ["http", "https"].contains(URLs.scheme($0.url) ?? "") } ?? false
+        if coverIsRemote { wanted.insert(coverSource!.url) }
+        let fetched = wanted.isEmpty ? [:] : await images.images(for: wanted.sorted())
+
+        // One manifest item per distinct image.
+        struct ImageItem { var id: String; var href: String; var mediaType: String; var file: String?; var bytes: [UInt8]? }
+        var items: [String: ImageItem] = [:]            // sha256 → item
+        var usable: [String: Result<String, ImageFailure>] = [:]  // url → sha256
+        for url in wanted.sorted() {
+            guard let result = fetched[url] else {
+                usable[url] = .failure(ImageFailure(url: url, reason: "the image provider returned nothing for it"))
+                continue
+            }
+            switch result {
+            case .failure(let f):
+                usable[url] = .failure(f)
+            case .success(let img):
+                guard EPUBBuilder.coreImageTypes.contains(img.mediaType) || (options.keepWebP && img.mediaType == "image/webp") else {
+                    usable[url] = .failure(ImageFailure(url: url, reason: "\(img.mediaType) is not an image type EPUB readers must support (JPEG, PNG, GIF, SVG\(options.keepWebP ? ", WebP" : "")); convert it to keep it"))
+                    continue
+                }
+                guard FileManager.default.isReadableFile(atPath: img.file.path) else {
+                    usable[url] = .failure(ImageFailure(url: url, reason: "the cached file \(img.file.path) cannot be read"))
+                    continue
+                }
+                let key = img.sha256.lowercased()
+                if items[key] == nil {
+                    let short = String(key.prefix(20))
+                    var item = ImageItem(id: "img-" + short, href: "images/\(short).\(img.fileExtension)", mediaType: img.mediaType, file: img.file.path)
+                    if img.mediaType == "image/svg+xml" {
+                        // SVG is XML a reader runs: scripts, remote references and DOCTYPEs out.
+                        guard let data = FileManager.default.contents(atPath: img.file.path),
+                              let clean = SVGSanitizer.sanitize([UInt8](data)) else {
+                            usable[url] = .failure(ImageFailure(url: url, reason: "not a well-formed SVG drawing"))
+                            continue
+                        }
+                        item.file = nil
+                        item.bytes = clean
+                    }
+                    items[key] = item
+                }
+                usable[url] = .success(key)
+            }
+        }
+
+        // The cover image.
+        var coverKey: String?
+        if let cs = coverSource {
+            if coverIsRemote {
+                switch usable[cs.url] {
+                case .success(let key)?: coverKey = key
+                case .failure(let f)?:
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "cover image not used: \(f.reason); the book gets a title page instead"))
+                case nil: break
+                }
+            } else {
+                do {
+                    let (key, item) = try EPUBBuilder.localCover(cs.url, keepWebP: options.keepWebP)
+                    if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
+                    coverKey = key
+                } catch let e as EPUBError {
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets a title page instead"))
+                }
+            }
+        }
+        if coverKey == nil, let fallback = options.fallbackCover {
+            do {
+                let (key, item) = try EPUBBuilder.localCover(fallback, keepWebP: options.keepWebP)
+                if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
+                coverKey = key
+            } catch let e as EPUBError {
+                diagnostics.append(Diagnostic(origin: "fallback cover", location: fallback, "\(e.message); the book gets a title page instead"))
+            }
+        }
+
+        // Book metadata.
+        var title = Chapter.collapse(metadata.title)
+        if title.isEmpty {
+            title = chapters[0].title
+            diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "title", "the book has no title: using the first article's, \"\(title)\""))
+        }
+        let articleDates = chapters.compactMap { $0.date.flatMap(Dates.parse) }
+        let (modifiedDate, modifiedProblem) = EPUBBuilder.modifiedDate(option: options.modified,
+                                                                       environment: ProcessInfo.processInfo.environment,
+                                                                       articleDates: articleDates)
+        if let p = modifiedProblem { diagnostics.append(p) }
+        var bookDate: String? = articleDates.max().map(Dates.day)
+        if let d = metadata.date?.trimmed, !d.isEmpty {
+            if let w = Dates.w3cdtf(d) {
+                bookDate = w
+            } else {
+                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "date: \(d)", "not an ISO 8601 date (like 2022-01-31): using \(bookDate ?? "none")"))
+            }
+        }
+        let identifier: String = {
+            if let id = metadata.identifier?.trimmed, !id.isEmpty { return id }
+            let sources = input.map { $0.sourceURL.flatMap { $0.isEmpty ? nil : $0 } ?? $0.origin }.sorted()
+            return "urn:uuid:" + Identifiers.uuidV5(name: "offprint:" + sources.joined(separator: "\n"))
+        }()
+        var creators = metadata.creators.map(Chapter.collapse).filter { !$0.isEmpty }
+        if creators.isEmpty {
+            var seen = Set<String>()
+            let authors = chapters.flatMap(\.authors).filter { seen.insert($0).inserted }
+            if authors.count <= 3 { creators = authors }
+        }
+        var subjects: [String] = []
+        do {
+            var seen = Set<String>()
+            let raw = metadata.subjects ?? input.flatMap { $0.categories + $0.tags }
+            for s in raw {
+                let t = Chapter.collapse(s)
+                if !t.isEmpty && seen.insert(t.lowercased()).inserted { subjects.append(t) }
+            }
+        }
+
+        // Write.
+        let tempPath = outDir.appendingPathComponent(".\(output.lastPathComponent).offprint-\(getpid()).tmp").path
+        let spillDir = outDir.appendingPathComponent(".\(output.lastPathComponent).offprint-\(getpid()).parts")
+        var spilled = false
+        let zip = try ZipWriter(path: tempPath, modified: modifiedDate)
+        var done = false
+        defer {
+            if !done {
+                zip.discard()
+                try? FileManager.default.removeItem(atPath: tempPath)
+            }
+            if spilled { try? FileManager.default.removeItem(at: spillDir) }
+        }
+        try zip.add("mimetype", string: "application/epub+zip", compress: false)
+        try zip.add("META-INF/container.xml", string: EPUBBuilder.containerXML)
+
+        var report = BuildReport(output: output, identifier: identifier, chapters: [], imagesEmbedded: 0, imagesFailed: 0, bytes: 0, diagnostics: [])
+        var usedImages = Set<String>()
+        if let k = coverKey { usedImages.insert(k) }
+        var inMemory = 0
+        var manifest: [[String: Any]] = []
+        var spine: [[String: Any]] = []
+        var tocEntries: [[String: Any]] = []
+        var ncxEntries: [[String: Any]] = []
+        var playOrder = 0
+        let x = Serializer.xmlSafe
+        let rtl = LanguageTags.isRTL(bookLanguage)
+        func transformed(_ xhtml: [UInt8], _ path: String) throws -> [UInt8] {
+            try options.contentTransform.map { try $0.transformXHTML(xhtml, path: path) } ?? xhtml
+        }
+
+        for i in chapters.indices {
+            if chapters[i].treeReleased {
+                let c = chapters[i]
+                chapters[i] = Chapter(article: articles[i], title: c.title, language: c.language, rtl: c.rtl,
+                                      fileStem: String(c.files[0].dropLast(6)), options: options)
+            }
+            chapters[i].rewriteLinks(book: pages, anchors: anchors, selfIndex: i)
+            // Images: local file or alt text.
+            for p in chapters[i].parts {
+                for d in chapters[i].doc.descendants(of: p) where chapters[i].doc[d].name == "img" {
+                    guard let src = chapters[i].doc[d].attribute("src") else { continue }
+                    switch usable[src] {
+                    case .success(let key)?:
+                        chapters[i].doc.setAttribute("src", "../" + items[key]!.href, on: d)
+                        usedImages.insert(key)
+                    case .failure(let f)?:
+                        report.imagesFailed += 1
+                        diagnostics.append(Diagnostic(origin: chapters[i].origin, location: "<img src=\"\(EPUBBuilder.short(src))\">",
+                                                      "image not embedded (\(f.reason)): replaced by its alt text"))
+                        Sanitizer(origin: chapters[i].origin, baseURL: nil).replaceByAlt(&chapters[i].doc, d)
+                    case nil:
+                        Sanitizer(origin: chapters[i].origin, baseURL: nil).replaceByAlt(&chapters[i].doc, d)
+                    }
+                }
+            }
+            let c = chapters[i]
+            var chapterBytes = 0
+            var paths: [String] = []
+            for p in c.parts.indices {
+                var ctx: [String: Any] = [
+                    "language": c.language, "title": x(c.title), "stylesheet": "../styles/book.css",
+                    "sectionID": "chapter", "firstPart": p == 0, "partNumber": p + 1, "partCount": c.parts.count,
+                    "labels": EPUBBuilder.labelContext(labels), "body": c.body(part: p),
+                ]
+                if c.rtl { ctx["rtl"] = true }
+                if !c.authors.isEmpty { ctx["byline"] = x(c.authors.joined(separator: ", ")) }
+                if let d = c.date?.trimmed, !d.isEmpty {
+                    ctx["date"] = x(Dates.parse(d).map(Dates.day) ?? d)
+                }
+                if let s = c.sourceURL {
+                    ctx["sourceURL"] = x(s)
+                    ctx["sourceLabel"] = x(EPUBBuilder.sourceLabel(s))
+                }
+                let name = "EPUB/text/" + c.files[p]
+                let rendered = Array(try templates.render("chapter.xhtml.mustache", ctx).utf8)
+                let xhtml = try transformed(rendered, name)
+                if inMemory + xhtml.count <= options.chapterMemoryLimit {
+                    try zip.add(name, bytes: xhtml)
+                    inMemory += xhtml.count
+                } else {
+                    if !spilled {
+                        try FileManager.default.createDirectory(at: spillDir, withIntermediateDirectories: true)
+                        spilled = true
+                    }
+                    let file = spillDir.appendingPathComponent(c.files[p]).path
+                    try EPUBBuilder.writeFile(file, xhtml)
+                    try zip.add(name, file: file, compress: true)
+                }
+                chapterBytes += xhtml.count
+                paths.append(name)
+                if rendered.count > options.maxChapterBytes + options.maxChapterBytes / 5 {
+                    diagnostics.append(Diagnostic(origin: c.origin, location: c.files[p],
+                                                  "chapter file is \(rendered.count / 1000) KB, over the \(options.maxChapterBytes / 1000) KB split size: one block in it (a table, list or preformatted text) is too large to split"))
+                }
+                let itemID = String(c.files[p].dropLast(6))
+                manifest.append(["itemID": itemID, "href": "text/" + c.files[p], "mediaType": "application/xhtml+xml"])
+                spine.append(["idref": itemID, "linear": true])
+            }
+            diagnostics += chapters[i].diagnostics
+            report.chapters.append(.init(origin: c.origin, title: c.title, files: paths, bytes: chapterBytes))
+            // Table of contents.
+            let children: [[String: Any]] = c.subheadings.map { h in
+                ["href": "text/" + c.files[h.part] + "#" + h.id, "label": x(h.label)]
+            }
+            tocEntries.append(["href": "text/" + c.files[0], "label": x(c.title), "hasChildren": !children.isEmpty, "children": children,
+                               "entryLanguage": c.language, "entryRTL": c.rtl != rtl])
+            playOrder += 1
+            var ncxChildren: [[String: Any]] = []
+            let ncxParent: [String: Any] = ["navID": "nav-\(i + 1)", "playOrder": playOrder, "label": x(c.title), "ncxHref": "text/" + c.files[0]]
+            for (k, h) in c.subheadings.enumerated() {
+                playOrder += 1
+                ncxChildren.append(["navID": "nav-\(i + 1)-\(k + 1)", "playOrder": playOrder, "label": x(h.label), "ncxHref": "text/" + c.files[h.part] + "#" + h.id])
+            }
+            var entry = ncxParent
+            entry["children"] = ncxChildren
+            ncxEntries.append(entry)
+            chapters[i].releaseTree()
+        }
+
+        // Images used, in a fixed order.
+        var imageManifest: [[String: Any]] = []
+        for key in usedImages.sorted() {
+            let item = items[key]!
+            let compress = item.mediaType == "image/svg+xml"
+            if let f = item.file {
+                try zip.add("EPUB/" + item.href, file: f, compress: compress)
+            } else if let b = item.bytes {
+                try zip.add("EPUB/" + item.href, bytes: b, compress: compress)
+            }
+            var m: [String: Any] = ["itemID": key == coverKey ? "cover-image" : item.id, "href": item.href, "mediaType": item.mediaType]
+            if key == coverKey { m["itemProperties"] = "cover-image" }
+            imageManifest.append(m)
+        }
+        report.imagesEmbedded = usedImages.count
+
+        // Front matter pages, navigation, package.
+        var book: [String: Any] = [
+            "language": bookLanguage, "identifier": x(identifier), "title": x(title), "modified": Dates.timestamp(modifiedDate),
+            "labels": EPUBBuilder.labelContext(labels), "creators": creators.enumerated().map { ["creatorID": "creator\($0.offset + 1)", "name": x($0.element)] },
+            "subjects": subjects.map(x),
+        ]
+        if rtl { book["rtl"] = true }
+        func put(_ key: String, _ value: String?) {
+            if let v = value.map(Chapter.collapse), !v.isEmpty { book[key] = x(v) }
+        }
+        put("subtitle", metadata.subtitle)
+        put("publisher", metadata.publisher)
+        if let d = metadata.description?.trimmed, !d.isEmpty { book["description"] = x(d) }
+        put("date", bookDate)
+        if let s = metadata.series.map(Chapter.collapse), !s.isEmpty {
+            book["series"] = true
+            book["seriesName"] = x(s)
+            if let idx = metadata.seriesIndex {
+                book["seriesIndex"] = idx == idx.rounded() && abs(idx) < 1e15 ? String(Int(idx)) : String(idx)
+            }
+        }
+
+        var front: [[String: Any]] = []
+        var frontSpine: [[String: Any]] = []
+        var landmarks: [[String: Any]] = []
+        var guide: [[String: Any]] = []
+        var ctx = book
+        ctx["stylesheet"] = "../styles/book.css"
+        if let key = coverKey {
+            ctx["coverHref"] = "../" + items[key]!.href
+            try zip.add("EPUB/text/cover.xhtml", bytes: try transformed(Array(try templates.render("cover.xhtml.mustache", ctx).utf8), "EPUB/text/cover.xhtml"))
+            front.append(["itemID": "cover", "href": "text/cover.xhtml", "mediaType": "application/xhtml+xml"])
+            frontSpine.append(["idref": "cover", "linear": true])
+            landmarks.append(["landmarkType": "cover", "href": "text/cover.xhtml", "label": x(labels.cover)])
+            guide.append(["guideType": "cover", "guideTitle": x(labels.cover), "href": "text/cover.xhtml"])
+            book["coverImageID"] = "cover-image"
+        } else {
+            try zip.add("EPUB/text/titlepage.xhtml", bytes: try transformed(Array(try templates.render("titlepage.xhtml.mustache", ctx).utf8), "EPUB/text/titlepage.xhtml"))
+            front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": "application/xhtml+xml"])
+            frontSpine.append(["idref": "titlepage", "linear": true])
+            landmarks.append(["landmarkType": "titlepage", "href": "text/titlepage.xhtml", "label": x(labels.titlePage)])
+            guide.append(["guideType": "title-page", "guideTitle": x(labels.titlePage), "href": "text/titlepage.xhtml"])
+        }
+        landmarks.append(["landmarkType": "toc", "href": "nav.xhtml#toc", "label": x(labels.contents)])
+        landmarks.append(["landmarkType": "bodymatter", "href": "text/" + chapters[0].files[0], "label": x(labels.start)])
+        guide.append(["guideType": "toc", "guideTitle": x(labels.contents), "href": "nav.xhtml"])
+        guide.append(["guideType": "text", "guideTitle": x(labels.start), "href": "text/" + chapters[0].files[0]])
+
+        var navCtx = book
+        navCtx["stylesheet"] = "styles/book.css"
+        navCtx["toc"] = tocEntries
+        navCtx["landmarks"] = landmarks
+        try zip.add("EPUB/nav.xhtml", bytes: try transformed(Array(try templates.render("nav.xhtml.mustache", navCtx).utf8), "EPUB/nav.xhtml"))
+        var ncxCtx = book
+        ncxCtx["toc"] = ncxEntries
+        ncxCtx["depth"] = ncxEntries.contains { !(($0["children"] as? [[String: Any]]) ?? []).isEmpty } ? 2 : 1
+        try zip.add("EPUB/toc.ncx", string: try templates.render("toc.ncx.mustache", ncxCtx))
+        try zip.add("EPUB/styles/book.css", string: options.contentTransform.map { $0.transformStylesheet(templates.text("style.css")) } ?? templates.text("style.css"))
+
+        var opf = book
+        opf["items"] = [
+            ["itemID": "nav", "href": "nav.xhtml", "mediaType": "application/xhtml+xml", "itemProperties": "nav"],
+            ["itemID": "ncx", "href": "toc.ncx", "mediaType": "application/x-dtbncx+xml"],
+            ["itemID": "css", "href": "styles/book.css", "mediaType": "text/css"],
+        ] + front + manifest + imageManifest
+        opf["spine"] = frontSpine + [["idref": "nav", "linear": true]] + spine
+        opf["guide"] = guide
+        try zip.add("EPUB/package.opf", string: try templates.render("package.opf.mustache", opf))
+
+        try zip.close()
+        guard rename(tempPath, output.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw EPUBError("cannot move the finished book to \(output.path): \(reason)")
+        }
+        done = true
+        report.bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
+        report.diagnostics = diagnostics
+        report.language = bookLanguage
+        return report
+    }
+
+    // MARK: Helpers
+
+    /// The book's modification date: the option, else `SOURCE_DATE_EPOCH`, else the newest
+    /// article date, else 2000-01-01 — never the clock.
+    static func modifiedDate(option: Date?, environment: [String: String], articleDates: [Date]) -> (Date, Diagnostic?) {
+        if let d = option { return (d, nil) }
+        var problem: Diagnostic?
+        if let env = environment["SOURCE_DATE_EPOCH"] {
+            if let secs = Int(env.trimmed), secs >= 0 {
+                return (Date(timeIntervalSince1970: Double(secs)), nil)
+            }
+            problem = Diagnostic(origin: "SOURCE_DATE_EPOCH", "not a number of seconds since 1970 (\(env)): ignored")
+        }
+        return (articleDates.max() ?? Date(timeIntervalSince1970: 946_684_800), problem)
+    }
+
+    /// Writes a temporary file (plain POSIX: no atomic rename, no fsync; it lives until the
+    /// archive is closed).
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        guard let f = fopen(path, "wb") else {
+            throw EPUBError("cannot create the temporary file \(path): \(String(cString: strerror(errno)))")
+        }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        let closed = fclose(f)
+        guard written == bytes.count, closed == 0 else {
+            throw EPUBError("cannot write the temporary file \(path): check the free space in its folder")
+        }
+    }
+
+    static func labelContext(_ l: BookLabels) -> [String: String] {
+        let x = Serializer.xmlSafe
+        return ["contents": x(l.contents), "landmarks": x(l.landmarks), "cover": x(l.cover),
+                "titlePage": x(l.titlePage), "source": x(l.source), "start": x(l.start)]
+    }
+
+    static func title(of a: Article, index: Int) -> String {
+        if let t = a.title.map(Chapter.collapse), !t.isEmpty { return t }
+        let stem = URL(fileURLWithPath: a.origin).deletingPathExtension().lastPathComponent
+        if a.origin != "-" && !stem.isEmpty { return stem }
+        return "Article \(index + 1)"
+    }
+
+    /// `example.com/path…` for showing a URL.
+    static func sourceLabel(_ url: String) -> String {
+        var s = url
+        if let r = s.firstRange(of: "://") { s = String(s[r.upperBound...]) }
+        if s.hasPrefix("www.") { s.removeFirst(4) }
+        let decoded = s.removingPercentEncoding ?? s
+        return decoded.count > 60 ? String(decoded.prefix(57)) + "…" : decoded
+    }
+
+    static func short(_ url: String) -> String {
+        url.hasPrefix("data:") ? String(url.prefix(40)) + "…" : url
+    }
+
+    static func mostCommon(_ values: [String]) -> String? {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for v in values {
+            if counts[v] == nil { order.append(v) }
+            counts[v, default: 0] += 1
+        }
+        return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) }
+    }
+
+    /// A cover image from a local path or `file:` URL: its sha256 and manifest item.
+    static func localCover(_ raw: String, keepWebP: Bool) throws -> (String, (id: String, href: String, mediaType: String, bytes: [UInt8])) {
+        let path = raw.hasPrefix("file:") ? (URL(string: raw)?.path ?? String(raw.dropFirst(5))) : raw
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EPUBError("cannot read the cover image \(path)")
+        }
+        var bytes = [UInt8](data)
+        guard let (type, ext) = sniffImage(bytes), coreImageTypes.contains(type) || (keepWebP && type == "image/webp") else {
+            throw EPUBError("the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
+        }
+        if type == "image/svg+xml" {
+            guard let clean = SVGSanitizer.sanitize(bytes) else { throw EPUBError("the cover image \(path) is not a well-formed SVG drawing") }
+            bytes = clean
+        }
+        let key = Identifiers.sha256Hex(bytes)
+        let short = String(key.prefix(20))
+        return (key, ("img-" + short, "images/\(short).\(ext)", type, bytes))
+    }
+
+    /// The media type of image bytes, from their signature.
+    static func sniffImage(_ b: [UInt8]) -> (String, String)? {
+        if b.count >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF { return ("image/jpeg", "jpg") }
+        if b.count >= 8 && b[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return ("image/png", "png") }
+        if b.count >= 6 && (b[0..<6].elementsEqual(Array("GIF87a".utf8)) || b[0..<6].elementsEqual(Array("GIF89a".utf8))) { return ("image/gif", "gif") }
+        if b.count >= 12 && b[0..<4].elementsEqual(Array("RIFF".utf8)) && b[8..<12].elementsEqual(Array("WEBP".utf8)) { return ("image/webp", "webp") }
+        let head = String(decoding: b.prefix(1024), as: UTF8.self)
+        if head.contains("<svg") { return ("image/svg+xml", "svg") }
+        return nil
+    }
+}

@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+import Offprint
+
+struct BundleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
+        abstract: "Pack articles into one EPUB 3 book (images embedded from the cache).",
+        discussion: """
+        Inputs: files, folders (read recursively, in name order), or one collection manifest \
+        (YAML: title, creators, order, per-article overrides; see examples/collection.yml).
+
+          offprint bundle posts/ -o week-47.epub --title "Week 47" --author "My Feeds"
+          offprint bundle a.md b.html c.md -o picks.epub
+          offprint bundle collection.yml -o collection.epub
+          offprint bundle posts/ --offline -o week.epub
+          offprint bundle posts/ --profile kindle -o week.epub
+          offprint bundle posts/ --profile kobo -o week.kepub.epub
+          offprint bundle posts/ --profile koreader --grayscale --max-image-size 1072x1448 -o week.epub
+
+        Profiles (offprint profiles lists them): kindle, kobo (KEPUB), koreader, apple, \
+        generic, or a TOML file (offprint profiles NAME --toml writes one to start from).
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Article files, folders, or one collection manifest (.yml).", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The EPUB file to write.", valueName: "file.epub"))
+    var output: String
+
+    @Option(help: "Book title (default: the manifest's, else the folder name and date range).")
+    var title: String?
+
+    @Option(help: "Subtitle.")
+    var subtitle: String?
+
+    @Option(name: .customLong("author"), help: ArgumentHelp("Book author / creator (repeatable).", valueName: "name"))
+    var authors: [String] = []
+
+    @Option(help: ArgumentHelp("Book language, BCP 47 (default: the manifest's, else the articles').", valueName: "tag"))
+    var language: String?
+
+    @Option(help: "Publisher.")
+    var publisher: String?
+
+    @Option(help: "Description.")
+    var description: String?
+
+    @Option(help: ArgumentHelp("Publication date (default: the newest article's).", valueName: "date"))
+    var date: String?
+
+    @Option(help: "Series name.")
+    var series: String?
+
+    @Option(name: .customLong("series-index"), help: "Position in the series.")
+    var seriesIndex: Double?
+
+    @Option(name: .customLong("subject"), help: ArgumentHelp("Subject (repeatable; default: the articles' categories and tags).", valueName: "text"))
+    var subjects: [String] = []
+
+    @Option(help: ArgumentHelp("Cover image: a file or an http(s) URL (default: the first article's cover image, else a title page).", valueName: "image"))
+    var cover: String?
+
+    @Option(help: ArgumentHelp("dc:identifier (default: a UUID derived from the articles, stable across builds).", valueName: "id"))
+    var identifier: String?
+
+    @Option(help: "Article order: listed, date, date-desc or title (default: the manifest's, else as given).")
+    var sort: SortArgument?
+
+    @Option(help: ArgumentHelp("A folder of templates overriding the bundled ones (same file names as templates/epub/).", valueName: "dir"))
+    var templates: String?
+
+    @Flag(name: .customLong("no-subheadings"), help: "Table of contents: articles only, not their h2 sections.")
+    var noSubheadings = false
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("Resolve relative links and images against this URL.", valueName: "url"))
+    var baseURL: String?
+
+    @Flag(name: .customLong("main-content"), help: "Keep only each page's main content instead of the whole body.")
+    var mainContent = false
+
+    @Option(help: ArgumentHelp("A device profile: kindle, kobo, koreader, apple, generic, or a profile file (.toml). Images are converted for it (cached), and kobo writes KEPUB.", valueName: "name|file"))
+    var profile: String?
+
+    @Option(name: .customLong("max-image-size"), help: ArgumentHelp("Largest image width and height in pixels (implies --profile generic when no profile is given).", valueName: "WxH"))
+    var maxImageSize: String?
+
+    @Flag(help: "Convert images to shades of grey (e-ink; smaller files).")
+    var grayscale = false
+
+    @Option(name: .customLong("jpeg-quality"), help: ArgumentHelp("JPEG quality of converted images, 1–100.", valueName: "n"))
+    var jpegQuality: Int?
+
+    @Option(name: .customLong("max-book-size"), help: ArgumentHelp("Book size budget, like 50MB (default: the profile's).", valueName: "size"))
+    var maxBookSize: String?
+
+    @Flag(name: .customLong("split-volumes"), help: "Over the book size budget: write several volumes (NAME-1.epub, NAME-2.epub…) instead of failing.")
+    var splitVolumes = false
+
+    @OptionGroup var cacheFlags: CacheFlags
+
+    @Flag(help: "Treat warnings as failures (exit status 1).")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
+    var quiet = false
+
+    @Option(name: .shortAndLong, help: "Articles loaded at once (default: the number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give articles, folders, or a collection manifest to bundle") }
+        if !output.lowercased().hasSuffix(".epub") {
+            throw ValidationError("-o must name an .epub file (got '\(output)')")
+        }
+        if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let p = profile, DeviceProfile.named(p) == nil, !p.lowercased().hasSuffix(".toml") {
+            throw ValidationError("--profile takes \(DeviceProfile.builtIn.map(\.name).joined(separator: ", ")) or a .toml profile file (got '\(p)'; see offprint profiles)")
+        }
+        if let m = maxImageSize, DeviceProfile.parseDimensions(m) == nil {
+            throw ValidationError("--max-image-size takes WIDTHxHEIGHT, like 1264x1680 (got '\(m)')")
+        }
+        if let q = jpegQuality, !(1...100).contains(q) { throw ValidationError("--jpeg-quality must be from 1 to 100 (got \(q))") }
+        if let b = maxBookSize, DeviceProfile.parseByteSize(b) == nil {
+            throw ValidationError("--max-book-size takes a size like 50MB or 800KB (got '\(b)')")
+        }
+    }
+
+    /// The profile asked for, with the single settings given on the command line; nil when
+    /// none of the profile flags is used.
+    func resolvedProfile() throws -> DeviceProfile? {
+        let overrides = maxImageSize != nil || grayscale || jpegQuality != nil || maxBookSize != nil || splitVolumes
+        guard profile != nil || overrides else { return nil }
+        var p: DeviceProfile
+        if let name = profile {
+            if let builtIn = DeviceProfile.named(name) { p = builtIn } else {
+                do { p = try DeviceProfile.load(from: URL(fileURLWithPath: name)) } catch let e as ProfileError { throw OffprintError(e.message) }
+            }
+        } else {
+            p = .generic
+        }
+        if let m = maxImageSize.flatMap(DeviceProfile.parseDimensions) { (p.images.maxWidth, p.images.maxHeight) = (m.width, m.height) }
+        if grayscale { p.images.grayscale = true }
+        if let q = jpegQuality { p.images.jpegQuality = q }
+        if let b = maxBookSize.flatMap(DeviceProfile.parseByteSize) { p.maxBookBytes = b }
+        return p
+    }
+
+    func run() async throws {
+        var options = BundleOptions()
+        options.export.frontMatter = .none
+        if let b = baseURL { options.export.load.baseURL = b; options.export.cleanup.baseURL = b }
+        options.export.cleanup.extractMainContent = mainContent
+        options.epub.templatesDirectory = templates.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        options.epub.tocIncludesSubheadings = !noSubheadings
+        options.title = title
+        options.subtitle = subtitle
+        options.creators = authors
+        options.language = language
+        options.publisher = publisher
+        options.description = description
+        options.date = date
+        options.series = series
+        options.seriesIndex = seriesIndex
+        options.subjects = subjects
+        options.cover = cover
+        options.identifier = identifier
+        options.order = sort?.order
+        if let j = jobs { options.jobs = j }
+
+        options.profile = try resolvedProfile()
+        options.splitVolumes = splitVolumes
+        var output = self.output
+        if let p = options.profile, p.kepub, !output.lowercased().hasSuffix(".kepub.epub") {
+            // Kobo opens KEPUB books with the KEPUB engine only under this name.
+            output = String(output.dropLast(".epub".count)) + ".kepub.epub"
+        }
+        let out = URL(fileURLWithPath: output)
+        try Files.checkNotAnInput(output, inputs: inputs)
+        try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let cache = try cacheFlags.makeCache(quiet: quiet)
+        let result = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+        let s = await cache.summary()
+        if !quiet {
+            for d in result.diagnostics { warn("offprint: warning: \(d)") }
+            for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
+            if let p = result.profile {
+                for r in p.volumes {
+                    warn("\(r.output.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB")
+                }
+                warn("profile \(options.profile!.name): images \(p.images)\(p.attempts > 1 ? "; \(p.attempts) builds to meet the budget (images capped at \((p.settings.maxImageBytes ?? 0) / 1000) KB)" : ""); downloads: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+            } else {
+                let r = result.report
+                warn("\(out.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB; images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+            }
+        }
+        if !result.failedInputs.isEmpty { throw ExitCode.failure }
+        if strict && !result.diagnostics.isEmpty { throw ExitCode.failure }
+    }
+}
+
+enum SortArgument: String, ExpressibleByArgument, CaseIterable {
+    case listed, date, title
+    case dateDesc = "date-desc"
+
+    var order: CollectionManifest.Order {
+        switch self {
+        case .listed: return .listed
+        case .date: return .date
+        case .dateDesc: return .dateDescending
+        case .title: return .title
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Offprint
+
+/// `offprint profiles`: what each device profile does.
+struct ProfilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profiles",
+        abstract: "List the device profiles of offprint bundle --profile, and what each one does.",
+        discussion: """
+          offprint profiles                      all built-in profiles
+          offprint profiles kobo                 one of them
+          offprint profiles kindle --toml > my.toml   a profile file to edit (then --profile my.toml)
+        """
+    )
+
+    @Argument(help: ArgumentHelp("A built-in profile name or a profile file (.toml).", valueName: "name|file"))
+    var name: String?
+
+    @Flag(help: "Print the profile as a TOML file (to copy and edit).")
+    var toml = false
+
+    func validate() throws {
+        if toml && name == nil { throw ValidationError("--toml prints one profile: give its name (offprint profiles kindle --toml)") }
+    }
+
+    func run() throws {
+        guard let name else {
+            print(DeviceProfile.builtIn.map(\.details).joined(separator: "\n\n"))
+            return
+        }
+        let p: DeviceProfile
+        if let b = DeviceProfile.named(name) {
+            p = b
+        } else if name.lowercased().hasSuffix(".toml") {
+            do { p = try DeviceProfile.load(from: URL(fileURLWithPath: name)) } catch let e as ProfileError { throw OffprintError(e.message) }
+        } else {
+            throw OffprintError("no profile named \(name): the profiles are \(DeviceProfile.builtIn.map(\.name).joined(separator: ", ")), or give a .toml file")
+        }
+        print(toml ? p.toml : p.details, terminator: toml ? "" : "\n")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import OffprintArticle
+import OffprintDocument
+@testable import OffprintEPUB
+import Testing
+
+@Suite("EPUB internals")
+struct InternalsTests {
+    @Test("Modified date: option, then SOURCE_DATE_EPOCH, then newest article, never the clock")
+    func modifiedDate() {
+        let d1 = Date(timeIntervalSince1970: 1_600_000_000)
+        let d2 = Date(timeIntervalSince1970: 1_650_000_000)
+        #expect(EPUBBuilder.modifiedDate(option: d1, environment: ["SOURCE_DATE_EPOCH": "5"], articleDates: [d2]).0 == d1)
+        #expect(EPUBBuilder.modifiedDate(option: nil, environment: ["SOURCE_DATE_EPOCH": "1700000000"], articleDates: [d2]).0 == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(EPUBBuilder.modifiedDate(option: nil, environment: [:], articleDates: [d1, d2]).0 == d2)
+        let (fallback, problem) = EPUBBuilder.modifiedDate(option: nil, environment: ["SOURCE_DATE_EPOCH": "soon"], articleDates: [])
+        #expect(Dates.timestamp(fallback) == "2000-01-01T00:00:00Z")
+        #expect(problem?.message.contains("soon") == true)
+    }
+
+    @Test("Dates: ISO 8601 forms read, timestamps and DOS fields written")
+    func dates() throws {
+        #expect(Dates.timestamp(try #require(Dates.parse("2021-07-14T05:08:05Z"))) == "2021-07-14T05:08:05Z")
+        #expect(Dates.timestamp(try #require(Dates.parse("2015-07-24T05:36:09+01:00"))) == "2015-07-24T04:36:09Z")
+        #expect(Dates.timestamp(try #require(Dates.parse("2021-07-14 05:08:05.123-02:30"))) == "2021-07-14T07:38:05Z")
+        #expect(Dates.timestamp(try #require(Dates.parse("2000-02-29"))) == "2000-02-29T00:00:00Z")
+        #expect(Dates.parse("Wed, 14 Jul 2021") == nil)
+        #expect(Dates.parse("2021-13-01") == nil)
+        #expect(Dates.w3cdtf("2021-07") == "2021-07")
+        #expect(Dates.w3cdtf("2021-07-14T05:08:05+08:00") == "2021-07-13T21:08:05Z")
+        let dos = Dates.dos(try #require(Dates.parse("1970-01-01")))
+        #expect(dos.date == UInt16(1 << 5 | 1))
+    }
+
+    @Test("Language tags normalised, invalid ones refused, script guesses")
+    func languages() {
+        #expect(LanguageTags.normalize("zh_cn") == "zh-CN")
+        #expect(LanguageTags.normalize(" EN-us ") == "en-US")
+        #expect(LanguageTags.normalize("zh-hant-tw") == "zh-Hant-TW")
+        #expect(LanguageTags.normalize("es-419") == "es-419")
+        #expect(LanguageTags.normalize("not a tag") == nil)
+        #expect(LanguageTags.normalize("e") == nil)
+        #expect(LanguageTags.guessFromScript("阿里巴巴和腾讯正考虑措施逐步向对方开放服务") == "zh")
+        #expect(LanguageTags.guessFromScript("これは日本語の文章です") == "ja")
+        #expect(LanguageTags.guessFromScript("한국어 문장입니다") == "ko")
+        #expect(LanguageTags.guessFromScript("Plain English words") == nil)
+        #expect(LanguageTags.isRTL("ar-EG") && !LanguageTags.isRTL("en"))
+    }
+
+    @Test("Name-based UUIDs follow RFC 9562 (version 5, URL namespace)")
+    func uuid() {
+        // Python: uuid.uuid5(uuid.NAMESPACE_URL, "https://example.com/") == dd2c1780-811a-5296-81c5-178a0ef488bc
+        #expect(Identifiers.uuidV5(name: "https://example.com/") == "dd2c1780-811a-5296-81c5-178a0ef488bc")
+    }
+
+    @Test("URLs cleaned for epubcheck, resolved, and compared by page")
+    func urls() {
+        #expect(URLs.clean(" https://ex.com/a b?q=\"x\"#f#g ") == "https://ex.com/a%20b?q=%22x%22#f%23g")
+        #expect(URLs.clean("https://ex.com/路径") == "https://ex.com/%E8%B7%AF%E5%BE%84")
+        #expect(URLs.clean("https://ex.com/100%") == "https://ex.com/100%25")
+        #expect(URLs.resolve("../b", against: "https://ex.com/x/y/z") == "https://ex.com/x/b")
+        #expect(URLs.resolve("//cdn.ex.com/i.png", against: "http://ex.com/") == "http://cdn.ex.com/i.png")
+        #expect(URLs.resolve("b.html", against: nil) == nil)
+        #expect(URLs.pageKey("https://www.Ex.com/a/#top") == URLs.pageKey("http://ex.com/a"))
+        #expect(XMLNames.ncName("9 bad:id") == "id-9-bad-id")
+        #expect(XMLNames.isNCName("中文-id") && !XMLNames.isNCName("a:b"))
+    }
+
+    @Test("Safe inline style keeps alignment and emphasis only")
+    func styles() {
+        #expect(Sanitizer.safeStyle("color: red; TEXT-ALIGN: Center; font-weight:bold; background:url(x)") == "text-align: center; font-weight: bold")
+        #expect(Sanitizer.safeStyle("text-indent: 2em") == "text-indent: 2em")
+        #expect(Sanitizer.safeStyle("text-indent: calc(1em + 2px)") == nil)
+        #expect(Sanitizer.safeStyle("position: fixed") == nil)
+    }
+
+    @Test("The splitter keeps every unit once and in order")
+    func splitterOrder() {
+        var html = "<div id='outer'>"
+        for i in 0..<300 { html += (i % 50 == 0 ? "<h3>H\(i)</h3>" : "") + "<p>[p\(i)] " + String(repeating: "x", count: 200) + "</p>" }
+        html += "</div><p>tail</p>"
+        var doc = HTMLParser.parse(html)
+        let body = doc.body!
+        let parts = ChapterSplitter.split(&doc, root: body, maxBytes: 10_000)
+        #expect(parts.count > 5)
+        let text = parts.map { p in doc.textContent(of: p) }.joined()
+        var last = -1
+        var seen = 0
+        for m in text.components(separatedBy: "[p").dropFirst() {
+            if let n = Int(m.prefix(while: { $0.isNumber })) { #expect(n == last + 1); last = n; seen += 1 }
+        }
+        #expect(seen == 300)
+        #expect(text.hasSuffix("tail"))
+        let serializer = Serializer(syntax: .xhtml)
+        for p in parts { #expect(serializer.serializeChildren(doc, of: p).utf8.count <= 12_000) }
+    }
+}
