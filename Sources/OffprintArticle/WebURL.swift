@@ -1,3 +1,5 @@
+import OffprintDocument
+
 /// URL reference resolution (RFC 3986 §5) on plain strings.
 ///
 /// Foundation's `URL(string:relativeTo:)` refuses strings with spaces or non-ASCII
@@ -96,26 +98,29 @@ public enum WebURL {
         init() {}
 
         init?(_ s: String) {
-            var rest = Substring(s)
+            // The delimiters are ASCII, so the parts are found on bytes.
+            let u = s.utf8
+            var start = u.startIndex
+            var end = u.endIndex
             if let sc = WebURL.scheme(of: s) {
                 scheme = sc
-                rest = rest.dropFirst(sc.count + 1)
+                start = u.index(start, offsetBy: sc.utf8.count + 1)
             }
-            if let hash = rest.firstIndex(of: "#") {
-                fragment = String(rest[rest.index(after: hash)...])
-                rest = rest[..<hash]
+            if let hash = u[start..<end].firstIndex(of: UInt8(ascii: "#")) {
+                fragment = String(s[u.index(after: hash)..<end])
+                end = hash
             }
-            if let q = rest.firstIndex(of: "?") {
-                query = String(rest[rest.index(after: q)...])
-                rest = rest[..<q]
+            if let q = u[start..<end].firstIndex(of: UInt8(ascii: "?")) {
+                query = String(s[u.index(after: q)..<end])
+                end = q
             }
-            if rest.hasPrefix("//") {
-                rest = rest.dropFirst(2)
-                let end = rest.firstIndex(of: "/") ?? rest.endIndex
-                authority = String(rest[..<end])
-                rest = rest[end...]
+            if u[start..<end].starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) {
+                start = u.index(start, offsetBy: 2)
+                let e = u[start..<end].firstIndex(of: UInt8(ascii: "/")) ?? end
+                authority = String(s[start..<e])
+                start = e
             }
-            path = String(rest)
+            path = String(s[start..<end])
         }
 
         var string: String {
@@ -139,7 +144,9 @@ public enum WebURL {
 
     /// RFC 3986 §5.2.4.
     static func removeDotSegments(_ path: String) -> String {
-        guard path.contains(".") else { return path }
+        // Only "." and ".." segments change anything: a path without one is its own result.
+        guard path.utf8Contains("/./") || path.utf8Contains("/../") || path.hasSuffix("/.") || path.hasSuffix("/..")
+                || path.hasPrefix("./") || path.hasPrefix("../") || path == "." || path == ".." else { return path }
         var input = Substring(path)
         var output: [Substring] = []
         var out = ""

@@ -101,8 +101,10 @@ extension Document {
 /// parser's element stack (`nameNr`) is mirrored, so elements libxml2 pops without an end
 /// event (a start tag cut off by the end of a tag, say) close here too; adjacent character
 /// events make one text node, and text outside every element is dropped (CDATA blocks,
-/// from `<script>`/`<style>`, are not merged with plain text, as in libxml2's tree); attributes without a value get their name as value
-/// when HTML calls them boolean (`checked`), else the empty string.
+/// from `<script>`/`<style>`, are not merged with plain text, as in libxml2's tree);
+/// attributes without a value get their name as value when HTML calls them boolean
+/// (`checked`), else the empty string. One difference, on purpose: prefixed element names
+/// (`<o:p>`) stay whole, where libxml2's tree keeps only the local name.
 ///
 /// libxml2 2.9 does not know the HTML5 void elements `wbr`, `source`, `track`, `embed` and
 /// lets them swallow what follows; their would-be children go to the parent, right after
@@ -198,11 +200,14 @@ struct SAXTreeBuilder {
         // name and turn Word's `<o:p>` into a paragraph.
         let local = cname
         let localLength = cname.map { strlen($0) } ?? 0
-        let name = SAXTreeBuilder.name(local)
+        let name = local.map { cachedName($0) } ?? ""
         var attributes: [Document.Attribute] = []
         if var a = atts {
+            var count = 0
+            while a[2 * count] != nil { count += 1 }
+            attributes.reserveCapacity(count)
             while let n = a[0] {
-                let attName = SAXTreeBuilder.name(n)
+                let attName = cachedName(n)
                 let value: String
                 if let v = a[1] {
                     value = String(cString: v)
@@ -255,6 +260,18 @@ struct SAXTreeBuilder {
     }
 
     private static let void = NameTable(HTMLElements.void.map { ($0, true) })
+
+    /// Element and attribute names by address: libxml2 interns names in its dictionary (or
+    /// passes static strings), so an address seen before is the same name, made once.
+    private var names = [(UnsafeRawPointer?, String)](repeating: (nil, ""), count: 256)
+
+    private mutating func cachedName(_ p: UnsafePointer<xmlChar>) -> String {
+        let slot = (Int(bitPattern: p) >> 3) & 255
+        if names[slot].0 == UnsafeRawPointer(p) { return names[slot].1 }
+        let n = SAXTreeBuilder.name(p)
+        names[slot] = (UnsafeRawPointer(p), n)
+        return n
+    }
 
     /// libxml2 lower-cases ASCII in HTML names; anything else is lower-cased here.
     private static func name(_ p: UnsafePointer<xmlChar>?) -> String {

@@ -34,15 +34,18 @@ struct Corpus {
     struct Mix {
         var files: [String]
         var bytes: Int
-        /// One HTML file: the pages one after another (posts' front matter left out).
+        /// One HTML document: the body of each page (the HTML body of each post), one after
+        /// another, in a single `<body>`. (Whole pages one after another would not do:
+        /// libxml2 puts everything after the first `</html>` in a second root element,
+        /// which no converter reads as part of the page.)
         var concatenated: String
         var concatenatedBytes: Int
         var summary: String
     }
 
-    /// A mix of about `targetBytes`: files taken round-robin from each source (pages over
-    /// 300 KB left out so that no single site dominates), copied into `work/mix/`, and also
-    /// concatenated into `work/mix.html`.
+    /// A mix whose concatenation is about `targetBytes`: files taken round-robin from each
+    /// source (pages over 300 KB left out so that no single site dominates), copied into
+    /// `work/mix/`, and their bodies concatenated into `work/mix.html`.
     func writeMix(into work: String, targetBytes: Int) throws -> Mix {
         var queues: [String: [File]] = [:]
         for f in files where f.size <= 300_000 { queues[f.source, default: []].append(f) }
@@ -55,7 +58,8 @@ struct Corpus {
             for s in order where round < queues[s]!.count {
                 let f = queues[s]![round]
                 chosen.append(f)
-                total += f.size
+                let data = try Data(contentsOf: URL(fileURLWithPath: f.path))
+                total += (f.path.hasSuffix(".md") ? Corpus.body(ofPost: data) : Corpus.body(ofPage: data)).count
                 took = true
                 if total >= targetBytes { break }
             }
@@ -65,7 +69,7 @@ struct Corpus {
         let dir = "\(work)/mix"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var paths: [String] = []
-        var concatenated = Data()
+        var concatenated = Data("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>offprint-bench corpus mix</title></head>\n<body>\n".utf8)
         var counts: [String: Int] = [:]
         for (i, f) in chosen.enumerated() {
             let ext = f.path.hasSuffix(".md") ? "md" : "html"
@@ -73,14 +77,34 @@ struct Corpus {
             let data = try Data(contentsOf: URL(fileURLWithPath: f.path))
             try data.write(to: URL(fileURLWithPath: p))
             paths.append(p)
-            concatenated.append(ext == "md" ? Corpus.body(ofPost: data) : data)
+            concatenated.append(ext == "md" ? Corpus.body(ofPost: data) : Corpus.body(ofPage: data))
             concatenated.append(Data("\n".utf8))
             counts[f.source, default: 0] += 1
         }
+        concatenated.append(Data("</body></html>\n".utf8))
         let mixPath = "\(work)/mix.html"
         try concatenated.write(to: URL(fileURLWithPath: mixPath))
         let summary = order.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
-        return Mix(files: paths, bytes: total, concatenated: mixPath, concatenatedBytes: concatenated.count, summary: summary)
+        return Mix(files: paths, bytes: chosen.reduce(0) { $0 + $1.size }, concatenated: mixPath, concatenatedBytes: concatenated.count, summary: summary)
+    }
+
+    /// What is between a page's `<body ...>` and its last `</body>` (the whole page when it
+    /// has no body tags).
+    static func body(ofPage data: Data) -> Data {
+        let bytes = [UInt8](data)
+        let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+        func find(_ needle: String, from: Int, backwards: Bool = false) -> Int? {
+            let n = Array(needle.utf8)
+            guard lower.count >= n.count else { return nil }
+            let range = Array(from...(lower.count - n.count))
+            for i in backwards ? range.reversed() : range where lower[i] == n[0] && Array(lower[i..<(i + n.count)]) == n {
+                return i
+            }
+            return nil
+        }
+        guard let open = find("<body", from: 0), let gt = lower[open...].firstIndex(of: UInt8(ascii: ">")) else { return data }
+        let close = find("</body", from: gt, backwards: true) ?? bytes.count
+        return Data(bytes[(gt + 1)..<close])
     }
 
     /// A post's HTML body: what follows the closing `---` of its front matter.

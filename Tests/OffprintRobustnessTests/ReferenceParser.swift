@@ -61,7 +61,12 @@ enum ReferenceTreeBuilder {
         while let (node, parent) = stack.popLast() {
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
-                let name = lowercasedName(node.pointee.name)
+                // Prefixed names stay whole (libxml2 keeps the prefix on a namespace of its
+                // own making), as the SAX builder keeps them.
+                var name = lowercasedName(node.pointee.name)
+                if let ns = node.pointee.ns, let prefix = ns.pointee.prefix {
+                    name = lowercasedName(prefix) + ":" + name
+                }
                 let el = doc.makeElement(name, attributes: attributes(of: node))
                 doc.append(el, to: parent)
                 var kids: [xmlNodePtr] = []

@@ -51,15 +51,19 @@ public enum ImageURLs {
     public static func usable(_ value: String) -> String? {
         let v = WebURL.clean(value)
         if v.isEmpty || isPlaceholder(v) { return nil }
-        if v.contains("{{") || v.contains("${") || v.contains("<%") { return nil }
-        switch v.lowercased() {
-        case "null", "undefined", "none", "#", "about:blank", "false": return nil
-        default: break
+        if v.utf8Contains("{{") || v.utf8Contains("${") || v.utf8Contains("<%") { return nil }
+        // (Lower-casing shrinks a character to no less than a third of its bytes, so a value
+        // over 44 bytes cannot be one of these.)
+        if v.utf8.count <= 44 {
+            switch v.lowercased() {
+            case "null", "undefined", "none", "#", "about:blank", "false": return nil
+            default: break
+            }
         }
         let scheme = WebURL.scheme(of: v)
         if scheme == "javascript" || scheme == "about" { return nil }
         // A srcset-style value ("a.jpg 1x, b.jpg 2x") in a single-URL attribute: its best.
-        if v.contains(" "), v.hasSuffix("w") || v.hasSuffix("x") {
+        if v.utf8.contains(0x20), v.hasSuffix("w") || v.hasSuffix("x") {
             if let b = SrcsetCandidate.best(SrcsetCandidate.parse(v)), b.url != v { return usable(b.url) }
         }
         return v
@@ -72,19 +76,32 @@ public enum ImageURLs {
         let lower = url.lowercased()
         if lower.hasPrefix("data:") { return isPlaceholderDataURI(url) }
         if lower == "about:blank" { return true }
-        var path = lower
-        if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<q]) }
-        let file = path.split(separator: "/").last.map(String.init) ?? path
+        // The file name: the last non-empty segment of the path (query and fragment off),
+        // found on bytes ("?", "#", "/" are ASCII).
+        let u = lower.utf8
+        let pathEnd = u.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? u.endIndex
+        var segEnd = pathEnd
+        while segEnd > u.startIndex, u[u.index(before: segEnd)] == UInt8(ascii: "/") { segEnd = u.index(before: segEnd) }
+        let file: Substring
+        if segEnd == u.startIndex {
+            file = lower[..<pathEnd]
+        } else {
+            let segStart = u[..<segEnd].lastIndex(of: UInt8(ascii: "/")).map { u.index(after: $0) } ?? u.startIndex
+            file = lower[segStart..<segEnd]
+        }
         guard let dot = file.lastIndex(of: ".") else { return false }
         let stem = file[..<dot], ext = file[file.index(after: dot)...]
         let tokens = stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." })
         guard let first = tokens.first, tokens.count <= 3 else { return false }
-        let small: Set<Substring> = ["blank", "spacer", "pixel", "transparent", "grey", "gray", "empty", "clear", "1x1",
-                                     "dot", "loading", "loader", "spinner", "placeholder", "lazy", "lazyload", "trans"]
-        if !small.contains(first) { return false }
+        if !placeholderNames.contains(first) { return false }
         if ["gif", "png", "svg", "webp"].contains(ext) { return true }
         return ["placeholder", "lazy", "lazyload", "blank"].contains(first) && (ext == "jpg" || ext == "jpeg")
     }
+
+    private static let placeholderNames: Set<Substring> = [
+        "blank", "spacer", "pixel", "transparent", "grey", "gray", "empty", "clear", "1x1",
+        "dot", "loading", "loader", "spinner", "placeholder", "lazy", "lazyload", "trans",
+    ]
 
     /// A `data:` image that is a placeholder: at most 8×8 pixels, an SVG with nothing drawn or
     /// an animated spinner, or a payload too small to be a picture.
