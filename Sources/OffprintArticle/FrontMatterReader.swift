@@ -60,20 +60,34 @@ enum FrontMatterReader {
             throw FrontMatterError(line: node.mark?.line, problem: "the top level is not a list of `key: value` lines")
         }
         var fm = FrontMatter(format: .yaml)
+        var budget = maxValues
         for (k, v) in m {
-            fm.entries.append((keyString(k), value(v)))
+            fm.entries.append((try keyString(k, budget: &budget), try value(v, budget: &budget)))
         }
         return fm
     }
 
-    static func keyString(_ node: Yams.Node) -> String {
+    /// The most values (scalars, lists, tables) front matter may hold once YAML aliases are
+    /// expanded: a few lines of aliases to aliases (a "billion laughs") expand to billions.
+    static let maxValues = 200_000
+
+    static func aliasBomb(_ node: Yams.Node) -> FrontMatterError {
+        FrontMatterError(line: node.mark?.line,
+                         problem: "more than \(maxValues) values once its aliases (*name) are expanded; remove the aliases that repeat whole lists")
+    }
+
+    static func keyString(_ node: Yams.Node, budget: inout Int) throws -> String {
         if let s = node.scalar?.string { return s }
+        _ = try value(node, budget: &budget)  // a complex key is described whole: count it first
         return String(describing: node.any)
     }
 
-    /// A Yams node as a typed value. Nesting in front matter is shallow (a list of tags, a
-    /// table of two keys), so plain recursion is fine here.
-    static func value(_ node: Yams.Node) -> FrontMatter.Value {
+    /// A Yams node as a typed value, counting against `budget` (aliases share nodes, so a
+    /// small document can stand for a huge value). The recursion is bounded: libyaml refuses
+    /// nesting deeper than 1,000 levels.
+    static func value(_ node: Yams.Node, budget: inout Int) throws -> FrontMatter.Value {
+        budget -= 1
+        if budget < 0 { throw aliasBomb(node) }
         switch node {
         case let .scalar(s):
             switch node.tag.description {
@@ -87,9 +101,9 @@ enum FrontMatterReader {
             default: return .string(s.string)
             }
         case let .mapping(m):
-            return .table(m.map { (keyString($0.key), value($0.value)) })
+            return .table(try m.map { (try keyString($0.key, budget: &budget), try value($0.value, budget: &budget)) })
         case let .sequence(seq):
-            return .array(seq.map { value($0) })
+            return .array(try seq.map { try value($0, budget: &budget) })
         case .alias:
             return .null
         }

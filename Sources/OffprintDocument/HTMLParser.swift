@@ -55,9 +55,7 @@ public enum HTMLParser {
             doc.ensureSkeleton()
             return doc
         }
-        if options.repairMisnestedFormatting {
-            utf8 = MisnestRepair.repair(utf8)
-        }
+        utf8 = MisnestRepair.repair(utf8, misnesting: options.repairMisnestedFormatting)
         let flags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
                           | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
                           | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Repairs misnested inline formatting before libxml2 sees it.
+/// Repairs what libxml2 should not see: misnested inline formatting, and start tags with
+/// more attributes than anyone writes.
 ///
 /// For `<b><i>x</b>y</i>` libxml2 2.9 closes both elements at `</b>` and drops the stray
 /// `</i>`, so "y" loses its italics. HTML5's adoption agency algorithm gives
@@ -12,7 +13,14 @@ import Darwin
 /// elements misnested with each other: at an end tag whose element still has formatting
 /// elements open inside it, it closes those explicitly and reopens them (with their
 /// attributes) after the end tag. Anything else passes through byte for byte; block tags
-/// reset the tracking, since libxml2's own rules govern there.
+/// reset the tracking, since libxml2's own rules govern there. Like browsers it bounds the
+/// work: at most `maxOpen` formatting elements are tracked, and once the reopened tags add
+/// more bytes than the input had, repairs stop (a few kilobytes of `<b>`s and `<i>`s could
+/// otherwise ask for gigabytes of reopened tags).
+///
+/// libxml2 checks each attribute of a tag against all the earlier ones, so a tag with a
+/// million attributes parses for hours: attributes past the first `maxAttributes` of a tag
+/// are dropped here.
 ///
 /// It runs over every byte of every page, so it works on raw bytes: tags are found with
 /// `memchr` and classified through a `NameTable`, without making strings.
@@ -29,20 +37,33 @@ enum MisnestRepair {
         return NameTable(flags.map { ($0.key, ($0.value, $0.key)) })
     }()
 
-    static func repair(_ input: [UInt8]) -> [UInt8] {
+    /// The most attributes a start tag keeps.
+    static let maxAttributes = 256
+    /// The most open formatting elements tracked.
+    static let maxOpen = 64
+
+    /// `input` repaired; `misnesting: false` only caps attributes.
+    static func repair(_ input: [UInt8], misnesting: Bool = true) -> [UInt8] {
         input.withUnsafeBufferPointer { buf in
             guard let p = buf.baseAddress else { return nil }
-            return repair(p, buf.count)
+            return repair(p, buf.count, misnesting: misnesting)
         } ?? input
     }
 
     /// The repaired bytes, or nil when nothing needed repair.
-    private static func repair(_ p: UnsafePointer<UInt8>, _ n: Int) -> [UInt8]? {
+    private static func repair(_ p: UnsafePointer<UInt8>, _ n: Int, misnesting: Bool) -> [UInt8]? {
         let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/")
         var out: [UInt8] = []
         var copied = 0  // p[..<copied] is already in out (when out is in use)
         var changed = false
-        var open: [(name: String, start: Int, end: Int)] = []
+        var repairing = misnesting  // off once the repairs have added as many bytes as the input has
+        // Open formatting elements: name, and the start tag as written out (its bytes up to
+        // `end`, then `>` when its attributes were cut).
+        var open: [(name: String, start: Int, end: Int, cut: Bool)] = []
+        func copy(upTo end: Int) {
+            if !changed { out.reserveCapacity(n + 64); changed = true }
+            out.append(contentsOf: UnsafeBufferPointer(start: p + copied, count: end - copied))
+        }
         var i = 0
         while i < n {
             guard let lp = memchr(p + i, Int32(lt), n - i) else { break }
@@ -69,19 +90,33 @@ enum MisnestRepair {
             let kind = kinds.lookup(p + nameStart, j - nameStart)
             let tagEnd = endOfTag(p, n, from: j)
             i = tagEnd
-            guard let (k, name) = kind else { continue }
+            // Too many attributes: keep the tag up to the first one too many, then close it.
+            var keptEnd = tagEnd
+            var cut = false
+            if !isEnd, tagEnd - j > 2 * maxAttributes, let at = attributeCut(p, from: j, to: tagEnd) {
+                copy(upTo: at)
+                let closed = p[tagEnd - 1] == gt
+                if closed { out.append(contentsOf: p[tagEnd - 2] == slash && tagEnd - 2 >= at ? [slash, gt] : [gt]) }
+                copied = tagEnd
+                keptEnd = at
+                cut = closed
+            }
+            guard repairing, let (k, name) = kind else { continue }
             if isEnd {
                 if k & formatting != 0 {
                     guard let at = open.lastIndex(where: { $0.name == name }) else { continue }
                     let inner = open[(at + 1)...]
                     if !inner.isEmpty {
                         // </b> with <i> still open: </i></b><i ...>
-                        if !changed { out.reserveCapacity(n + 64); changed = true }
-                        out.append(contentsOf: UnsafeBufferPointer(start: p + copied, count: nameStart - 2 - copied))
+                        copy(upTo: nameStart - 2)
                         for e in inner.reversed() { out.append(contentsOf: Array("</\(e.name)>".utf8)) }
                         out.append(contentsOf: UnsafeBufferPointer(start: p + nameStart - 2, count: tagEnd - (nameStart - 2)))
-                        for e in inner { out.append(contentsOf: UnsafeBufferPointer(start: p + e.start, count: e.end - e.start)) }
+                        for e in inner {
+                            out.append(contentsOf: UnsafeBufferPointer(start: p + e.start, count: e.end - e.start))
+                            if e.cut { out.append(gt) }
+                        }
                         copied = tagEnd
+                        if out.count - copied > max(n, 1 << 20) { repairing = false; open.removeAll(); continue }
                     }
                     open.remove(at: at)
                 } else if k & block != 0 {
@@ -100,7 +135,8 @@ enum MisnestRepair {
             } else {
                 let selfClosing = tagEnd >= 2 && p[tagEnd - 2] == slash
                 if k & formatting != 0, !selfClosing {
-                    open.append((name, nameStart - 1, tagEnd))
+                    if open.count == maxOpen { open.removeFirst() }
+                    open.append((name, nameStart - 1, keptEnd, cut))
                 } else if k & block != 0 {
                     open.removeAll()
                 }
@@ -122,6 +158,36 @@ enum MisnestRepair {
     private static func index(of byte: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int? {
         guard from < n, let f = memchr(p + from, Int32(byte), n - from) else { return nil }
         return UnsafeRawPointer(f).assumingMemoryBound(to: UInt8.self) - p
+    }
+
+    /// Where the attribute past the first `maxAttributes` of a start tag begins (its
+    /// attributes run from `from` to `end`, the `>` included), or nil when there are not
+    /// that many. Attributes are read as libxml2 reads them: a name, then optionally `=`
+    /// and a quoted or bare value, white space around the `=` allowed.
+    private static func attributeCut(_ p: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
+        let limit = p[end - 1] == UInt8(ascii: ">") ? end - 1 : end
+        var k = from
+        var count = 0
+        while true {
+            while k < limit, isSpace(p[k]) || (p[k] == UInt8(ascii: "/") && k + 1 < limit) { k += 1 }
+            if k >= limit || (p[k] == UInt8(ascii: "/") && k + 1 == limit) { return nil }
+            count += 1
+            if count > maxAttributes { return k }
+            while k < limit, !isSpace(p[k]), p[k] != UInt8(ascii: "=") { k += 1 }
+            var v = k
+            while v < limit, isSpace(p[v]) { v += 1 }
+            guard v < limit, p[v] == UInt8(ascii: "=") else { continue }
+            k = v + 1
+            while k < limit, isSpace(p[k]) { k += 1 }
+            if k < limit, p[k] == UInt8(ascii: "\"") || p[k] == UInt8(ascii: "'") {
+                let q = p[k]
+                k += 1
+                while k < limit, p[k] != q { k += 1 }
+                k += 1
+            } else {
+                while k < limit, !isSpace(p[k]) { k += 1 }
+            }
+        }
     }
 
     /// The index just past the `>` that ends the tag whose attributes start at `from`

@@ -14,6 +14,7 @@ func referenceParse(_ bytes: [UInt8]) -> Document {
             return doc
         }
         utf8 = ReferenceMisnestRepair.repair(utf8)
+        utf8 = MisnestRepair.repair(utf8, misnesting: false)  // the attribute cap (not a libxml2 behaviour)
         let flags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
                           | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
                           | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue) | (1 << 19)
@@ -31,14 +32,20 @@ func referenceParse(_ bytes: [UInt8]) -> Document {
     }
 }
 
-/// Every attached node, one line each: depth, kind, name, attributes, text.
+/// Every attached node, one line each: depth, kind, name, attributes, text. Element names
+/// are compared by their local name: the SAX builder keeps prefixed names (`<o:p>`) whole,
+/// on purpose, where libxml2's tree drops the prefix.
 func structureDump(_ doc: Document) -> [String] {
     var lines: [String] = []
+    func local(_ name: String) -> Substring {
+        guard let colon = name.firstIndex(of: ":"), colon != name.startIndex, name.index(after: colon) != name.endIndex else { return name[...] }
+        return name[name.index(after: colon)...]
+    }
     doc.walk(enter: { id, depth in
         let n = doc[id]
         switch n.kind {
         case .root: lines.append("\(depth) root")
-        case .element: lines.append("\(depth) <\(n.name)" + n.attributes.map { " \($0.name)=\"\($0.value)\"" }.joined() + ">")
+        case .element: lines.append("\(depth) <\(local(n.name))" + n.attributes.map { " \($0.name)=\"\($0.value)\"" }.joined() + ">")
         case .text: lines.append("\(depth) text \(n.text.debugDescription)")
         case .comment: lines.append("\(depth) comment \(n.text.debugDescription)")
         }
@@ -61,8 +68,8 @@ enum ReferenceTreeBuilder {
         while let (node, parent) = stack.popLast() {
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
-                // Prefixed names stay whole (libxml2 keeps the prefix on a namespace of its
-                // own making), as the SAX builder keeps them.
+                // (libxml2 keeps only the local name of `svg:path`, or the prefix on a
+                // namespace of its own making; structureDump compares local names.)
                 var name = lowercasedName(node.pointee.name)
                 if let ns = node.pointee.ns, let prefix = ns.pointee.prefix {
                     name = lowercasedName(prefix) + ":" + name
