@@ -51,7 +51,15 @@ enum FrontMatterReader {
     static func parseYAML(_ text: String) throws -> FrontMatter {
         let node: Yams.Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Tags are resolved by YAMLTags (value(_:budget:)), not by Yams' regular
+            // expressions: compose with no rules, where every plain scalar is a string. Keys
+            // equal as strings but typed apart (`1` and `"1"`) only look like duplicates that
+            // way: that rare error is checked again with Yams' own rules.
+            do {
+                node = try Yams.compose(yaml: text, .basic)
+            } catch YamlError.duplicatedKeysInMapping(_, _) {
+                node = try Yams.compose(yaml: text)
+            }
         } catch let e as YamlError {
             throw FrontMatterError(line: yamlLine(e), problem: yamlProblem(e))
         }
@@ -90,7 +98,14 @@ enum FrontMatterReader {
         if budget < 0 { throw aliasBomb(node) }
         switch node {
         case let .scalar(s):
-            switch node.tag.description {
+            // The tag as written: implicit (plain scalars) is resolved here, `!` is a string.
+            var tag = s.tag.description
+            if tag == Tag.Name.implicit.rawValue {
+                tag = YAMLTags.resolve(s.string).rawValue
+            } else if tag == Tag.Name.nonSpecific.rawValue {
+                tag = Tag.Name.str.rawValue
+            }
+            switch tag {
             case Tag.Name.null.rawValue: return .null
             case Tag.Name.bool.rawValue: return node.bool.map(FrontMatter.Value.bool) ?? .string(s.string)
             case Tag.Name.int.rawValue:

@@ -96,7 +96,7 @@ enum YAMLWriter {
     }
 
     static func isTimestamp(_ s: String) -> Bool {
-        Resolver.default.resolveTag(of: Node(s)) == .timestamp
+        YAMLTags.mayBeTyped(s) && YAMLTags.resolve(s) == .timestamp
     }
 
     private static let indicators: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`"]
@@ -109,7 +109,7 @@ enum YAMLWriter {
         if s == "y" || s == "Y" || s == "n" || s == "N" { return false }
         // Anything a YAML 1.1 reader (PyYAML, Yams) would type: bools incl. yes/no/on/off,
         // numbers, null, timestamps, `<<`, `=`. (YAML 1.2 readers type a subset of these.)
-        return Resolver.default.resolveTag(of: Node(s)) == .str
+        return !YAMLTags.mayBeTyped(s) || YAMLTags.resolve(s) == .str
     }
 
     private static func needsDoubleQuotes(_ s: String) -> Bool {
