@@ -33,8 +33,7 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
-        .systemLibrary(name: "CLibVips", pkgConfig: "vips",
-                       providers: [.apt(["libvips-dev"]), .brew(["vips"])]),
+        .systemLibrary(name: "CLibVips"),  // libvips is loaded at run time (dlopen), only by profiles
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
