@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .executableTarget(name: "offprint-bench", dependencies: ["Offprint"]),
+        .executableTarget(name: "offprint-bench", dependencies: ["Offprint", .product(name: "FlyingFox", package: "FlyingFox")]),
 
         .target(name: "OffprintTemplates", path: "templates", exclude: ["README.md"], sources: ["Templates.swift"],
                 resources: [.embedInCode("epub/package.opf.mustache"), .embedInCode("epub/nav.xhtml.mustache"),
