@@ -21,7 +21,14 @@ shift $(( $# > 2 ? 2 : $# ))
 if [ "$target" = all ]; then targets=("${all[@]}"); else targets=("$target"); fi
 corpus_src=${CORPUS:-$root/../shared/corpus}
 
-swift build --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz 2>&1 | grep -v "Cannot export local symbol" | tail -2
+# Release code (several times the executions per second of a debug build), testable for the
+# targets that check internals. `-Xswiftc -sanitize=fuzzer,address`: SwiftPM passes the two
+# sanitizers to swiftc as two flags, of which swiftc keeps only the last, so without it the
+# Swift code may get no coverage instrumentation at all.
+swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
+  --scratch-path .build-fuzz 2>&1 | grep -v "Cannot export local symbol" | tail -2
+bin=.build-fuzz/release
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}   # global caches left at exit are not leaks
 
 seed() {  # target → its working corpus, filled once
   local t=$1 dir=corpus/$1
@@ -52,7 +59,7 @@ for t in "${targets[@]}"; do
   seed "$t"
   echo "== $t: ${seconds}s"
   dict=(); case $t in fuzz-export|fuzz-xhtml|fuzz-parse-equivalence|fuzz-frontmatter) dict=(-dict=html.dict) ;; esac
-  ".build-fuzz/debug/$t" "corpus/$t" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -timeout=20 \
+  "$bin/$t" "corpus/$t" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -timeout=20 \
       -rss_limit_mb=2560 -artifact_prefix="findings/$t/" -print_final_stats=1 "$@" 2>&1 \
     | grep -E "^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written|panic|Fatal error|==[0-9]+==" \
     | tail -25 || status=1

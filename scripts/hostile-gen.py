@@ -87,7 +87,7 @@ for i in range(1, 12):
     mapping += "k%d: &k%d {%s}\n" % (i, i, ", ".join("x%d: *k%d" % (j, i - 1) for j in range(10)))
 write("yaml-alias-bomb-mapping.md", mapping + "title: Mapping bomb\n---\n<p>body</p>\n")
 write("yaml-deep-flow-100k.md", "---\ntitle: deep\nnest: " + "[" * N + "]" * N + "\n---\n<p>body</p>\n")
-write("yaml-deep-block-10k.md", "---\ntitle: deep\nnest:\n" + "".join("  " * i + "- \n" for i in range(10_000)) + "---\n<p>body</p>\n")
+write("yaml-deep-block-3k.md", "---\ntitle: deep\nnest:\n" + "".join("  " * i + "- \n" for i in range(3_000)) + "---\n<p>body</p>\n")
 write("yaml-deep-mapping-100k.md", "---\ntitle: deep\nnest: " + "{a: " * N + "x" + "}" * N + "\n---\n<p>body</p>\n")
 write("front-matter-10mb-keys.md", "---\ntitle: many keys\n" + "".join("key%d: value %d\n" % (i, i) for i in range(600_000)) + "---\n<p>body</p>\n")
 write("front-matter-10mb-value.md", "---\ntitle: \"" + "v" * 10_000_000 + "\"\n---\n<p>body</p>\n")

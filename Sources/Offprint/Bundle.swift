@@ -119,7 +119,14 @@ public struct Bundler: Sendable {
         let loaded: [Result<(Article, [Diagnostic]), OffprintError>] = await concurrentMap(files, limit: options.jobs) { file in
             do {
                 let bytes = try Files.read(file.path)
-                return .success(try exporter.prepare(bytes, origin: file.path))
+                var (article, diagnostics) = try exporter.prepare(bytes, origin: file.path)
+                // Every article stays in memory until the book is written, and the book needs
+                // only its content (the metadata is read by now): keep that subtree, not the
+                // whole page with its head and the nodes the clean-up took out.
+                let content = article.document.subtree(article.content)
+                article.document = content
+                article.content = content[content.root].children[0]
+                return .success((article, diagnostics))
             } catch {
                 return .failure(OffprintError("\(error)"))
             }

@@ -21,9 +21,27 @@ public enum FrontMatterKeys {
     /// The first entry whose key is one of `names` (case-insensitively).
     static func first(_ names: [String], in fm: FrontMatter) -> (key: String, value: FrontMatter.Value)? {
         for n in names {
-            if let e = fm.entries.first(where: { $0.key.lowercased() == n }) { return e }
+            if let e = fm.entries.first(where: { matches($0.key, n) }) { return e }
         }
         return nil
+    }
+
+    /// `key.lowercased() == name` for a lower-case ASCII `name`, without lower-casing ASCII
+    /// keys into new strings (front matter can have hundreds of thousands of keys).
+    static func matches(_ key: String, _ name: String) -> Bool {
+        var k = key.utf8.makeIterator(), n = name.utf8.makeIterator()
+        while true {
+            switch (k.next(), n.next()) {
+            case (nil, nil): return true
+            case let (kb?, nb?):
+                if kb >= 0x80 { return key.lowercased() == name }
+                if (kb >= 0x41 && kb <= 0x5A ? kb + 32 : kb) != nb { return false }
+            case (let kb?, nil):
+                return kb >= 0x80 && key.lowercased() == name
+            default:
+                return false
+            }
+        }
     }
 }
 

@@ -51,7 +51,15 @@ enum FrontMatterReader {
     static func parseYAML(_ text: String) throws -> FrontMatter {
         let node: Yams.Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Tags are resolved by YAMLTags (value(_:budget:)), not by Yams' regular
+            // expressions: compose with no rules, where every plain scalar is a string. Keys
+            // equal as strings but typed apart (`1` and `"1"`) only look like duplicates that
+            // way: that rare error is checked again with Yams' own rules.
+            do {
+                node = try Yams.compose(yaml: text, .basic)
+            } catch YamlError.duplicatedKeysInMapping(let duplicates, _) where duplicates.contains(where: YAMLTags.mayBeTyped) {
+                node = try Yams.compose(yaml: text)
+            }
         } catch let e as YamlError {
             throw FrontMatterError(line: yamlLine(e), problem: yamlProblem(e))
         }
@@ -90,7 +98,14 @@ enum FrontMatterReader {
         if budget < 0 { throw aliasBomb(node) }
         switch node {
         case let .scalar(s):
-            switch node.tag.description {
+            // The tag as written: implicit (plain scalars) is resolved here, `!` is a string.
+            var tag = s.tag.description
+            if tag == Tag.Name.implicit.rawValue {
+                tag = YAMLTags.resolve(s.string).rawValue
+            } else if tag == Tag.Name.nonSpecific.rawValue {
+                tag = Tag.Name.str.rawValue
+            }
+            switch tag {
             case Tag.Name.null.rawValue: return .null
             case Tag.Name.bool.rawValue: return node.bool.map(FrontMatter.Value.bool) ?? .string(s.string)
             case Tag.Name.int.rawValue:
@@ -277,6 +292,9 @@ enum FrontMatterReader {
     /// Reads broken front matter one top-level entry at a time. An entry is a line starting
     /// at column 0 with its indented (or `- item`) continuation lines; each is parsed on its
     /// own, and one that still fails is read as `key: text` with the quotes taken off.
+    /// The most entries salvage reads one by one (each is parsed on its own).
+    static let maxSalvagedEntries = 10_000
+
     static func salvage(_ split: FrontMatterSplit, origin: String) -> (FrontMatter, [Diagnostic]) {
         var fm = FrontMatter(format: split.format)
         var diags: [Diagnostic] = []
@@ -288,14 +306,33 @@ enum FrontMatterReader {
             if isContinuation, !blocks.isEmpty, split.format == .yaml {
                 blocks[blocks.count - 1].lines.append(line)
             } else if !line.trimmingSpaces.isEmpty, !line.hasPrefix("#") {
+                if blocks.count == maxSalvagedEntries {
+                    diags.append(Diagnostic(origin: origin, location: "line \(split.firstLine + cursor.lineNumber - 1)",
+                                            "broken front matter with more than \(maxSalvagedEntries) entries: the rest is left out (fix the YAML/TOML to keep it)"))
+                    break
+                }
                 blocks.append((cursor.lineNumber, [line]))
+            }
+        }
+        var index: [String: Int] = [:]  // key → entry, so that repeated keys cost no search
+        var repeated = 0, plain = 0  // (the first ten of each are reported one by one)
+        func set(_ key: String, _ v: FrontMatter.Value, line: Int) {
+            if let i = index[key] {
+                repeated += 1
+                if repeated <= 10 {
+                    diags.append(Diagnostic(origin: origin, location: "line \(line)", "front matter key `\(key)` given twice; the last one is kept"))
+                }
+                fm.entries[i].value = v
+            } else {
+                index[key] = fm.entries.count
+                fm.entries.append((key, v))
             }
         }
         for block in blocks {
             let text = block.lines.joined(separator: "\n")
             let fileLine = split.firstLine + block.line - 1
             if let part = try? FrontMatter.parse(text, format: split.format), !part.entries.isEmpty {
-                for e in part.entries { set(&fm, e.key, e.value, line: fileLine, origin: origin, diags: &diags) }
+                for e in part.entries { set(e.key, e.value, line: fileLine) }
                 continue
             }
             let first = block.lines[0]
@@ -311,17 +348,19 @@ enum FrontMatterReader {
                 raw = Substring(([raw] + block.lines.dropFirst().map { $0.trimmingSpaces }).filter { !$0.isEmpty }.joined(separator: " "))
             }
             let v = salvageScalar(raw, format: split.format)
-            set(&fm, key, v, line: fileLine, origin: origin, diags: &diags)
-            diags.append(Diagnostic(origin: origin, location: "line \(fileLine)", "front matter key `\(key)` read as plain text"))
+            set(key, v, line: fileLine)
+            plain += 1
+            if plain <= 10 {
+                diags.append(Diagnostic(origin: origin, location: "line \(fileLine)", "front matter key `\(key)` read as plain text"))
+            }
+        }
+        if plain > 10 {
+            diags.append(Diagnostic(origin: origin, location: "front matter", "\(plain - 10) more keys read as plain text"))
+        }
+        if repeated > 10 {
+            diags.append(Diagnostic(origin: origin, location: "front matter", "\(repeated - 10) more keys given twice (the last of each is kept)"))
         }
         return (fm, diags)
-    }
-
-    private static func set(_ fm: inout FrontMatter, _ key: String, _ v: FrontMatter.Value, line: Int, origin: String, diags: inout [Diagnostic]) {
-        if fm[key] != nil {
-            diags.append(Diagnostic(origin: origin, location: "line \(line)", "front matter key `\(key)` given twice; the last one is kept"))
-        }
-        fm[key] = v
     }
 
     private static func salvageScalar(_ raw: Substring, format: FrontMatter.Format) -> FrontMatter.Value {

@@ -99,14 +99,18 @@ struct LineCursor {
 
     mutating func next() -> Substring? {
         guard position < text.endIndex else { return nil }
+        // On bytes: line breaks are ASCII (and always Character boundaries).
+        let u = text.utf8
         let start = position
         var i = position
-        // "\r\n" is a single Character in Swift.
-        while i < text.endIndex, text[i] != "\n", text[i] != "\r\n", text[i] != "\r" {
-            i = text.index(after: i)
-        }
+        while i < u.endIndex, u[i] != 0x0A, u[i] != 0x0D { u.formIndex(after: &i) }
         let line = text[start..<i]
-        position = i < text.endIndex ? text.index(after: i) : i
+        if i < u.endIndex {
+            let cr = u[i] == 0x0D
+            u.formIndex(after: &i)
+            if cr, i < u.endIndex, u[i] == 0x0A { u.formIndex(after: &i) }  // CRLF
+        }
+        position = i
         lineNumber += 1
         return line
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintDocument
 import Yams
 
 extension FrontMatter {
@@ -96,7 +97,7 @@ enum YAMLWriter {
     }
 
     static func isTimestamp(_ s: String) -> Bool {
-        Resolver.default.resolveTag(of: Node(s)) == .timestamp
+        YAMLTags.mayBeTyped(s) && YAMLTags.resolve(s) == .timestamp
     }
 
     private static let indicators: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`"]
@@ -104,12 +105,12 @@ enum YAMLWriter {
     static func isPlainSafe(_ s: String) -> Bool {
         guard let first = s.first, let last = s.last else { return false }
         if indicators.contains(first) || first.isWhitespace || last.isWhitespace || last == ":" { return false }
-        if s.contains(": ") || s.contains(" #") || s.contains("\t") || s.contains(":\t") { return false }
+        if s.utf8Contains(": ") || s.utf8Contains(" #") || s.utf8.contains(0x09) { return false }
         // YAML 1.1's one-letter booleans, which some readers (go-yaml v2) still apply.
         if s == "y" || s == "Y" || s == "n" || s == "N" { return false }
         // Anything a YAML 1.1 reader (PyYAML, Yams) would type: bools incl. yes/no/on/off,
         // numbers, null, timestamps, `<<`, `=`. (YAML 1.2 readers type a subset of these.)
-        return Resolver.default.resolveTag(of: Node(s)) == .str
+        return !YAMLTags.mayBeTyped(s) || YAMLTags.resolve(s) == .str
     }
 
     private static func needsDoubleQuotes(_ s: String) -> Bool {

@@ -138,6 +138,9 @@ struct SAXTreeBuilder {
         sax.cdataBlock = { ctx, ch, len in SAXTreeBuilder.from(ctx).pointee.characters(ch, len, cdata: true, ctx) }
         sax.ignorableWhitespace = sax.characters
         sax.comment = { ctx, value in SAXTreeBuilder.from(ctx).pointee.comment(value, ctx) }
+        // A processing instruction is no node here (libxml2's tree has one, which the old
+        // converter skipped), but it still separates the text before it from the text after.
+        sax.processingInstruction = { ctx, _, _ in SAXTreeBuilder.from(ctx).pointee.boundary(ctx) }
         ctxt.pointee.sax.pointee = sax
         ctxt.pointee._private = UnsafeMutableRawPointer(state)
         _ = utf8.withUnsafeBufferPointer { buf in
@@ -242,6 +245,11 @@ struct SAXTreeBuilder {
             pendingIsCDATA = cdata
         }
         pending.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+    }
+
+    private mutating func boundary(_ ctx: UnsafeMutableRawPointer?) {
+        sync(to: SAXTreeBuilder.depth(ctx))
+        flushText()
     }
 
     private mutating func comment(_ value: UnsafePointer<xmlChar>?, _ ctx: UnsafeMutableRawPointer?) {

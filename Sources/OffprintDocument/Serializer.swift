@@ -51,8 +51,16 @@ public struct Serializer: Sendable {
                 return .skipChildren
             case .comment:
                 if keepComments {
-                    var t = n.text.replacingAll("--", with: "- -")
-                    if t.hasSuffix("-") { t += " " }
+                    // No "--" inside a comment, nor "-" at its end: a space after each dash
+                    // that follows a dash ("---" is "- - -"), and after a final one.
+                    var t = ""
+                    var dash = false
+                    for c in n.text.unicodeScalars {
+                        if c == "-" && dash { t += " " }
+                        t.unicodeScalars.append(c)
+                        dash = c == "-"
+                    }
+                    if dash { t += " " }
                     out += "<!--"
                     out += xml ? Serializer.xmlSafe(t) : t
                     out += "-->"

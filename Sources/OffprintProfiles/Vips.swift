@@ -25,7 +25,7 @@ enum Vips {
     /// libvips' error buffer, cleared; one line.
     static func takeError() -> String {
         guard let p = offprint_vips_take_error() else { return "unknown libvips error" }
-        defer { g_free(p) }
+        defer { offprint_vips_free(p) }
         let s = String(cString: p).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         return s.isEmpty ? "unknown libvips error" : s.joined(separator: "; ")
     }
@@ -33,19 +33,19 @@ enum Vips {
 
 /// A libvips image, released when the wrapper goes.
 final class VImage {
-    let ptr: UnsafeMutablePointer<VipsImage>
+    let ptr: OpaquePointer
 
-    init(_ ptr: UnsafeMutablePointer<VipsImage>) { self.ptr = ptr }
+    init(_ ptr: OpaquePointer) { self.ptr = ptr }
     deinit { offprint_vips_unref(ptr) }
 
-    var width: Int { Int(vips_image_get_width(ptr)) }
-    var height: Int { Int(vips_image_get_height(ptr)) }
-    var bands: Int { Int(vips_image_get_bands(ptr)) }
-    var hasAlpha: Bool { vips_image_hasalpha(ptr) != 0 }
+    var width: Int { Int(offprint_vips_width(ptr)) }
+    var height: Int { Int(offprint_vips_height(ptr)) }
+    var bands: Int { Int(offprint_vips_bands(ptr)) }
+    var hasAlpha: Bool { offprint_vips_hasalpha(ptr) != 0 }
     /// Frames of an animation (pages of a multi-page file), 1 for a still image.
     var pages: Int { Int(offprint_vips_pages(ptr)) }
-    var interpretation: VipsInterpretation { vips_image_get_interpretation(ptr) }
-    var format: VipsBandFormat { vips_image_get_format(ptr) }
+    var interpretation: VipsInterpretation { offprint_vips_interpretation(ptr) }
+    var format: VipsBandFormat { offprint_vips_format(ptr) }
 
     /// Opens `bytes` lazily (the header is read; pixels when asked for).
     static func open(_ bytes: [UInt8]) throws -> VImage {
@@ -56,8 +56,8 @@ final class VImage {
     }
 
     /// Runs an operation writing one output image.
-    static func make(_ op: (UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32) throws -> VImage {
-        var out: UnsafeMutablePointer<VipsImage>?
+    static func make(_ op: (UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws -> VImage {
+        var out: OpaquePointer?
         guard op(&out) == 0, let out else { throw ProfileError(Vips.takeError()) }
         return VImage(out)
     }
@@ -144,7 +144,7 @@ final class VImage {
         var buf: UnsafeMutableRawPointer?
         var len = 0
         guard op(&buf, &len) == 0, let buf else { throw ProfileError(Vips.takeError()) }
-        defer { g_free(buf) }
+        defer { offprint_vips_free(buf) }
         return Array(UnsafeRawBufferPointer(start: buf, count: len))
     }
 

@@ -9,8 +9,10 @@ struct Corpus {
     }
 
     var files: [File] = []
+    let root: String
 
     init(root: String) throws {
+        self.root = root
         let fm = FileManager.default
         func add(_ source: String, _ paths: [String]) {
             for p in paths.sorted() {

@@ -108,5 +108,5 @@ if config.only.contains("batch") {
     try Batch.run(corpus: corpus, config: config)
 }
 if config.only.contains("bundle") {
-    try BundleBench.run(corpus: corpus, config: config)
+    try await BundleBench.run(corpus: corpus, config: config)
 }

@@ -77,4 +77,15 @@ import Offprint
         let fm = try FrontMatter.parse("base: &b [x, y]\ntags: *b\n", format: .yaml)
         #expect(fm["tags"] == .array([.string("x"), .string("y")]))
     }
+
+    @Test func brokenFrontMatterSalvageIsBounded() throws {
+        // Unclosed, with one key repeated 20,000 times: not valid YAML, so it is salvaged
+        // entry by entry, at most maxSalvagedEntries of them, with a bounded number of warnings.
+        let post = Array(("---\ntitle: never closed\n" + String(repeating: "line: x\n", count: 20_000)).utf8)
+        let (article, diagnostics) = try ArticleLoader.load(post, origin: "unclosed.md")
+        #expect(article.title == "never closed")
+        #expect(article.frontMatter?.entries.count == 2)
+        #expect(diagnostics.count < 30)
+        #expect(diagnostics.contains { $0.description.contains("more than \(FrontMatterReader.maxSalvagedEntries) entries") })
+    }
 }

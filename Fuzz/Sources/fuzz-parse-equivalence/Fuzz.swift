@@ -1,15 +1,6 @@
-@testable import OffprintDocument
-
-/// The SAX tree builder against libxml2's own tree (ReferenceParser.swift, shared with the
-/// tests): the same nodes, node for node, for any input.
+/// libFuzzer entry: FuzzChecks.parseEquivalence (FuzzChecks.swift, shared with the regression tests).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzParseEquivalence(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let sax = structureDump(HTMLParser.parse(bytes))
-    let ref = structureDump(referenceParse(bytes))
-    if sax != ref {
-        let i = (0..<min(sax.count, ref.count)).first { sax[$0] != ref[$0] } ?? min(sax.count, ref.count)
-        fatalError("trees differ at node \(i): SAX \(i < sax.count ? sax[i] : "(end)") vs libxml2 \(i < ref.count ? ref[i] : "(end)")")
-    }
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    if let problem = FuzzChecks.parseEquivalence(Array(UnsafeBufferPointer(start: data, count: size))) { fatalError(problem) }
     return 0
 }

@@ -46,8 +46,10 @@ public struct ProxyPattern: Sendable, Hashable {
             guard url.count > p.count, url.lowercased().hasPrefix(p.lowercased()) else { return nil }
             return target(String(url.dropFirst(p.count)))
         case .queryIsURL:
-            guard WebURL.isHTTP(url), url.utf8Contains("/?"), let q = url.range(of: "/?") else { return nil }
-            let host = url[url.index(url.startIndex, offsetBy: WebURL.scheme(of: url)!.count + 3)..<q.lowerBound]
+            guard WebURL.isHTTP(url), url.utf8Contains("/?"), let q = url.range(of: "/?"),
+                  let hostStart = url.index(url.startIndex, offsetBy: WebURL.scheme(of: url)!.count + 3, limitedBy: url.endIndex),
+                  hostStart <= q.lowerBound else { return nil }  // (`http:/?…` has no host)
+            let host = url[hostStart..<q.lowerBound]
             guard !host.isEmpty, !host.contains("/") else { return nil }
             let rest = String(url[q.upperBound...])
             guard WebURL.isHTTP(rest) else { return nil }

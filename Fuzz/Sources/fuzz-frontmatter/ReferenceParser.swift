@@ -1,0 +1,1 @@
+../../../Tests/OffprintRobustnessTests/ReferenceParser.swift
