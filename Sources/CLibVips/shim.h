@@ -58,7 +58,8 @@ typedef enum {
 
 // Option values (libvips' VipsSize, VipsAlign, VipsBlendMode; gboolean is int).
 enum { OFFPRINT_VIPS_SIZE_BOTH = 0, OFFPRINT_VIPS_ALIGN_LOW = 0, OFFPRINT_VIPS_ALIGN_CENTRE = 1,
-       OFFPRINT_VIPS_BLEND_MODE_OVER = 2, OFFPRINT_FALSE = 0, OFFPRINT_TRUE = 1 };
+       OFFPRINT_VIPS_BLEND_MODE_OVER = 2, OFFPRINT_FALSE = 0, OFFPRINT_TRUE = 1,
+       OFFPRINT_VIPS_HEIF_COMPRESSION_HEVC = 1, OFFPRINT_VIPS_HEIF_COMPRESSION_AV1 = 4 };
 
 typedef struct {
     int loaded;
@@ -89,6 +90,8 @@ typedef struct {
     int (*vips_pngsave_buffer)(VipsImage *in, void **buf, size_t *len, ...);
     int (*vips_webpsave_buffer)(VipsImage *in, void **buf, size_t *len, ...);
     int (*vips_gifsave_buffer)(VipsImage *in, void **buf, size_t *len, ...);
+    int (*vips_heifsave_buffer)(VipsImage *in, void **buf, size_t *len, ...);
+    int (*vips_copy)(VipsImage *in, VipsImage **out, ...);
     int (*vips_text)(VipsImage **out, const char *text, ...);
     int (*vips_composite2)(VipsImage *base, VipsImage *overlay, VipsImage **out, int mode, ...);
     VipsImage *(*vips_image_new_from_memory_copy)(const void *data, size_t size, int width, int height, int bands, VipsBandFormat format);
@@ -122,7 +125,7 @@ static inline void offprint_vips_load(offprint_vips_api_t *a) {
     OFFPRINT_VIPS_SYM(vips_webpsave_buffer) OFFPRINT_VIPS_SYM(vips_gifsave_buffer) OFFPRINT_VIPS_SYM(vips_text)
     OFFPRINT_VIPS_SYM(vips_composite2) OFFPRINT_VIPS_SYM(vips_image_new_from_memory_copy) OFFPRINT_VIPS_SYM(vips_image_copy_memory)
     OFFPRINT_VIPS_SYM(g_object_unref) OFFPRINT_VIPS_SYM(g_free) OFFPRINT_VIPS_SYM(g_strdup) OFFPRINT_VIPS_SYM(g_getenv)
-    OFFPRINT_VIPS_SYM(g_setenv)
+    OFFPRINT_VIPS_SYM(g_setenv) OFFPRINT_VIPS_SYM(vips_heifsave_buffer) OFFPRINT_VIPS_SYM(vips_copy)
 #undef OFFPRINT_VIPS_SYM
     a->loaded = 1;
 }
@@ -298,18 +301,18 @@ static inline void offprint_vips_set_frames(VipsImage *image, int frames, int de
 
 /// Progressive JPEG (tests make such sources with it).
 static inline int offprint_vips_jpegsave_progressive(VipsImage *in, void **buf, size_t *len, int quality) {
-    return vips_jpegsave_buffer(in, buf, len, "Q", quality, "interlace", TRUE, NULL);
+    return offprint_vips()->vips_jpegsave_buffer(in, buf, len, "Q", quality, "interlace", OFFPRINT_TRUE, NULL);
 }
 
 /// HEIF: HEIC (HEVC) or AVIF (`av1`).
 static inline int offprint_vips_heifsave(VipsImage *in, void **buf, size_t *len, int quality, int av1) {
-    return vips_heifsave_buffer(in, buf, len, "Q", quality,
-                                "compression", av1 ? VIPS_FOREIGN_HEIF_COMPRESSION_AV1 : VIPS_FOREIGN_HEIF_COMPRESSION_HEVC, NULL);
+    return offprint_vips()->vips_heifsave_buffer(in, buf, len, "Q", quality,
+                                "compression", av1 ? OFFPRINT_VIPS_HEIF_COMPRESSION_AV1 : OFFPRINT_VIPS_HEIF_COMPRESSION_HEVC, NULL);
 }
 
 /// The same pixels, declared CMYK (4 bands).
 static inline int offprint_vips_as_cmyk(VipsImage *in, VipsImage **out) {
-    return vips_copy(in, out, "interpretation", VIPS_INTERPRETATION_CMYK, NULL);
+    return offprint_vips()->vips_copy(in, out, "interpretation", VIPS_INTERPRETATION_CMYK, NULL);
 }
 
 static inline void offprint_vips_unref(VipsImage *image) {

@@ -202,6 +202,7 @@ struct SAXTreeBuilder {
         let local = cname
         let localLength = cname.map { strlen($0) } ?? 0
         let name = local.map { cachedName($0) } ?? ""
+        if reopenDocumentElement(name) { return }
         var attributes: [Document.Attribute] = []
         if var a = atts {
             var count = 0
@@ -227,6 +228,30 @@ struct SAXTreeBuilder {
         } else {
             open.append((el, el, kids.count))
         }
+    }
+
+    /// Content after `</html>`: libxml2 starts a second `<html>` (which its own tree nests in
+    /// the first one, with no `<body>`) where browsers carry on in the body. The builder does
+    /// what browsers do: the `<html>` start reopens the first document's `<body>` (or its
+    /// `<html>`, when it has none), and a `<body>` start inside that is transparent. The
+    /// second tags' attributes are dropped. Returns whether `name`'s start was handled so.
+    private mutating func reopenDocumentElement(_ name: String) -> Bool {
+        if open.isEmpty, name == "html",
+           let html = kids.last(where: { doc[$0].kind == .element && doc[$0].name == "html" }) {
+            let body = doc[html].children.last { doc[$0].kind == .element && doc[$0].name == "body" }
+            let host = body ?? html
+            let existing = doc.nodes[Int(host.index)].children
+            doc.nodes[Int(host.index)].children = []
+            open.append((host, host, kids.count))
+            kids.append(contentsOf: existing)
+            return true
+        }
+        if open.count == 1, name == "body", doc[open[0].element].name == "body" {
+            // (an entry whose target is not its element closes without taking children)
+            open.append((doc.root, open[0].element, kids.count))
+            return true
+        }
+        return false
     }
 
     private mutating func endElement(_ ctx: UnsafeMutableRawPointer?) {

@@ -51,6 +51,17 @@ func bodyHTML(_ html: String) -> String {
         for s in doc.elements(named: "source") { #expect(doc[s].children.isEmpty) }
     }
 
+    @Test func contentAfterTheDocumentEndStaysInTheBody() {
+        // libxml2 starts a second <html> for it; browsers (and Offprint) carry on in the body.
+        let doc = HTMLParser.parse("<html><head><title>T</title></head><body><p>one</p></body></html>\n<p>two</p>\nthree <b>four</b>")
+        #expect(doc.elements(named: "html").count == 1)
+        #expect(doc.elements(named: "body").count == 1)
+        #expect(bodyHTML("<html><body><p>one</p></body></html>\n<p>two</p>") == "<p>one</p><p>two</p>")
+        #expect(bodyHTML("<html><body><p>one</p></body></html><body class=x><p>two</p>") == "<p>one</p><p>two</p>")
+        #expect(bodyHTML("<!DOCTYPE html><html><body><p>one</p></body></html>tail") == "<p>one</p><p>tail</p>")
+        _ = doc
+    }
+
     @Test func misnestedFormattingIsReopened() {
         #expect(bodyHTML("<p><b><i>x</b>y</i></p>") == "<p><b><i>x</i></b><i>y</i></p>")
         #expect(bodyHTML("<p><a href=\"u\"><b>x</a>y</b>z</p>") == "<p><a href=\"u\"><b>x</b></a><b>y</b>z</p>")

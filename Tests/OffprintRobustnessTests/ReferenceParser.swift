@@ -38,7 +38,9 @@ func referenceParse(_ bytes: [UInt8]) -> Document {
 func structureDump(_ doc: Document) -> [String] {
     var lines: [String] = []
     func local(_ name: String) -> Substring {
-        guard let colon = name.firstIndex(of: ":"), colon != name.startIndex, name.index(after: colon) != name.endIndex else { return name[...] }
+        // libxml2's tree splits off one prefix ("h:f:o" → "f:o"), the SAX builder keeps the
+        // whole name: compare what follows the last colon.
+        guard let colon = name.lastIndex(of: ":"), colon != name.startIndex, name.index(after: colon) != name.endIndex else { return name[...] }
         return name[name.index(after: colon)...]
     }
     doc.walk(enter: { id, depth in
@@ -74,11 +76,26 @@ enum ReferenceTreeBuilder {
                 if let ns = node.pointee.ns, let prefix = ns.pointee.prefix {
                     name = lowercasedName(prefix) + ":" + name
                 }
-                let el = doc.makeElement(name, attributes: attributes(of: node))
-                doc.append(el, to: parent)
                 var kids: [xmlNodePtr] = []
                 var k = node.pointee.children
                 while let kk = k { kids.append(kk); k = kk.pointee.next }
+                // Content after `</html>`: libxml2 nests a second `<html>` in the first; the
+                // SAX builder, as browsers do, carries on in the first body (HTMLParser.swift,
+                // reopenDocumentElement). The same here.
+                func lastChild(_ of: Document.NodeID, named: String) -> Document.NodeID? {
+                    doc[of].children.last { doc[$0].kind == .element && doc[$0].name == named }
+                }
+                if name == "html", let first = lastChild(doc.root, named: "html") {
+                    let host = lastChild(first, named: "body") ?? first
+                    for kk in kids.reversed() { stack.append((kk, host)) }
+                    continue
+                }
+                if name == "body", doc[parent].kind == .element, doc[parent].name == "body" {
+                    for kk in kids.reversed() { stack.append((kk, parent)) }
+                    continue
+                }
+                let el = doc.makeElement(name, attributes: attributes(of: node))
+                doc.append(el, to: parent)
                 if HTMLElements.void.contains(name) {
                     // libxml2 let a void element swallow what followed it: give those nodes
                     // back to the parent, right after the element.
