@@ -33,6 +33,9 @@ public struct BundleOptions: Sendable {
     public var derivedDirectory: URL?
     /// Over the profile's book budget: split into volumes instead of failing.
     public var splitVolumes = false
+    /// Memory for loaded articles while the book is planned (estimated bytes of trees);
+    /// past it, articles wait in a temporary file next to the output (`ArticleStore`).
+    public var articleMemoryLimit = 32 << 20
 
     public init() {}
 }
@@ -114,30 +117,27 @@ public struct Bundler: Sendable {
             overrides = Array(repeating: nil, count: files.count)
         }
 
-        // Load and clean every article, several at once, keeping the input order.
+        // Load and clean every article, several at once, keeping the input order. The store
+        // keeps each article's content; past its memory budget, in a temporary file.
         let exporter = Exporter(options: options.export)
-        let loaded: [Result<(Article, [Diagnostic]), OffprintError>] = await concurrentMap(files, limit: options.jobs) { file in
+        let store = ArticleStore(memoryBudget: options.articleMemoryLimit,
+                                 directory: output.deletingLastPathComponent())
+        let loaded: [Result<(StoredArticle, [Diagnostic]), OffprintError>] = await concurrentMap(files, limit: options.jobs) { file in
             do {
                 let bytes = try Files.read(file.path)
-                var (article, diagnostics) = try exporter.prepare(bytes, origin: file.path)
-                // Every article stays in memory until the book is written, and the book needs
-                // only its content (the metadata is read by now): keep that subtree, not the
-                // whole page with its head and the nodes the clean-up took out.
-                let content = article.document.subtree(article.content)
-                article.document = content
-                article.content = content[content.root].children[0]
-                return .success((article, diagnostics))
+                let (article, diagnostics) = try exporter.prepare(bytes, origin: file.path)
+                return .success((try store.store(article), diagnostics))
             } catch {
                 return .failure(OffprintError("\(error)"))
             }
         }
-        var articles: [Article] = []
+        var articles: [StoredArticle] = []
         var failed: [(path: String, error: String)] = []
         for (i, r) in loaded.enumerated() {
             switch r {
             case .success(let (article, d)):
                 var a = article
-                overrides[i]?.apply(to: &a)
+                overrides[i]?.apply(to: &a.metadata)
                 articles.append(a)
                 diagnostics += d
             case .failure(let e):
@@ -150,13 +150,13 @@ public struct Bundler: Sendable {
 
         // Order: the flag, else the manifest's, else as given.
         if let order = options.order ?? manifest?.order {
-            articles = CollectionManifest.sorted(articles, by: order)
+            articles = CollectionManifest.sorted(articles, by: order, article: \.metadata)
         }
 
         var metadata = manifest?.metadata ?? BookMetadata(title: "")
         if let t = options.title { metadata.title = t }
         if metadata.title.trimmingCharacters(in: .whitespaces).isEmpty {
-            metadata.title = Self.defaultTitle(inputs: inputs, articles: articles)
+            metadata.title = Self.defaultTitle(inputs: inputs, articles: articles.map(\.metadata))
         }
         if let v = options.subtitle { metadata.subtitle = v }
         if !options.creators.isEmpty { metadata.creators = options.creators }
@@ -171,7 +171,7 @@ public struct Bundler: Sendable {
         if let v = options.identifier { metadata.identifier = v }
 
         guard let profile = options.profile else {
-            let report = try await EPUBBuilder(options: options.epub).build(articles: articles, metadata: metadata, images: images, to: output)
+            let report = try await EPUBBuilder(options: options.epub).build(stored: articles, metadata: metadata, images: images, to: output)
             return BundleResult(report: report, diagnostics: diagnostics + report.diagnostics, failedInputs: failed)
         }
         let derived = options.derivedDirectory
@@ -179,7 +179,7 @@ public struct Bundler: Sendable {
         let built: ProfileBuildResult
         do {
             built = try await ProfileBuilder(profile: profile, options: options.epub, derivedDirectory: derived, splitVolumes: options.splitVolumes)
-                .build(articles: articles, metadata: metadata, images: images, to: output)
+                .build(stored: articles, metadata: metadata, images: images, to: output)
         } catch let e as ProfileError {
             throw OffprintError(e.message)
         }

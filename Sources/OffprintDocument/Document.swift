@@ -68,7 +68,6 @@ public struct Document: Sendable {
     /// An empty document (just the root node).
     public init() {
         nodes = [Node(kind: .root, name: "", attributes: [], text: "", parent: nil, children: [])]
-        nodes.reserveCapacity(256)
     }
 
     @inlinable public subscript(id: NodeID) -> Node {

@@ -179,11 +179,16 @@ public struct CollectionManifest: Sendable {
 
     /// `articles` in `order` (stable: equal keys keep their given order).
     public static func sorted(_ articles: [Article], by order: Order) -> [Article] {
+        sorted(articles, by: order, article: { $0 })
+    }
+
+    /// Anything that has an article (`StoredArticle`s, say) in `order`, the same way.
+    public static func sorted<T>(_ items: [T], by order: Order, article: (T) -> Article) -> [T] {
         switch order {
         case .listed:
-            return articles
+            return items
         case .date, .dateDescending:
-            let keyed = articles.enumerated().map { (i: $0.offset, a: $0.element, d: $0.element.date.flatMap(Dates.parse)) }
+            let keyed = items.enumerated().map { (i: $0.offset, a: $0.element, d: article($0.element).date.flatMap(Dates.parse)) }
             return keyed.sorted { x, y in
                 switch (x.d, y.d) {
                 case let (a?, b?): return a != b ? (order == .date ? a < b : a > b) : x.i < y.i
@@ -193,7 +198,7 @@ public struct CollectionManifest: Sendable {
                 }
             }.map(\.a)
         case .title:
-            let keyed = articles.enumerated().map { (i: $0.offset, a: $0.element, t: ($0.element.title ?? "").lowercased()) }
+            let keyed = items.enumerated().map { (i: $0.offset, a: $0.element, t: (article($0.element).title ?? "").lowercased()) }
             return keyed.sorted { $0.t != $1.t ? $0.t < $1.t : $0.i < $1.i }.map(\.a)
         }
     }

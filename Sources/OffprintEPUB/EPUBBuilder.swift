@@ -36,7 +36,14 @@ public struct EPUBBuilder: Sendable {
     /// `keepWebP`, as EPUB 3.3 added it).
     static let coreImageTypes: Set<String> = ["image/jpeg", "image/png", "image/gif", "image/svg+xml"]
 
-    public func build(articles input: [Article], metadata: BookMetadata, images: any ImageProvider,
+    public func build(articles: [Article], metadata: BookMetadata, images: any ImageProvider,
+                      to output: URL) async throws -> BuildReport {
+        try await build(stored: articles.map(StoredArticle.init), metadata: metadata, images: images, to: output)
+    }
+
+    /// The same from articles kept by an `ArticleStore` (big books: the trees are loaded
+    /// one at a time while the book is planned and written).
+    public func build(stored input: [StoredArticle], metadata: BookMetadata, images: any ImageProvider,
                       to output: URL) async throws -> BuildReport {
         guard !input.isEmpty else {
             throw EPUBError("no articles to put in \(output.path): give at least one article (a file, or a collection manifest listing some)")
@@ -50,9 +57,10 @@ public struct EPUBBuilder: Sendable {
         var diagnostics = templates.diagnostics
 
         // Duplicates: same origin, or same page.
-        var articles: [Article] = []
+        var articles: [StoredArticle] = []
         var byOrigin: [String: String] = [:], byPage: [String: String] = [:]
-        for a in input {
+        for stored in input {
+            let a = stored.metadata
             if let first = byOrigin[a.origin] {
                 diagnostics.append(Diagnostic(origin: a.origin, "given twice: kept once (as the first, \(first))"))
                 continue
@@ -63,14 +71,15 @@ public struct EPUBBuilder: Sendable {
             }
             byOrigin[a.origin] = a.origin
             if let s = a.sourceURL, !s.isEmpty { byPage[URLs.pageKey(s)] = a.origin }
-            articles.append(a)
+            articles.append(stored)
         }
 
         // Languages.
         var explicit: [String?] = []
         var guessed: [String?] = []
         var rtlScript: [Bool] = []
-        for a in articles {
+        for stored in articles {
+            let a = try stored.load()
             let htmlLang = a.document.htmlElement.flatMap { a.document[$0].attribute("lang") ?? a.document[$0].attribute("xml:lang") }
             explicit.append(a.language.flatMap(LanguageTags.normalize) ?? htmlLang.flatMap(LanguageTags.normalize))
             let sample = Substring(a.document.textContent(of: a.content).prefix(20_000))
@@ -93,7 +102,8 @@ public struct EPUBBuilder: Sendable {
         var chapters: [Chapter] = []
         chapters.reserveCapacity(articles.count)
         var keptNodes = 0
-        for (i, a) in articles.enumerated() {
+        for (i, stored) in articles.enumerated() {
+            let a = try stored.load()
             let title = EPUBBuilder.title(of: a, index: i)
             // Unknown language: the book's, unless the script says it cannot be (then "und").
             let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
@@ -103,7 +113,7 @@ public struct EPUBBuilder: Sendable {
             // Past the budget, keep only what other chapters need (anchors, image URLs) and
             // build the tree again when the chapter is written: big books stay small in memory.
             keptNodes += chapter.doc.count
-            if keptNodes > options.chapterMemoryLimit / 64 { chapter.releaseTree() }
+            if keptNodes > options.chapterMemoryLimit / 256 { chapter.releaseTree() }
             chapters.append(chapter)
         }
         var pages: [String: Int] = [:]
@@ -118,8 +128,8 @@ public struct EPUBBuilder: Sendable {
         var coverSource: (url: String, origin: String)?
         if let c = metadata.coverImage?.trimmed, !c.isEmpty {
             coverSource = (c, "book metadata")
-        } else if let i = input.firstIndex(where: { ($0.coverImage ?? "").contains(where: { !$0.isWhitespace }) }) {
-            let a = input[i]
+        } else if let i = input.firstIndex(where: { ($0.metadata.coverImage ?? "").contains(where: { !$0.isWhitespace }) }) {
+            let a = input[i].metadata
             let raw = a.coverImage!.trimmed
             coverSource = (URLs.resolve(URLs.clean(raw), against: a.baseURL ?? a.sourceURL).map(URLs.clean) ?? raw, a.origin)
         }
@@ -219,7 +229,7 @@ public struct EPUBBuilder: Sendable {
         }
         let identifier: String = {
             if let id = metadata.identifier?.trimmed, !id.isEmpty { return id }
-            let sources = input.map { $0.sourceURL.flatMap { $0.isEmpty ? nil : $0 } ?? $0.origin }.sorted()
+            let sources = input.map { $0.metadata.sourceURL.flatMap { $0.isEmpty ? nil : $0 } ?? $0.metadata.origin }.sorted()
             return "urn:uuid:" + Identifiers.uuidV5(name: "offprint:" + sources.joined(separator: "\n"))
         }()
         var creators = metadata.creators.map(Chapter.collapse).filter { !$0.isEmpty }
@@ -231,7 +241,7 @@ public struct EPUBBuilder: Sendable {
         var subjects: [String] = []
         do {
             var seen = Set<String>()
-            let raw = metadata.subjects ?? input.flatMap { $0.categories + $0.tags }
+            let raw = metadata.subjects ?? input.flatMap { $0.metadata.categories + $0.metadata.tags }
             for s in raw {
                 let t = Chapter.collapse(s)
                 if !t.isEmpty && seen.insert(t.lowercased()).inserted { subjects.append(t) }
@@ -272,7 +282,7 @@ public struct EPUBBuilder: Sendable {
         for i in chapters.indices {
             if chapters[i].treeReleased {
                 let c = chapters[i]
-                chapters[i] = Chapter(article: articles[i], title: c.title, language: c.language, rtl: c.rtl,
+                chapters[i] = Chapter(article: try articles[i].load(), title: c.title, language: c.language, rtl: c.rtl,
                                       fileStem: String(c.files[0].dropLast(6)), options: options)
             }
             chapters[i].rewriteLinks(book: pages, anchors: anchors, selfIndex: i)

@@ -86,7 +86,7 @@ public struct EPUBOptions: Sendable {
 
     public init(templatesDirectory: URL? = nil, maxChapterBytes: Int = 250_000, tocIncludesSubheadings: Bool = true,
                 modified: Date? = nil, keepWebP: Bool = false, dropRepeatedTitle: Bool = true, labels: BookLabels? = nil,
-                chapterMemoryLimit: Int = 64 << 20) {
+                chapterMemoryLimit: Int = 16 << 20) {
         self.chapterMemoryLimit = chapterMemoryLimit
         self.templatesDirectory = templatesDirectory
         self.maxChapterBytes = maxChapterBytes

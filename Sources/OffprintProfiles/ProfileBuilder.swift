@@ -57,6 +57,11 @@ public struct ProfileBuilder: Sendable {
     static let maxAttempts = 4
 
     public func build(articles: [Article], metadata: BookMetadata, images: any ImageProvider, to output: URL) async throws -> ProfileBuildResult {
+        try await build(stored: articles.map(StoredArticle.init), metadata: metadata, images: images, to: output)
+    }
+
+    /// The same from articles kept by an `ArticleStore` (big books in bounded memory).
+    public func build(stored articles: [StoredArticle], metadata: BookMetadata, images: any ImageProvider, to output: URL) async throws -> ProfileBuildResult {
         try Vips.start()
         var diagnostics: [Diagnostic] = []
         var metadata = metadata
@@ -78,14 +83,14 @@ public struct ProfileBuilder: Sendable {
         // A generated cover for books without a usable one.
         if let w = profile.coverWidth, let h = profile.coverHeight, options.fallbackCover == nil {
             let title = metadata.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                ? (articles.first?.title ?? "Untitled") : metadata.title
+                ? (articles.first?.metadata.title ?? "Untitled") : metadata.title
             var creators = metadata.creators
             if creators.isEmpty {
                 var seen = Set<String>()
-                for a in articles { for au in a.authors where seen.insert(au).inserted { creators.append(au) } }
+                for a in articles { for au in a.metadata.authors where seen.insert(au).inserted { creators.append(au) } }
                 if creators.count > 3 { creators = Array(creators.prefix(3)) + ["…"] }
             }
-            let date = metadata.date ?? articles.compactMap { $0.date.map { String($0.prefix(10)) } }.max()
+            let date = metadata.date ?? articles.compactMap { $0.metadata.date.map { String($0.prefix(10)) } }.max()
             do {
                 epub.fallbackCover = try CoverGenerator(width: w, height: h).file(title: title, creators: creators, date: date, in: derivedDirectory).path
             } catch let e as ProfileError {
@@ -129,7 +134,7 @@ public struct ProfileBuilder: Sendable {
 
     /// Builds, and while the book is over the budget, builds again with every image capped
     /// so that the images fit in what the text leaves (at most `maxAttempts` builds).
-    func buildFitting(articles: [Article], metadata: BookMetadata, images: any ImageProvider, to output: URL,
+    func buildFitting(articles: [StoredArticle], metadata: BookMetadata, images: any ImageProvider, to output: URL,
                       options epub: EPUBOptions, settings start: ImageSettings) async throws -> (report: BuildReport, images: ConversionSummary, settings: ImageSettings, attempts: Int) {
         var settings = start
         var attempt = 0
@@ -138,7 +143,7 @@ public struct ProfileBuilder: Sendable {
             let provider = ConvertingImageProvider(wrapping: images, settings: settings,
                                                    directory: derivedDirectory.appendingPathComponent("images", isDirectory: true),
                                                    concurrency: concurrency)
-            let report = try await EPUBBuilder(options: epub).build(articles: articles, metadata: metadata, images: provider, to: output)
+            let report = try await EPUBBuilder(options: epub).build(stored: articles, metadata: metadata, images: provider, to: output)
             let summary = provider.summary
             guard let budget = profile.maxBookBytes, report.bytes > budget, attempt < Self.maxAttempts else {
                 return (report, summary, settings, attempt)
@@ -175,7 +180,7 @@ public struct ProfileBuilder: Sendable {
     /// The book in several volumes, each within the budget: articles in order, cut where a
     /// volume's estimated size (its text as compressed in the whole book, plus its images)
     /// would pass 85% of the budget; each volume's images are reduced further if need be.
-    func buildVolumes(articles: [Article], metadata: BookMetadata, images: any ImageProvider, to output: URL, options epub: EPUBOptions,
+    func buildVolumes(articles: [StoredArticle], metadata: BookMetadata, images: any ImageProvider, to output: URL, options epub: EPUBOptions,
                       estimate: (report: BuildReport, images: ConversionSummary, settings: ImageSettings, attempts: Int),
                       diagnostics: [Diagnostic]) async throws -> ProfileBuildResult {
         let budget = profile.maxBookBytes!
@@ -188,7 +193,8 @@ public struct ProfileBuilder: Sendable {
         let textRatio = Double(max(0, whole.bytes - imageBytes - fixed)) / Double(totalXHTML)
         var xhtmlByOrigin: [String: Int] = [:]
         for c in whole.chapters { xhtmlByOrigin[c.origin] = c.bytes }
-        func share(_ a: Article) -> Double {
+        func share(_ stored: StoredArticle) throws -> Double {
+            let a = try stored.load()
             var urls = Set<String>()
             for img in a.document.elements(named: "img") { if let s = a.document[img].attribute("src") { urls.insert(s) } }
             let pictures = urls.compactMap { estimate.images.urlSizes[$0] }.reduce(0, +)
@@ -201,7 +207,7 @@ public struct ProfileBuilder: Sendable {
             throw ProfileError("the \(profile.name) profile's \(Self.megabytes(budget)) budget leaves no room for articles next to a volume's cover and navigation (\(Self.megabytes(fixed))): raise it with --max-book-size")
         }
         for (i, a) in articles.enumerated() {
-            let s = share(a)
+            let s = try share(a)
             if running + s > target && !groups[groups.count - 1].isEmpty {
                 groups.append([])
                 running = 0
@@ -236,7 +242,7 @@ public struct ProfileBuilder: Sendable {
             if built.report.bytes > budget {
                 for r in reports { try? FileManager.default.removeItem(at: r.output) }
                 try? FileManager.default.removeItem(at: url)
-                throw ProfileError("volume \(v + 1) of \(groups.count) (\(url.lastPathComponent), \(group.count) article\(group.count == 1 ? "" : "s")) would be \(Self.megabytes(built.report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget even with images reduced: \(group.count == 1 ? "the article \(articles[group[0]].origin) is too large on its own; leave it out" : "bundle fewer articles") or raise the budget with --max-book-size")
+                throw ProfileError("volume \(v + 1) of \(groups.count) (\(url.lastPathComponent), \(group.count) article\(group.count == 1 ? "" : "s")) would be \(Self.megabytes(built.report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget even with images reduced: \(group.count == 1 ? "the article \(articles[group[0]].metadata.origin) is too large on its own; leave it out" : "bundle fewer articles") or raise the budget with --max-book-size")
             }
             reports.append(built.report)
         }
