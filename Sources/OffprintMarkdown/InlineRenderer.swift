@@ -750,6 +750,9 @@ struct InlineRenderer {
     /// `<url>` when the link text is the URL itself (or the address of a `mailto:` link).
     private func autolink(_ mark: Mark, from start: Int, to end: Int) -> String? {
         guard mark.title.isEmpty, end > start else { return nil }
+        // The text must be the URL, or the address of a `mailto:` URL: same length first.
+        let hrefLength = mark.href.unicodeScalars.count
+        guard end - start == hrefLength || end - start == hrefLength - 7 else { return nil }
         var text = String.UnicodeScalarView()
         for j in start..<end {
             guard case .char(let c) = atoms[j] else { return nil }
@@ -1014,33 +1017,42 @@ struct InlineRenderer {
         if !raw.isEmpty, !raw.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == 0x28 || $0 == 0x29 || $0 == 0x3C || $0 == 0x3E || $0 == 0x5C || $0 == 0x26 }) {
             return raw
         }
-        var url = String.UnicodeScalarView()
-        for c in raw.unicodeScalars where c != "\n" && c != "\r" && c != "\t" { url.append(c) }
-        let u = String(url).trimmingHTMLSpace()
-        if u.isEmpty { return "<>" }
+        // Everything that matters here is ASCII: work on the UTF-8 bytes.
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0C || $0 == 0x0D }
+        var u = Array(raw.utf8.lazy.filter { $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
+        guard let first = u.firstIndex(where: { !isSpace($0) }), let last = u.lastIndex(where: { !isSpace($0) }) else { return "<>" }
+        if first > 0 || last < u.count - 1 { u = Array(u[first...last]) }
         var depth = 0
         var angle = false
-        for c in u.unicodeScalars {
-            if c == " " || c.value < 0x20 || c.value == 0x7F || c == "<" || c == ">" { angle = true }
-            if c == "(" { depth += 1 }
-            if c == ")" { depth -= 1; if depth < 0 { angle = true } }
+        for c in u {
+            if c <= 0x20 || c == 0x7F || c == 0x3C || c == 0x3E { angle = true }
+            if c == 0x28 { depth += 1 }
+            if c == 0x29 { depth -= 1; if depth < 0 { angle = true } }
         }
         if depth != 0 { angle = true }
-        var out = angle ? "<" : ""
-        let scalars = Array(u.unicodeScalars)
-        for (i, c) in scalars.enumerated() {
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count + 8)
+        if angle { out.append(0x3C) }
+        for (i, c) in u.enumerated() {
             switch c {
-            case "\\": out += "\\\\"
-            case "<", ">": out += "\\"; out.unicodeScalars.append(c)
-            case "&":
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x3C, 0x3E: out += [0x5C, c]
+            case 0x26:
                 // Written as an entity, not `\&`: cmark decodes entities in a destination
-                // before backslash escapes, so `\&amp;` would lose its `amp;`.
-                out += scalars[(i + 1)...].prefix(34).contains(";") ? "&amp;" : "&"
-            default: out.unicodeScalars.append(c)
+                // before backslash escapes, so `\&amp;` would lose its `amp;`. (An entity
+                // ends within 34 characters.)
+                var j = i + 1, chars = 0, semicolon = false
+                while j < u.count, chars < 34 {
+                    if u[j] == 0x3B { semicolon = true; break }
+                    if u[j] & 0xC0 != 0x80 { chars += 1 }
+                    j += 1
+                }
+                out += semicolon ? Array("&amp;".utf8) : [0x26]
+            default: out.append(c)
             }
         }
-        if angle { out += ">" }
-        return out
+        if angle { out.append(0x3E) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// ` "title"`, or nothing.

@@ -760,7 +760,17 @@ struct BlockWriter {
 extension String {
     /// The lines of the text (split at LF only, on bytes: fast).
     var lines: [String] {
-        utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(Substring($0)) }
+        var s = self
+        return s.withUTF8 { buf in
+            var out: [String] = []
+            var start = 0
+            for i in 0..<buf.count where buf[i] == 10 {
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self))
+                start = i + 1
+            }
+            out.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start...]), as: UTF8.self))
+            return out
+        }
     }
 
     /// Nothing but white space (Unicode white space, U+00A0 included).

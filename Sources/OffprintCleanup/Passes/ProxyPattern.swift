@@ -84,6 +84,20 @@ public struct ProxyPattern: Sendable, Hashable {
         return url.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) && url.lowercased().utf8Contains(host)
     }
 
+    /// Whether `url` has `http` (any case) after its first byte, or a `%`.
+    static func mayHoldURL(_ url: String) -> Bool {
+        var u = url
+        return u.withUTF8 { b in
+            guard b.count > 4 else { return false }
+            for i in 0..<b.count {
+                let c = b[i]
+                if c == 0x25 { return true }
+                if i > 0, c | 0x20 == 0x68, i + 3 < b.count, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
+            }
+            return false
+        }
+    }
+
     private static func lowerASCII(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
 
     /// `s` as an http(s) URL, percent-decoding it when it arrived encoded (`https%3A%2F%2F…`).
@@ -97,7 +111,13 @@ public struct ProxyPattern: Sendable, Hashable {
     public static func unwrap(_ url: String, patterns: [ProxyPattern]) -> String {
         var cur = url
         for _ in 0..<5 {
-            guard let next = patterns.lazy.compactMap({ $0.unwrap(cur) }).first, next != cur else { break }
+            // Prefix and query proxies hold an http(s) URL, as written or percent-encoded:
+            // without an inner `http` or a `%`, only the parameter kind can match.
+            let inner = mayHoldURL(cur)
+            guard let next = patterns.lazy.compactMap({ p -> String? in
+                if !inner, case .parameter = p.kind {} else if !inner { return nil }
+                return p.unwrap(cur)
+            }).first, next != cur else { break }
             cur = next
         }
         return cur
