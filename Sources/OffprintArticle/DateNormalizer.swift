@@ -99,6 +99,14 @@ public enum DateNormalizer {
         }
         s = s.replacingOccurrences(of: "\u{00A0}", with: " ")
         let lower = s.lowercased()
+        // The common ISO forms without regular expressions (compiling those costs more than
+        // converting a page); anything else goes through the general parsers.
+        if let c = isoFast(lower) { return c.isValid ? c : nil }
+        return generalComponents(lower)
+    }
+
+    /// The general parsers (regular expressions) on a trimmed, lower-cased date.
+    static func generalComponents(_ lower: String) -> Components? {
         for parser in parsers {
             if let c = parser(lower), c.isValid { return c }
         }
@@ -183,6 +191,63 @@ public enum DateNormalizer {
             return build(m.output, year: int(m.output, "y"), month: mo, day: d)
         },
     ]
+
+    /// `2021-07-14`, `2021-07-14t05:08`, `2021-07-14 05:08:05.123`, each optionally
+    /// followed by `z` or a numeric offset (`+08:00`, ` -0800`), in ASCII digits: the same
+    /// result as the `isoLike` pattern gives them. Nil for anything else (not an error:
+    /// the general parsers decide).
+    static func isoFast(_ s: String) -> Components? {
+        let b = Array(s.utf8)
+        var i = 0
+        func digits(_ min: Int, _ max: Int) -> Int? {
+            var n = 0, v = 0
+            while i < b.count, n < max, b[i] >= 0x30, b[i] <= 0x39 { v = v * 10 + Int(b[i] - 0x30); i += 1; n += 1 }
+            if i < b.count, b[i] >= 0x30, b[i] <= 0x39 { return nil }  // too many digits
+            return n >= min ? v : nil
+        }
+        guard let y = digits(4, 4), i < b.count, b[i] == 0x2D || b[i] == 0x2F || b[i] == 0x2E else { return nil }
+        let sep = b[i]; i += 1
+        guard let mo = digits(1, 2), i < b.count, b[i] == sep else { return nil }
+        i += 1
+        guard let d = digits(1, 2) else { return nil }
+        var c = Components(year: y, month: mo, day: d, hour: nil, minute: nil, second: nil,
+                           fraction: nil, offsetMinutes: nil, isUTC: false)
+        if i == b.count { return c }
+        // The time: after `t` or spaces.
+        if b[i] == 0x74 { i += 1 } else if b[i] == 0x20 { while i < b.count, b[i] == 0x20 { i += 1 } } else { return nil }
+        guard let h = digits(1, 2), i < b.count, b[i] == 0x3A else { return nil }
+        i += 1
+        guard let mi = digits(2, 2) else { return nil }
+        c.hour = h; c.minute = mi; c.second = 0
+        if i < b.count, b[i] == 0x3A {
+            i += 1
+            guard let sec = digits(2, 2) else { return nil }
+            c.second = sec
+            if i < b.count, b[i] == 0x2E || b[i] == 0x2C {
+                i += 1
+                let start = i
+                guard digits(1, 9) != nil else { return nil }
+                c.fraction = trimZeros(String(decoding: b[start..<i], as: UTF8.self))
+            }
+        }
+        while i < b.count, b[i] == 0x20 { i += 1 }
+        if i == b.count { return c }
+        // The zone: `z`, or a sign, 1–2 digits, an optional colon and 2 digits.
+        let zoneStart = i
+        if b[i] == 0x7A {
+            guard i + 1 == b.count else { return nil }
+        } else {
+            guard b[i] == 0x2B || b[i] == 0x2D else { return nil }
+            i += 1
+            guard digits(1, 2) != nil else { return nil }
+            if i < b.count, b[i] == 0x3A { i += 1 }
+            if i < b.count { guard digits(2, 2) != nil, i == b.count else { return nil } }
+        }
+        guard let (off, utc) = zoneOffset(String(decoding: b[zoneStart...], as: UTF8.self)) else { return nil }
+        c.offsetMinutes = off
+        c.isUTC = utc
+        return c
+    }
 
     // MARK: - Helpers
 

@@ -123,12 +123,29 @@ struct PageMetadata {
     /// Readability's `property` pattern: `(article|dc|dcterm|og|twitter):(author|creator|…)`
     /// anywhere in the attribute (so `og:article:author` counts as `article:author`).
     static func readabilityPropertyKey(_ property: String) -> String? {
-        guard let m = property.lowercased().firstMatch(of: propertyPattern) else { return nil }
-        return String(m.output[0].substring ?? "").filter { !$0.isWhitespace }
+        // (By hand: the regular expression's compilation cost more than reading the page.)
+        let b = Array(property.lowercased().utf8)
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        func at(_ i: Int, _ word: [UInt8]) -> Bool {
+            i + word.count <= b.count && b[i..<(i + word.count)].elementsEqual(word)
+        }
+        for start in b.indices {
+            for p in propertyPrefixes where at(start, p) {
+                var j = start + p.count
+                while j < b.count, isSpace(b[j]) { j += 1 }
+                guard j < b.count, b[j] == 0x3A else { continue }
+                j += 1
+                while j < b.count, isSpace(b[j]) { j += 1 }
+                if let k = propertyKeys.first(where: { at(j, $0) }) {
+                    return String(decoding: p, as: UTF8.self) + ":" + String(decoding: k, as: UTF8.self)
+                }
+            }
+        }
+        return nil
     }
 
-    nonisolated(unsafe) private static let propertyPattern =
-        try! Regex(#"(article|dc|dcterm|og|twitter)\s*:\s*(author|creator|description|published_time|title|site_name)"#)
+    private static let propertyPrefixes: [[UInt8]] = ["article", "dc", "dcterm", "og", "twitter"].map { Array($0.utf8) }
+    private static let propertyKeys: [[UInt8]] = ["author", "creator", "description", "published_time", "title", "site_name"].map { Array($0.utf8) }
 
     /// Readability's `name` pattern: an optional `dc.`, `dcterm:`, `og:`, `twitter:`, `parsely-`,
     /// `weibo:article:` prefix and one of author, creator, pub-date, description, title, site_name.

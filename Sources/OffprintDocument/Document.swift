@@ -248,7 +248,7 @@ public struct Document: Sendable {
     }
 
     /// Descendant elements whose name is in `names`, in document order.
-    public func elements(named names: Set<String>, under start: NodeID? = nil) -> [NodeID] {
+    public func elements(named names: NameSet, under start: NodeID? = nil) -> [NodeID] {
         var out: [NodeID] = []
         preorder(from: start ?? root) { id, nb in
             let i = Int(id.index)

@@ -1,13 +1,13 @@
 /// What the HTML standard says about element names, in one place.
 public enum HTMLElements {
     /// Elements that never have content (HTML Living Standard "void elements").
-    public static let void: Set<String> = [
+    public static let void: NameSet = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
         "param", "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame",
     ]
 
     /// Elements rendered as blocks by default (the ones a converter must separate).
-    public static let block: Set<String> = [
+    public static let block: NameSet = [
         "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
         "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
         "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li",
@@ -17,17 +17,17 @@ public enum HTMLElements {
     ]
 
     /// Elements whose content is never shown to a reader.
-    public static let invisible: Set<String> = [
+    public static let invisible: NameSet = [
         "script", "style", "template", "head", "title", "meta", "link", "base", "noframes",
     ]
 
-    public static let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+    public static let headings: NameSet = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
     /// Elements whose white space is preserved.
-    public static let preformatted: Set<String> = ["pre", "listing", "xmp", "plaintext", "textarea"]
+    public static let preformatted: NameSet = ["pre", "listing", "xmp", "plaintext", "textarea"]
 
     /// Inline formatting elements (the ones HTML's adoption agency reopens after misnesting).
-    public static let formatting: Set<String> = [
+    public static let formatting: NameSet = [
         "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike",
         "strong", "tt", "u",
     ]

@@ -99,7 +99,7 @@ public struct Serializer: Sendable {
         })
     }
 
-    static let rawTextElements: Set<String> = ["script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext"]
+    static let rawTextElements: NameSet = ["script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext"]
     static let knownPrefixes = ["xml:", "epub:"]
 
     /// Whether `name` is an XML name without a namespace prefix, or with one we declare.

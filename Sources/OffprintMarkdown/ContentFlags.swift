@@ -14,21 +14,21 @@ enum ContentFlags {
     /// A block element other than table structure (paragraph, div, heading…).
     static let block: UInt8 = 1 << 3
 
-    static let tableParts: Set<String> = ["table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col"]
+    static let tableParts: NameSet = ["table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col"]
 
-    static let complexNames: Set<String> = [
+    static let complexNames: NameSet = [
         "ul", "ol", "menu", "dir", "pre", "listing", "xmp", "plaintext", "blockquote", "dl",
     ]
-    static let visibleNames: Set<String> = ["img", "video", "audio", "iframe", "embed", "object", "input", "hr"]
+    static let visibleNames: NameSet = ["img", "video", "audio", "iframe", "embed", "object", "input", "hr"]
 
     /// Flags of every node below `start` (index = node index; detached nodes stay 0).
     static func compute(_ doc: Document, from start: Document.NodeID) -> [UInt8] {
         var flags = [UInt8](repeating: 0, count: doc.count)
         doc.walk(from: start, enter: { id, _ in
-            let n = doc[id]
-            switch n.kind {
+            // (Fields read in place: copying the node would retain and release all of them.)
+            switch doc[id].kind {
             case .text:
-                if n.text.unicodeScalars.contains(where: { !CharacterClass.isHTMLSpace($0) }) {
+                if doc[id].text.utf8.contains(where: { !(($0 == 0x20) || ($0 >= 0x09 && $0 <= 0x0D && $0 != 0x0B)) }) {
                     flags[Int(id.index)] = visible
                 }
                 return .skipChildren
@@ -37,12 +37,13 @@ enum ContentFlags {
             case .root:
                 return .descend
             case .element:
-                if BlockWriter.skipped.contains(n.name) { return .skipChildren }
+                let name = doc[id].name
+                if BlockWriter.skipped.contains(name) { return .skipChildren }
                 var f: UInt8 = 0
-                if visibleNames.contains(n.name) { f |= visible }
-                if n.name == "table" { f |= table }
-                if complexNames.contains(n.name) { f |= complexBlock }
-                if HTMLElements.isBlock(n.name) && !tableParts.contains(n.name) { f |= block }
+                if visibleNames.contains(name) { f |= visible }
+                if name == "table" { f |= table }
+                if complexNames.contains(name) { f |= complexBlock }
+                if HTMLElements.isBlock(name) && !tableParts.contains(name) { f |= block }
                 flags[Int(id.index)] = f
                 return .descend
             }

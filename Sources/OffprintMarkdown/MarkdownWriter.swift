@@ -137,12 +137,11 @@ struct BlockWriter {
     // MARK: Walking
 
     private mutating func enter(_ id: Document.NodeID) -> Document.WalkAction {
-        let n = doc[id]
-        switch n.kind {
+        switch doc[id].kind {
         case .text:
             exits.append(.nothing)
             if table != nil && cellParts == nil && captionParts == nil { return .skipChildren }
-            inline.addText(n.text)
+            inline.addText(doc[id].text)
             return .skipChildren
         case .comment:
             exits.append(.nothing)
@@ -151,7 +150,7 @@ struct BlockWriter {
             exits.append(.nothing)
             return .descend
         case .element:
-            let (action, walk) = enterElement(id, n)
+            let (action, walk) = enterElement(id, doc[id])
             exits.append(action)
             return walk
         }
@@ -393,7 +392,7 @@ struct BlockWriter {
     }()
 
     /// Elements that can never show anything to a reader.
-    static let skipped: Set<String> = HTMLElements.invisible.union([
+    static let skipped: NameSet = HTMLElements.invisible.union([
         "noscript", "select", "datalist", "textarea", "svg", "canvas", "map", "source", "track",
         "param", "area", "frame", "frameset", "colgroup", "col",
     ])

@@ -203,7 +203,7 @@ enum MinimalHTML {
     private static let renamed: [String: String] = [
         "b": "strong", "i": "em", "s": "del", "strike": "del", "kbd": "code", "samp": "code", "tt": "code",
     ]
-    private static let lineStarts: Set<String> = ["tr", "thead", "tbody", "tfoot", "caption"]
+    private static let lineStarts: NameSet = ["tr", "thead", "tbody", "tfoot", "caption"]
 
     static func table(_ doc: Document, _ table: Document.NodeID) -> [String] {
         var out = ""

@@ -53,6 +53,22 @@ import Testing
         #expect(DateNormalizer.iso8601(input) == nil)
     }
 
+    /// The hand-written ISO path gives what the general parsers give, or leaves the input to them.
+    @Test(arguments: [
+        "2021-07-14", "2021-7-4", "2021/07/14", "2021.9.23", "2021.9.23 4:09", "2021-07-14t05:08", "2021-07-14t05:08:05z",
+        "2021-07-14t05:08:05.123+08:00", "2021-07-14t05:08:05,5-0330", "2021-07-14 05:08:05.000", "2021-09-23   04:09:56",
+        "2019-11-19 21:57:00 -0800", "2019-11-19 21:57:00 +8", "2019-11-19 21:57 +05:30", "2021-07-14t05:08:05+0800",
+        "2021-02-30", "2021-07-14t25:00", "2021-07-14 05:08:05 pm", "2021-07-14, 05:08", "2021-07-14 5h08", "2021-07-14 05:08 gmt",
+        "2021-07-14 05:08:05 +08:00:00", "2021-07-140", "20210714", "2021-07-14t05:08:05.1234567891", "２０２１-07-14",
+    ])
+    func isoFastPathAgreesWithTheGeneralParsers(_ input: String) {
+        let general = DateNormalizer.generalComponents(input)
+        if let fast = DateNormalizer.isoFast(input) {
+            #expect((fast.isValid ? fast : nil) == general, "\(input)")
+        }
+        #expect(DateNormalizer.components(input) == general, "\(input)")
+    }
+
     @Test func datesInRunningText() {
         #expect(DateNormalizer.firstDate(in: "发布时间：2019-12-10 07:57:40 来源：新华网") == "2019-12-10T07:57:40")
         #expect(DateNormalizer.firstDate(in: "2019年10月23日 09:10 环球网") == "2019-10-23T09:10:00")

@@ -15,7 +15,7 @@ import OffprintDocument
         var hasEmbeds = false
     }
 
-    static let hiddenFromText: Set<String> = RemoveJunkPass.invisible.union(["datalist"])
+    static let hiddenFromText: NameSet = RemoveJunkPass.invisible.union(["datalist"])
 
     /// What a reader gets from the content: text outside scripts/noscript, image URLs as the
     /// page declares them, link targets; URLs resolved and unwrapped as clean-up promises.

@@ -335,7 +335,7 @@ public enum TextTokens {
 
     /// The text a reader sees in a document subtree (no script, style, head, form controls, svg).
     public static func visibleText(_ doc: Document, under root: Document.NodeID) -> String {
-        let skip: Set<String> = HTMLElements.invisible.union(["noscript", "svg", "select", "option", "button", "textarea", "input", "iframe", "object", "video", "audio", "math", "canvas", "map", "template"])
+        let skip = HTMLElements.invisible.union(["noscript", "svg", "select", "option", "button", "textarea", "input", "iframe", "object", "video", "audio", "math", "canvas", "map", "template"])
         var out = ""
         doc.walk(from: root, enter: { id, _ in
             let n = doc[id]

@@ -54,7 +54,7 @@ public struct ImagesPass: CleanupPass {
         return diags
     }
 
-    static let lazyMedia: Set<String> = ["iframe", "video", "audio", "source", "embed"]
+    static let lazyMedia: NameSet = ["iframe", "video", "audio", "source", "embed"]
 
     /// Puts the best URL on the picture's `<img>` (creating one if there is none) and replaces
     /// the picture by it.

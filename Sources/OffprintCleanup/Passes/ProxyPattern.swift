@@ -79,9 +79,14 @@ public struct ProxyPattern: Sendable, Hashable {
     /// False only when `host` (lower-case ASCII) cannot be in `url`: an ASCII URL without it
     /// in any case. Spares parsing every URL with URLComponents.
     static func mayContain(_ host: String, in url: String) -> Bool {
-        guard url.utf8.allSatisfy({ $0 < 0x80 }) else { return true }
         if url.utf8Contains(host) { return true }
-        return url.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) && url.lowercased().utf8Contains(host)
+        // Not there as written: only a URL with upper-case or non-ASCII bytes may still hold
+        // it (compared lower-cased).
+        var u = url
+        let (upper, nonASCII) = u.withUTF8 { b in
+            (b.contains(where: { $0 >= 0x41 && $0 <= 0x5A }), b.contains(where: { $0 >= 0x80 }))
+        }
+        return nonASCII || (upper && url.lowercased().utf8Contains(host))
     }
 
     /// Whether `url` has `http` (any case) after its first byte, or a `%`.

@@ -13,8 +13,8 @@ public struct RemoveEmptyPass: CleanupPass {
     public var name: String { "remove-empty" }
     public init() {}
 
-    static let blocks: Set<String> = ["p", "div", "section", "center"]
-    static let inlines: Set<String> = ["span", "font"]
+    static let blocks: NameSet = ["p", "div", "section", "center"]
+    static let inlines: NameSet = ["span", "font"]
 
     public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
         var doc = article.takeDocument()
@@ -30,22 +30,20 @@ public struct RemoveEmptyPass: CleanupPass {
         doc.walk(from: article.content, enter: { id, _ in
             doc[id].kind == .element ? .descend : .skipChildren
         }, exit: { id, depth in
-            let n = doc[id]
-            guard depth > 0, n.kind == .element else { return }
-            let prunable = Self.blocks.contains(n.name) || Self.inlines.contains(n.name)
+            guard depth > 0, doc[id].kind == .element else { return }
+            let prunable = Self.blocks.contains(doc[id].name) || Self.inlines.contains(doc[id].name)
             guard prunable else { return }
-            if let i = n.attribute("id"), targets.contains(i) { return }
+            if let i = doc[id].attribute("id"), targets.contains(i) { return }
             var space = false
-            for k in n.children {
-                let c = doc[k]
-                switch c.kind {
+            for k in doc[id].children {
+                switch doc[k].kind {
                 case .text:
-                    guard Self.isBlank(c.text) else { return }
-                    if !c.text.isEmpty { space = true }
+                    guard Self.isBlank(doc[k].text) else { return }
+                    if !doc[k].text.isEmpty { space = true }
                 case .comment:
                     continue
                 case .element:
-                    if c.name == "br" { space = true; continue }
+                    if doc[k].name == "br" { space = true; continue }
                     guard empty.contains(k) else { return }
                     if hasSpace.contains(k) { space = true }
                 case .root:

@@ -13,7 +13,7 @@ public struct RemoveJunkPass: CleanupPass {
 
     /// Elements whose content is never shown (`HTMLElements.invisible`, less `head`, plus
     /// `noscript`: scripting is on in the browsers pages are made for).
-    static let invisible: Set<String> = HTMLElements.invisible.subtracting(["head"]).union(["noscript"])
+    static let invisible: NameSet = HTMLElements.invisible.subtracting(["head"]).union(["noscript"])
 
     public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
         var diags: [Diagnostic] = []
@@ -28,9 +28,9 @@ public struct RemoveJunkPass: CleanupPass {
         var toSpace: [Document.NodeID] = []
         var toLink: [(Document.NodeID, String)] = []
         doc.walk(from: article.content) { id, depth in
-            let n = doc[id]
-            guard n.kind == .element else { return .skipChildren }
+            guard doc[id].kind == .element else { return .skipChildren }
             if depth == 0 { return .descend }
+            let n = doc[id]
             if options.removeScripts && Self.invisible.contains(n.name) {
                 toRemove.append(id)
                 return .skipChildren
@@ -96,7 +96,10 @@ public struct RemoveJunkPass: CleanupPass {
         return diags
     }
 
-    static let formElements: Set<String> = ["form", "input", "button", "select", "textarea", "datalist", "keygen", "output", "fieldset", "label", "optgroup", "option"]
+    /// The elements `keepFormText` renames or unwraps.
+    static let formParts: NameSet = ["form", "fieldset", "textarea", "legend", "button", "label", "output", "optgroup", "option"]
+
+    static let formElements: NameSet = ["form", "input", "button", "select", "textarea", "datalist", "keygen", "output", "fieldset", "label", "optgroup", "option"]
 
     /// Forms and fieldsets become `div`s, text areas and legends `div`s, buttons and labels
     /// their content, a `select` the text of its options.
@@ -108,8 +111,8 @@ public struct RemoveJunkPass: CleanupPass {
             doc.replace(sel, with: span)
         }
         for id in doc.descendants(of: root) {
+            guard doc[id].kind == .element, Self.formParts.contains(doc[id].name) else { continue }
             let n = doc[id]
-            guard n.kind == .element else { continue }
             switch n.name {
             case "form", "fieldset", "textarea", "legend":
                 doc.rename(id, to: "div")

@@ -32,8 +32,8 @@ public struct ResolveURLsPass: CleanupPass {
             return r
         }
         for id in doc.descendants(of: article.content) {
+            guard doc[id].kind == .element, let attrs = Self.urlAttributes[doc[id].name] else { continue }
             let n = doc[id]
-            guard n.kind == .element, let attrs = Self.urlAttributes[n.name] else { continue }
             for key in attrs {
                 guard let value = n.attribute(key) else { continue }
                 if n.name == "a" || n.name == "area" {
@@ -55,7 +55,8 @@ public struct ResolveURLsPass: CleanupPass {
                     }
                     doc.setAttribute(key, rebuilt.joined(separator: ", "), on: id)
                 } else {
-                    doc.setAttribute(key, fix(value), on: id)
+                    let fixed = fix(value)
+                    if fixed != value { doc.setAttribute(key, fixed, on: id) }
                 }
             }
         }

@@ -17,8 +17,8 @@ public struct UnwrapProxiesPass: CleanupPass {
         var doc = article.takeDocument()
         defer { article.document = doc }
         for id in doc.descendants(of: article.content) {
+            guard doc[id].kind == .element, let keys = Self.attributes[doc[id].name] else { continue }
             let n = doc[id]
-            guard n.kind == .element, let keys = Self.attributes[n.name] else { continue }
             for key in keys {
                 guard let v = n.attribute(key) else { continue }
                 let u = ProxyPattern.unwrap(v, patterns: patterns)
