@@ -57,38 +57,55 @@ public enum WebURL {
     /// get `https:` when there is no base. Without a usable (absolute, hierarchical) base, a
     /// relative reference is returned as is.
     public static func resolve(_ reference: String, against base: String?) -> String {
-        let ref = clean(reference)
-        if isAbsolute(ref) { return ref }
-        guard let base, let b = Parts(clean(base)), b.scheme != nil, b.authority != nil || b.path.hasPrefix("/") else {
-            return ref.hasPrefix("//") ? "https:" + ref : ref
-        }
-        guard let r = Parts(ref) else { return ref }
-        var t = Parts()
-        t.scheme = b.scheme
-        if r.authority != nil {
-            t.authority = r.authority
-            t.path = removeDotSegments(r.path)
-            t.query = r.query
-        } else {
-            if r.path.isEmpty {
-                t.path = b.path
-                t.query = r.query ?? b.query
+        Resolver(base: base).resolve(reference)
+    }
+
+    /// Resolves many references against one base, parsing the base once.
+    public struct Resolver: Sendable {
+        let base: Parts?
+
+        public init(base: String?) {
+            if let base, let b = Parts(clean(base)), b.scheme != nil, b.authority != nil || b.path.hasPrefix("/") {
+                self.base = b
             } else {
-                if r.path.hasPrefix("/") {
-                    t.path = removeDotSegments(r.path)
-                } else {
-                    t.path = removeDotSegments(merge(base: b, path: r.path))
-                }
-                t.query = r.query
+                self.base = nil
             }
-            t.authority = b.authority
         }
-        t.fragment = r.fragment
-        return t.string
+
+        public func resolve(_ reference: String) -> String {
+            let ref = clean(reference)
+            if isAbsolute(ref) { return ref }
+            guard let b = base else {
+                return ref.hasPrefix("//") ? "https:" + ref : ref
+            }
+            guard let r = Parts(ref) else { return ref }
+            var t = Parts()
+            t.scheme = b.scheme
+            if r.authority != nil {
+                t.authority = r.authority
+                t.path = removeDotSegments(r.path)
+                t.query = r.query
+            } else {
+                if r.path.isEmpty {
+                    t.path = b.path
+                    t.query = r.query ?? b.query
+                } else {
+                    if r.path.hasPrefix("/") {
+                        t.path = removeDotSegments(r.path)
+                    } else {
+                        t.path = removeDotSegments(merge(base: b, path: r.path))
+                    }
+                    t.query = r.query
+                }
+                t.authority = b.authority
+            }
+            t.fragment = r.fragment
+            return t.string
+        }
     }
 
     /// The parts of a URI reference.
-    struct Parts {
+    struct Parts: Sendable {
         var scheme: String?
         var authority: String?
         var path = ""
@@ -134,7 +151,7 @@ public enum WebURL {
         }
     }
 
-    private static func merge(base: Parts, path: String) -> String {
+    fileprivate static func merge(base: Parts, path: String) -> String {
         if base.authority != nil && base.path.isEmpty { return "/" + path }
         if let slash = base.path.lastIndex(of: "/") {
             return String(base.path[...slash]) + path

@@ -240,9 +240,11 @@ public struct Document: Sendable {
     /// Descendant elements of `start` named `name`, in document order.
     public func elements(named name: String, under start: NodeID? = nil) -> [NodeID] {
         var out: [NodeID] = []
+        // (Lengths first: comparing two different strings takes Swift's slow path.)
+        let length = name.utf8.count
         preorder(from: start ?? root) { id, nb in
             let i = Int(id.index)
-            if nb[i].kind == .element && nb[i].name == name { out.append(id) }
+            if nb[i].kind == .element && nb[i].name.utf8.count == length && nb[i].name == name { out.append(id) }
         }
         return out
     }

@@ -89,17 +89,20 @@ public struct ProxyPattern: Sendable, Hashable {
         return nonASCII || (upper && url.lowercased().utf8Contains(host))
     }
 
-    /// Whether `url` has `http` (any case) after its first byte, or a `%`.
-    static func mayHoldURL(_ url: String) -> Bool {
+    /// Whether `url` has `http` (any case) after its first byte or a `%` (it may hold a
+    /// URL), and whether it has a `?`.
+    static func mayHoldURL(_ url: String) -> (inner: Bool, query: Bool) {
         var u = url
         return u.withUTF8 { b in
-            guard b.count > 4 else { return false }
+            var inner = false, query = false
             for i in 0..<b.count {
                 let c = b[i]
-                if c == 0x25 { return true }
-                if i > 0, c | 0x20 == 0x68, i + 3 < b.count, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
+                if c == 0x3F { query = true }
+                if c == 0x25 { inner = true }
+                if !inner, i > 0, c | 0x20 == 0x68, i + 3 < b.count, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { inner = true }
+                if inner && query { break }
             }
-            return false
+            return (inner, query)
         }
     }
 
@@ -118,10 +121,12 @@ public struct ProxyPattern: Sendable, Hashable {
         for _ in 0..<5 {
             // Prefix and query proxies hold an http(s) URL, as written or percent-encoded:
             // without an inner `http` or a `%`, only the parameter kind can match.
-            let inner = mayHoldURL(cur)
+            // A parameter proxy needs a query (`?url=…`).
+            let (inner, query) = mayHoldURL(cur)
+            guard inner || query else { break }
             guard let next = patterns.lazy.compactMap({ p -> String? in
-                if !inner, case .parameter = p.kind {} else if !inner { return nil }
-                return p.unwrap(cur)
+                if case .parameter = p.kind { return query ? p.unwrap(cur) : nil }
+                return inner ? p.unwrap(cur) : nil
             }).first, next != cur else { break }
             cur = next
         }

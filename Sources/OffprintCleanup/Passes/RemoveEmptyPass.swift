@@ -25,8 +25,9 @@ public struct RemoveEmptyPass: CleanupPass {
             if let h = doc[a].attribute("href"), h.hasPrefix("#"), h.count > 1 { targets.insert(String(h.dropFirst())) }
         }
         // Post-order: children are judged before their parent.
-        var empty = Set<Document.NodeID>()
-        var hasSpace = Set<Document.NodeID>()  // empty elements that held white space
+        // (Flags by node index: cheaper than sets of IDs at every node.)
+        var empty = [Bool](repeating: false, count: doc.count)
+        var hasSpace = [Bool](repeating: false, count: doc.count)  // empty elements that held white space
         doc.walk(from: article.content, enter: { id, _ in
             doc[id].kind == .element ? .descend : .skipChildren
         }, exit: { id, depth in
@@ -44,28 +45,28 @@ public struct RemoveEmptyPass: CleanupPass {
                     continue
                 case .element:
                     if doc[k].name == "br" { space = true; continue }
-                    guard empty.contains(k) else { return }
-                    if hasSpace.contains(k) { space = true }
+                    guard empty[Int(k.index)] else { return }
+                    if hasSpace[Int(k.index)] { space = true }
                 case .root:
                     return
                 }
             }
-            empty.insert(id)
-            if space { hasSpace.insert(id) }
+            empty[Int(id.index)] = true
+            if space { hasSpace[Int(id.index)] = true }
         })
         // Remove the outermost empty elements.
-        var removed = Set<Document.NodeID>()
-        for id in doc.descendants(of: article.content) where empty.contains(id) {
-            if let p = doc.parent(of: id), empty.contains(p) || removed.contains(p) { removed.insert(id); continue }
+        var removed = [Bool](repeating: false, count: doc.count)
+        for id in doc.descendants(of: article.content) where Int(id.index) < empty.count && empty[Int(id.index)] {
+            if let p = doc.parent(of: id), empty[Int(p.index)] || removed[Int(p.index)] { removed[Int(id.index)] = true; continue }
             let n = doc[id]
             if Self.inlines.contains(n.name) {
-                if hasSpace.contains(id) { doc.replace(id, with: doc.makeText(" ")) } else { doc.detach(id) }
+                if hasSpace[Int(id.index)] { doc.replace(id, with: doc.makeText(" ")) } else { doc.detach(id) }
             } else if isBetweenInlineContent(id, in: doc) {
                 doc.replace(id, with: doc.makeText(" "))
             } else {
                 doc.detach(id)
             }
-            removed.insert(id)
+            removed[Int(id.index)] = true
         }
         return []
     }

@@ -26,8 +26,9 @@ public struct ResolveURLsPass: CleanupPass {
         defer { article.document = doc }
         var unresolved = 0
         var unwrap: [Document.NodeID] = []
+        let resolver = WebURL.Resolver(base: base)
         func fix(_ value: String) -> String {
-            let r = WebURL.resolve(value, against: base)
+            let r = resolver.resolve(value)
             if !WebURL.isAbsolute(r), !r.hasPrefix("#"), !r.isEmpty { unresolved += 1 }
             return r
         }
@@ -36,13 +37,21 @@ public struct ResolveURLsPass: CleanupPass {
             let n = doc[id]
             for key in attrs {
                 guard let value = n.attribute(key) else { continue }
-                if n.name == "a" || n.name == "area" {
+                if key != "srcset" {
                     let v = WebURL.clean(value)
-                    if v.isEmpty || WebURL.scheme(of: v) == "javascript" {
-                        if n.name == "a" { unwrap.append(id) } else { doc.removeAttribute(key, from: id) }
+                    let scheme = WebURL.scheme(of: v)
+                    if n.name == "a" || n.name == "area" {
+                        if v.isEmpty || scheme == "javascript" {
+                            if n.name == "a" { unwrap.append(id) } else { doc.removeAttribute(key, from: id) }
+                            continue
+                        }
+                        if v.hasPrefix("#") { continue }
+                    }
+                    if scheme != nil {
+                        // Absolute already (most links): only the clean-up can change it.
+                        if v != value { doc.setAttribute(key, v, on: id) }
                         continue
                     }
-                    if v.hasPrefix("#") { continue }
                 }
                 if key == "srcset" {
                     let cands = SrcsetCandidate.parse(value)
