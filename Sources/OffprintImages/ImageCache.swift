@@ -25,7 +25,13 @@ public final class ImageCache: ImageProvider, Sendable {
     public let options: ImageCacheOptions
     let store: CacheStore
     private let downloader: Locked<Downloader?>
-    private let resolutions = Locked<[String: Task<Resolution, Never>]>([:])
+    /// Each key's resolution: in flight (joined by later requests), or its result. A
+    /// finished task is replaced by its result: a task keeps several KB alive.
+    private let resolutions = Locked<[String: ResolutionState]>([:])
+    private enum ResolutionState {
+        case running(Task<Resolution, Never>)
+        case done(Resolution)
+    }
     private let verified = Locked<Set<String>>([])
     private let totals = Locked(Totals())
     private let progressLock = NSLock()
@@ -70,37 +76,44 @@ public final class ImageCache: ImageProvider, Sendable {
             if seen.insert(key).inserted { keys.append(key) }
         }
 
-        // Start (or join) one resolution per key; remember which ones this call started.
-        var tasks: [(key: String, task: Task<Resolution, Never>, mine: Bool)] = []
-        var newCount = 0
-        for key in keys {
-            let (task, mine) = resolutions.withLock { table -> (Task<Resolution, Never>, Bool) in
-                if let t = table[key] { return (t, false) }
-                let t = Task { await self.resolve(key) }
-                table[key] = t
-                return (t, true)
-            }
-            if mine { newCount += 1 }
-            tasks.append((key, task, mine))
-        }
-        if newCount > 0 {
-            totals.withLock { $0.progress.total += newCount }
-            reportProgress()
-        }
-
+        // Start (or join) one resolution per key, a window of them at a time: each task in
+        // flight holds its own memory, and a book can have thousands of images.
         var byKey: [String: Resolution] = [:]
         var summary = FetchSummary()
         summary.requested = keys.count
+        let window = max(32, options.concurrency * 8)
         await withTaskGroup(of: (String, Resolution, Bool).self) { group in
-            for entry in tasks {
-                group.addTask {
-                    await withTaskCancellationHandler {
-                        (entry.key, await entry.task.value, entry.mine)
-                    } onCancel: {
-                        if entry.mine { entry.task.cancel() }
+            var next = 0
+            func startNext() {
+                guard next < keys.count else { return }
+                let key = keys[next]
+                next += 1
+                let (state, mine) = resolutions.withLock { table -> (ResolutionState, Bool) in
+                    if let known = table[key] { return (known, false) }
+                    let t = Task { await self.resolve(key) }
+                    table[key] = .running(t)
+                    return (.running(t), true)
+                }
+                if mine {
+                    totals.withLock { $0.progress.total += 1 }
+                    reportProgress()
+                }
+                switch state {
+                case .done(let resolution):
+                    group.addTask { (key, resolution, false) }
+                case .running(let task):
+                    group.addTask {
+                        let resolution = await withTaskCancellationHandler {
+                            await task.value
+                        } onCancel: {
+                            if mine { task.cancel() }
+                        }
+                        if mine { self.resolutions.withLock { $0[key] = .done(resolution) } }
+                        return (key, resolution, mine)
                     }
                 }
             }
+            for _ in 0..<min(window, keys.count) { startNext() }
             for await (key, resolution, mine) in group {
                 byKey[key] = resolution
                 summary.add(mine ? resolution : resolution.seenAgain)
@@ -113,6 +126,7 @@ public final class ImageCache: ImageProvider, Sendable {
                     }
                     reportProgress()
                 }
+                startNext()
             }
         }
         summary.sort()
