@@ -411,6 +411,36 @@ import Testing
         #expect(batch.summary.decoded == 2 && batch.summary.failed == 2)
     }
 
+    /// More images than the resolutions kept in flight at once, asked by two overlapping
+    /// calls: every URL settles once, with its own bytes, and the progress adds up.
+    @Test func manyImagesAreSettledAWindowAtATime() async throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let seen = Locked<[ImageProgress]>([])
+        let cache = try ImageCache(options: testOptions(dir.url) { o in
+            o.policy = .offline
+            o.progress = { p in seen.withLock { $0.append(p) } }
+        })
+        let pngs = (0..<300).map { makePNG(width: 1 + $0 % 7, height: 1 + $0 / 7, seed: $0) }
+        let urls = pngs.map { "data:image/png;base64," + $0.base64EncodedString() }
+        let bad = (0..<20).map { "data:image/png;base64,***\($0)" }
+        async let a = cache.fetch(urls + bad)
+        async let b = cache.fetch(Array((urls + bad).reversed()))
+        let (first, second) = await (a, b)
+        for batch in [first, second] {
+            for (i, u) in urls.enumerated() {
+                let img = try #require(batch.images[u]?.success)
+                #expect(fileBytes(img.file) == pngs[i])
+            }
+            for u in bad { #expect(batch.images[u]?.failure != nil) }
+        }
+        let total = cache.summary
+        #expect(total.requested == urls.count + bad.count)
+        #expect(total.decoded + total.failed == urls.count + bad.count)
+        let last = try #require(seen.withLock { $0.last })
+        #expect(last.completed == urls.count + bad.count && last.total == last.completed && last.failed == bad.count)
+    }
+
     // MARK: - Stats and prune
 
     @Test func statsAndPrune() async throws {
