@@ -338,7 +338,7 @@ public enum DateNormalizer {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+    public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -347,7 +347,8 @@ public enum DateNormalizer {
         return era * 146097 + doe - 719468
     }
 
-    static func civil(fromDays z0: Int) -> Components {
+    /// The proleptic Gregorian date `z0` days after 1970-01-01 (no time of day).
+    public static func civil(fromDays z0: Int) -> Components {
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OffprintArticle
 
 // Small helpers the builder needs: identifiers, dates, language tags, XML names, URLs.
 
@@ -121,31 +122,15 @@ enum Dates {
         return Date(timeIntervalSince1970: Double(days * 86400 + h * 3600 + mi * 60) + sec - Double(offset))
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+    static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int { DateNormalizer.daysFromCivil(y, m, d) }
 
     static func civil(_ date: Date) -> (y: Int, m: Int, d: Int, h: Int, mi: Int, s: Int) {
         let t = Int(floor(date.timeIntervalSince1970))
         var days = t / 86400
         var rem = t % 86400
         if rem < 0 { rem += 86400; days -= 1 }
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
+        let c = DateNormalizer.civil(fromDays: days)
+        return (c.year, c.month, c.day, rem / 3600, rem % 3600 / 60, rem % 60)
     }
 
     /// `2021-07-14T05:08:05Z` (the form `dcterms:modified` requires).
