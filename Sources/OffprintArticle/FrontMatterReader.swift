@@ -152,6 +152,9 @@ enum FrontMatterReader {
 
     static func parseTOML(_ text: String) throws -> FrontMatter {
         let table: TOMLTable
+        if let line = TOMLGuard.badTableHeader(in: text) {
+            throw FrontMatterError(line: line, problem: "a table header must start with a key after its [ (bare, or in quotes)")
+        }
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {

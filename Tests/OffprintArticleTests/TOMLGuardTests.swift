@@ -1,0 +1,46 @@
+import Testing
+@testable import OffprintArticle
+
+/// Headers that would reach an assertion in toml++ (fuzzing found "[`") are errors with
+/// their line; valid TOML with `[` at line starts inside values still parses.
+@Suite struct TOMLGuardTests {
+    @Test(arguments: ["[`", "[\n", "title = \"x\"\n[ {a=1}", "[[[x]]]", "[[\t`", "a = 1\n\n  [+", "[[\n", "#c\n[#x]"])
+    func headersThatCannotStartAKeyAreErrors(_ text: String) throws {
+        #expect(TOMLGuard.badTableHeader(in: text) != nil)
+        #expect(throws: FrontMatterError.self) { try FrontMatter.parse(text, format: .toml) }
+        // Through the loader: a warning, and the body kept.
+        let (article, diagnostics) = try ArticleLoader.load(Array(("+++\n" + text + "\n+++\n<p>body</p>\n").utf8), origin: "t.md")
+        #expect(!diagnostics.isEmpty)
+        #expect(article.document.textContent(of: article.content).contains("body"))
+    }
+
+    @Test func bracketsInsideValuesAreNotHeaders() throws {
+        let text = #"""
+            title = "a [ b"
+            nested = [
+              [
+                1, 2
+              ],
+              [ "x", "[y" ],
+            ]
+            lit = '''
+            [not a header
+            '''
+            basic = """
+            [nor this \"""
+            """
+            inline = { k = "[" } # [ comment
+            [ "quoted key" ]
+            v = 1
+            [[list]]
+            w = 2
+            """#
+        #expect(TOMLGuard.badTableHeader(in: text) == nil)
+        let fm = try FrontMatter.parse(text, format: .toml)
+        #expect(fm.entries.map(\.key) == ["title", "nested", "lit", "basic", "inline", "quoted key", "list"])
+    }
+
+    @Test func theLineIsTheHeaders() {
+        #expect(TOMLGuard.badTableHeader(in: "a = 1\nb = [\n  [\n  ]\n]\n\n[`x]") == 7)
+    }
+}
