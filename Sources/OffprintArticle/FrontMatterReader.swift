@@ -84,10 +84,20 @@ enum FrontMatterReader {
                          problem: "more than \(maxValues) values once its aliases (*name) are expanded; remove the aliases that repeat whole lists")
     }
 
+    /// A mapping key as text: a scalar's text, or a complex key (a list or mapping used as
+    /// a key, rare but valid YAML) written in YAML flow style, in document order.
+    /// (Not Yams' `node.any`: it traps on a mapping key that is itself a mapping.)
     static func keyString(_ node: Yams.Node, budget: inout Int) throws -> String {
         if let s = node.scalar?.string { return s }
-        _ = try value(node, budget: &budget)  // a complex key is described whole: count it first
-        return String(describing: node.any)
+        return flow(try value(node, budget: &budget))
+    }
+
+    static func flow(_ v: FrontMatter.Value) -> String {
+        switch v {
+        case let .array(items): return "[" + items.map(flow).joined(separator: ", ") + "]"
+        case let .table(pairs): return "{" + pairs.map { YAMLWriter.scalar($0.0) + ": " + flow($0.1) }.joined(separator: ", ") + "}"
+        default: return YAMLWriter.inline(v)
+        }
     }
 
     /// A Yams node as a typed value, counting against `budget` (aliases share nodes, so a

@@ -44,3 +44,13 @@ import Testing
         #expect(TOMLGuard.badTableHeader(in: "a = 1\nb = [\n  [\n  ]\n]\n\n[`x]") == 7)
     }
 }
+
+/// Complex YAML keys (a mapping or list used as a key) are described in flow style; one
+/// holding a complex key of its own trapped in Yams (`node.any`), found by fuzzing.
+@Suite struct ComplexYAMLKeyTests {
+    @Test func nestedComplexKeysAreDescribedNotTrapped() throws {
+        let fm = try FrontMatter.parse("title: T\n? ? [p, q]\n  : v1\n: v\n? [a, b]\n: w\n", format: .yaml)
+        #expect(fm.entries.map(\.key) == ["title", "{'[p, q]': v1}", "[a, b]"])
+        #expect(fm.entries[1].value == .string("v"))
+    }
+}
