@@ -102,7 +102,26 @@ enum FuzzChecks {
         let sax = structureDump(HTMLParser.parse(bytes))
         let ref = structureDump(referenceParse(bytes))
         guard sax != ref else { return nil }
-        let i = (0..<min(sax.count, ref.count)).first { sax[$0] != ref[$0] } ?? min(sax.count, ref.count)
+        // One known loss on libxml2's side: its tree builder drops pieces of a script or
+        // style holding invalid characters (the SAX events carry them, so the SAX text is
+        // libxml2's with those pieces in place). Raw text only, and only ever pieces missing
+        // from libxml2's side: its text must be the SAX text with parts left out.
+        func rawTextTail(_ i: Int) -> Bool {
+            guard i > 0, i < sax.count, i < ref.count, sax[i - 1] == ref[i - 1] else { return false }
+            let parent = sax[i - 1].drop(while: { $0 != " " }).dropFirst()
+            guard ["<script>", "<script ", "<style>", "<style "].contains(where: { parent.hasPrefix($0) }) else { return false }
+            let s = sax[i], r = ref[i]
+            guard s.contains(" text \""), r.contains(" text \""), s.count > r.count else { return false }
+            var si = s.unicodeScalars.makeIterator()
+            for c in r.unicodeScalars {
+                var found = false
+                while let x = si.next() { if x == c { found = true; break } }
+                if !found { return false }
+            }
+            return true
+        }
+        let i = (0..<min(sax.count, ref.count)).first { sax[$0] != ref[$0] && !rawTextTail($0) } ?? min(sax.count, ref.count)
+        if i == sax.count && i == ref.count { return nil }
         return "trees differ at node \(i): SAX \(i < sax.count ? sax[i] : "(end)") vs libxml2 \(i < ref.count ? ref[i] : "(end)")"
     }
 
