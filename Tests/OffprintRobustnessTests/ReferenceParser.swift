@@ -38,10 +38,12 @@ func referenceParse(_ bytes: [UInt8]) -> Document {
 func structureDump(_ doc: Document) -> [String] {
     var lines: [String] = []
     func local(_ name: String) -> Substring {
-        // libxml2's tree splits off one prefix ("h:f:o" → "f:o"), the SAX builder keeps the
-        // whole name: compare what follows the last colon.
-        guard let colon = name.lastIndex(of: ":"), colon != name.startIndex, name.index(after: colon) != name.endIndex else { return name[...] }
-        return name[name.index(after: colon)...]
+        // libxml2's tree splits off one prefix ("h:f:o" → "f:o", "f::" → ":"), the SAX
+        // builder keeps the whole name: compare what follows the last colon (":" when that
+        // is nothing), the same for both.
+        guard name.contains(":") else { return name[...] }
+        let tail = name.split(separator: ":", omittingEmptySubsequences: false).last!
+        return tail.isEmpty ? ":" : tail
     }
     doc.walk(enter: { id, depth in
         let n = doc[id]
