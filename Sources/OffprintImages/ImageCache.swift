@@ -82,6 +82,14 @@ public final class ImageCache: ImageProvider, Sendable {
         var summary = FetchSummary()
         summary.requested = keys.count
         let window = max(32, options.concurrency * 8)
+        // The progress total counts this call's new keys at once (a progress line must not
+        // see its total creep up); a key another call claims before this one starts it is
+        // taken back out when that is found.
+        let counted = resolutions.withLock { table in Set(keys.filter { table[$0] == nil }) }
+        if !counted.isEmpty {
+            totals.withLock { $0.progress.total += counted.count }
+            reportProgress()
+        }
         await withTaskGroup(of: (String, Resolution, Bool).self) { group in
             var next = 0
             func startNext() {
@@ -94,8 +102,8 @@ public final class ImageCache: ImageProvider, Sendable {
                     table[key] = .running(t)
                     return (.running(t), true)
                 }
-                if mine {
-                    totals.withLock { $0.progress.total += 1 }
+                if !mine && counted.contains(key) {
+                    totals.withLock { $0.progress.total -= 1 }
                     reportProgress()
                 }
                 switch state {

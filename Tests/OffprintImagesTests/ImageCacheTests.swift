@@ -439,6 +439,17 @@ import Testing
         #expect(total.decoded + total.failed == urls.count + bad.count)
         let last = try #require(seen.withLock { $0.last })
         #expect(last.completed == urls.count + bad.count && last.total == last.completed && last.failed == bad.count)
+
+        // One call: the total is known from the first report on, not counted up as the
+        // window moves.
+        let alone = Locked<[ImageProgress]>([])
+        let single = try ImageCache(options: testOptions(TempDir("single").url) { o in
+            o.policy = .offline
+            o.progress = { p in alone.withLock { $0.append(p) } }
+        })
+        _ = await single.fetch(urls)
+        let reports = alone.withLock { $0 }
+        #expect(!reports.isEmpty && reports.allSatisfy { $0.total == urls.count })
     }
 
     // MARK: - Stats and prune
