@@ -74,17 +74,31 @@ public struct EPUBBuilder: Sendable {
             articles.append(stored)
         }
 
-        // Languages.
+        // Chapters, and what each article says of its language: one pass, loading each
+        // article once (the book's language, needed for the chapters' own, comes after).
+        let width = max(3, String(articles.count).count)
+        var chapters: [Chapter] = []
+        chapters.reserveCapacity(articles.count)
         var explicit: [String?] = []
         var guessed: [String?] = []
         var rtlScript: [Bool] = []
-        for stored in articles {
+        var keptNodes = 0
+        for (i, stored) in articles.enumerated() {
             let a = try stored.load()
             let htmlLang = a.document.htmlElement.flatMap { a.document[$0].attribute("lang") ?? a.document[$0].attribute("xml:lang") }
             explicit.append(a.language.flatMap(LanguageTags.normalize) ?? htmlLang.flatMap(LanguageTags.normalize))
             let sample = Substring(a.document.textContent(of: a.content).prefix(20_000))
             guessed.append(LanguageTags.guessFromScript(sample))
             rtlScript.append(LanguageTags.isMostlyRTL(sample))
+            let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
+            // (Language and direction are only stored by the chapter: set below.)
+            var chapter = Chapter(article: a, title: EPUBBuilder.title(of: a, index: i), language: "", rtl: false,
+                                  fileStem: stem, options: options)
+            // Past the budget, keep only what other chapters need (anchors, image URLs) and
+            // build the tree again when the chapter is written: big books stay small in memory.
+            keptNodes += chapter.doc.count
+            if keptNodes > options.chapterMemoryLimit / 256 { chapter.releaseTree() }
+            chapters.append(chapter)
         }
         var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? "und"
         if let l = metadata.language?.trimmed, !l.isEmpty {
@@ -96,25 +110,11 @@ public struct EPUBBuilder: Sendable {
             }
         }
         let labels = options.labels ?? BookLabels.forLanguage(bookLanguage)
-
-        // Chapters.
-        let width = max(3, String(articles.count).count)
-        var chapters: [Chapter] = []
-        chapters.reserveCapacity(articles.count)
-        var keptNodes = 0
-        for (i, stored) in articles.enumerated() {
-            let a = try stored.load()
-            let title = EPUBBuilder.title(of: a, index: i)
+        for i in chapters.indices {
             // Unknown language: the book's, unless the script says it cannot be (then "und").
             let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
-            let rtl = explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang))
-            let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
-            var chapter = Chapter(article: a, title: title, language: lang, rtl: rtl, fileStem: stem, options: options)
-            // Past the budget, keep only what other chapters need (anchors, image URLs) and
-            // build the tree again when the chapter is written: big books stay small in memory.
-            keptNodes += chapter.doc.count
-            if keptNodes > options.chapterMemoryLimit / 256 { chapter.releaseTree() }
-            chapters.append(chapter)
+            chapters[i].language = lang
+            chapters[i].rtl = explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang))
         }
         var pages: [String: Int] = [:]
         for (i, c) in chapters.enumerated() {
