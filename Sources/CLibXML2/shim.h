@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlreader.h>
 
 /* xmlFree is a global function-pointer variable, which Swift 6 rejects as
    shared mutable state: call it through a function. */

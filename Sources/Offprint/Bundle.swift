@@ -36,6 +36,8 @@ public struct BundleOptions: Sendable {
     /// Memory for loaded articles while the book is planned (estimated bytes of trees);
     /// past it, articles wait in a temporary file next to the output (`ArticleStore`).
     public var articleMemoryLimit = 32 << 20
+    /// Feed inputs: `--since`, `--max-entries`, `--fetch-entries`, the page fetcher.
+    public var feeds = FeedOptions()
 
     public init() {}
 }
@@ -57,33 +59,103 @@ public struct Bundler: Sendable {
         self.options = options
     }
 
-    /// File extensions read from folders.
-    public static let articleExtensions: Set<String> = ["md", "markdown", "mdown", "html", "htm", "xhtml", "txt"]
+    /// File extensions read from folders as articles (other files are sniffed for feeds,
+    /// else skipped with a note).
+    public static let articleExtensions: Set<String> = ["md", "markdown", "mdown", "html", "htm", "xhtml"]
 
-    /// The article files under `inputs`: files as given, folders recursively in name order
-    /// (hidden files and folders skipped). Errors for missing paths.
-    public static func articleFiles(_ inputs: [String]) throws -> [URL] {
-        var out: [URL] = []
+    /// One input of a bundle, in the order given.
+    public enum Source: Sendable, Equatable {
+        case article(URL)
+        case feed(FeedSource)
+    }
+
+    /// What `inputs` hold: article files (folders recursively in name order, hidden files
+    /// and folders skipped), feeds (http(s) URLs, feed files by extension or content, the
+    /// feeds an OPML file lists). Files of a folder that are neither are reported in one
+    /// diagnostic. Errors for missing paths and folders without articles.
+    public static func sources(_ inputs: [String]) throws -> (sources: [Source], diagnostics: [Diagnostic]) {
+        var out: [Source] = []
+        var diagnostics: [Diagnostic] = []
         for input in inputs {
+            if WebURL.isHTTP(input) {
+                out.append(.feed(.url(input)))
+                continue
+            }
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
                 throw OffprintError("\(input): no such file or folder (check the path)")
             }
             let url = URL(fileURLWithPath: input)
-            if !isDir.boolValue { out.append(url); continue }
+            if !isDir.boolValue {
+                out += try classify(url, explicit: true)
+                continue
+            }
             guard let e = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey],
                                                          options: [.skipsHiddenFiles]) else { continue }
             var found: [URL] = []
-            for case let f as URL in e where articleExtensions.contains(f.pathExtension.lowercased()) {
-                if (try? f.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { found.append(f) }
+            for case let f as URL in e where (try? f.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                found.append(f)
             }
             found.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            if found.isEmpty {
-                throw OffprintError("\(input): no articles in this folder (looked for \(articleExtensions.sorted().map { "*." + $0 }.joined(separator: ", ")))")
+            var skipped: [String] = []
+            let before = out.count
+            for f in found {
+                let c = try classify(f, explicit: false)
+                if c.isEmpty { skipped.append(String(f.path.dropFirst(url.path.count).drop(while: { $0 == "/" }))) }
+                out += c
             }
-            out += found
+            if out.count == before {
+                throw OffprintError("\(input): no articles in this folder (looked for \(articleExtensions.sorted().map { "*." + $0 }.joined(separator: ", ")) and feeds)")
+            }
+            if !skipped.isEmpty {
+                let shown = skipped.prefix(10).joined(separator: ", ") + (skipped.count > 10 ? " and \(skipped.count - 10) more" : "")
+                diagnostics.append(Diagnostic(origin: input, "\(skipped.count) file\(skipped.count == 1 ? "" : "s") skipped, not articles or feeds: \(shown)"))
+            }
         }
-        return out
+        return (out, diagnostics)
+    }
+
+    /// A file as articles or feeds; nothing for a folder's file that is neither.
+    static func classify(_ file: URL, explicit: Bool) throws -> [Source] {
+        let ext = file.pathExtension.lowercased()
+        if articleExtensions.contains(ext) { return [.article(file)] }
+        let head: Data = {
+            guard let h = FileHandle(forReadingAtPath: file.path) else { return Data() }
+            defer { try? h.close() }
+            return (try? h.read(upToCount: 4096)) ?? Data()
+        }()
+        switch FeedReader.sniff(head) {
+        case .xmlFeed?, .jsonFeed?:
+            return [.feed(.file(file.path))]
+        case .opml?:
+            let subs: [OPML.Subscription]
+            do { subs = try OPML.subscriptions(try Files.read(file.path), origin: file.path) } catch let e as FeedError {
+                throw OffprintError("reading OPML \(e.description)")
+            }
+            return subs.map { s in
+                if WebURL.isHTTP(s.url) { return .feed(.url(s.url)) }
+                let path = s.url.lowercased().hasPrefix("file:") ? (URL(string: s.url)?.path ?? s.url)
+                    : file.deletingLastPathComponent().appendingPathComponent(s.url).standardizedFileURL.path
+                return .feed(.file(path))
+            }
+        case nil:
+            if explicit && FeedReader.feedExtensions.contains(ext) && ext != "json" && ext != "xml" {
+                // Named like a feed but not one: let the feed parser say why, with a line.
+                return [.feed(.file(file.path))]
+            }
+            return explicit ? [.article(file)] : []
+        }
+    }
+
+    /// Site folders whose posts are bundled oldest first by default.
+    static func isSiteFolder(_ path: String) -> Bool {
+        let p = URL(fileURLWithPath: path).standardizedFileURL.path
+        for suffix in ["/_posts", "/content/posts", "/source/_posts"] where p.hasSuffix(suffix) { return true }
+        for sub in ["source/_posts", "_posts", "content/posts"] {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: p + "/" + sub, isDirectory: &isDir), isDir.boolValue { return true }
+        }
+        return false
     }
 
     public static func isManifest(_ path: String) -> Bool {
@@ -95,7 +167,7 @@ public struct Bundler: Sendable {
     public func bundle(_ inputs: [String], to output: URL, images: ImageProvider) async throws -> BundleResult {
         var diagnostics: [Diagnostic] = []
         var manifest: CollectionManifest?
-        let files: [URL]
+        var sources: [Source]
         var overrides: [CollectionManifest.Entry?] = []
         if inputs.count == 1, Self.isManifest(inputs[0]) {
             let m: CollectionManifest
@@ -106,57 +178,114 @@ public struct Bundler: Sendable {
             for e in m.entries where !FileManager.default.fileExists(atPath: e.file.path) {
                 throw OffprintError("\(inputs[0]): lists \(e.file.path), which does not exist (fix the path or remove the entry)")
             }
-            files = m.entries.map(\.file)
+            sources = m.entries.map { .article($0.file) }
             overrides = m.entries
             manifest = m
         } else {
             if let m = inputs.first(where: Self.isManifest) {
                 throw OffprintError("\(m): a collection manifest must be the only input (list the other files inside it)")
             }
-            files = try Self.articleFiles(inputs)
-            overrides = Array(repeating: nil, count: files.count)
+            let (s, d) = try Self.sources(inputs)
+            sources = s
+            diagnostics += d
+            overrides = Array(repeating: nil, count: sources.count)
         }
 
         // Load and clean every article, several at once, keeping the input order. The store
         // keeps each article's content; past its memory budget, in a temporary file.
-        let exporter = Exporter(options: options.export)
+        var loadOptions = options.export
+        loadOptions.load.inlineLocalImages = true
+        let exporter = Exporter(options: loadOptions)
         let store = ArticleStore(memoryBudget: options.articleMemoryLimit,
                                  directory: output.deletingLastPathComponent())
-        let loaded: [Result<(StoredArticle, [Diagnostic]), OffprintError>] = await concurrentMap(files, limit: options.jobs) { file in
+        let files: [(index: Int, url: URL)] = sources.enumerated().compactMap { i, s in
+            if case .article(let u) = s { return (i, u) } else { return nil }
+        }
+        let loaded: [Result<(StoredArticle?, [Diagnostic]), OffprintError>] = await concurrentMap(files.map(\.url), limit: options.jobs) { file in
             do {
                 let bytes = try Files.read(file.path)
                 let (article, diagnostics) = try exporter.prepare(bytes, origin: file.path)
+                if article.isDraft {
+                    return .success((nil, [Diagnostic(origin: file.path, "a draft (draft: true or published: false): left out of the book")]))
+                }
                 return .success((try store.store(article), diagnostics))
             } catch {
                 return .failure(OffprintError("\(error)"))
             }
         }
-        var articles: [StoredArticle] = []
+        var perSource: [[StoredArticle]] = Array(repeating: [], count: sources.count)
         var failed: [(path: String, error: String)] = []
-        for (i, r) in loaded.enumerated() {
+        for (k, r) in loaded.enumerated() {
+            let i = files[k].index
             switch r {
             case .success(let (article, d)):
-                var a = article
-                overrides[i]?.apply(to: &a.metadata)
-                articles.append(a)
                 diagnostics += d
+                guard var a = article else { continue }
+                overrides[i]?.apply(to: &a.metadata)
+                perSource[i] = [a]
             case .failure(let e):
-                failed.append((files[i].path, e.message))
+                failed.append((files[k].url.path, e.message))
             }
         }
+        // Feeds, one after the other (each fetches its pages several at once).
+        var feeds: [FeedBatch] = []
+        var feedOptions = options.feeds
+        feedOptions.jobs = max(feedOptions.jobs, 1)
+        let collector = FeedCollector(exporter: exporter, options: feedOptions)
+        for (i, s) in sources.enumerated() {
+            guard case .feed(let f) = s else { continue }
+            do {
+                let batch = try await collector.collect(f, store: store)
+                diagnostics += batch.diagnostics
+                if batch.articles.isEmpty {
+                    diagnostics.append(Diagnostic(origin: f.name, "no entries left to put in the book\(options.feeds.since != nil ? " (all older than --since?)" : "")"))
+                }
+                perSource[i] = batch.articles
+                feeds.append(batch)
+            } catch let e as OffprintError {
+                failed.append((f.name, e.message))
+            } catch {
+                failed.append((f.name, "\(error)"))
+            }
+        }
+        // One section per feed when several feeds make the book.
+        if feeds.count < 2 {
+            for i in perSource.indices { for k in perSource[i].indices { perSource[i][k].metadata.section = nil } }
+        }
+        var articles: [StoredArticle] = perSource.flatMap { $0 }
         if articles.isEmpty {
+            if failed.isEmpty { throw OffprintError("no article to put in the book (every input was a draft or an empty feed); nothing written") }
             throw OffprintError("no article could be read (\(failed.count) failed: \(failed.first.map { $0.error } ?? "none given")); nothing written")
         }
 
-        // Order: the flag, else the manifest's, else as given.
-        if let order = options.order ?? manifest?.order {
-            articles = CollectionManifest.sorted(articles, by: order, article: \.metadata)
+        // Order: the flag, else the manifest's, else oldest first for a site's posts folder,
+        // else as given (feeds: newest first). Sections keep their place; entries are sorted
+        // inside each.
+        let siteFolder = manifest == nil && inputs.contains { Self.isSiteFolder($0) }
+        if let order = options.order ?? manifest?.order ?? (siteFolder ? .date : nil) {
+            var groups: [[StoredArticle]] = []
+            for a in articles {
+                if let last = groups.last?.last, last.metadata.section == a.metadata.section { groups[groups.count - 1].append(a) } else { groups.append([a]) }
+            }
+            articles = groups.flatMap { CollectionManifest.sorted($0, by: order, article: \.metadata) }
         }
 
         var metadata = manifest?.metadata ?? BookMetadata(title: "")
         if let t = options.title { metadata.title = t }
         if metadata.title.trimmingCharacters(in: .whitespaces).isEmpty {
-            metadata.title = Self.defaultTitle(inputs: inputs, articles: articles.map(\.metadata))
+            let onlyFeeds = sources.allSatisfy { if case .feed = $0 { return true } else { return false } }
+            if onlyFeeds, feeds.count == 1 {
+                metadata.title = Self.dated(feeds[0].title, articles: articles.map(\.metadata))
+            } else {
+                let base = onlyFeeds ? (feeds.count <= 3 ? feeds.map(\.title).joined(separator: ", ") : "\(feeds[0].title) and \(feeds.count - 1) more feeds") : nil
+                metadata.title = base.map { Self.dated($0, articles: articles.map(\.metadata)) }
+                    ?? Self.defaultTitle(inputs: inputs, articles: articles.map(\.metadata))
+            }
+        }
+        if manifest == nil, !feeds.isEmpty {
+            // The book's language and description default from the feeds'.
+            if metadata.language == nil { metadata.language = feeds.compactMap { $0.info.language.flatMap { $0.isEmpty ? nil : $0 } }.first }
+            if metadata.description == nil, feeds.count == 1 { metadata.description = feeds[0].info.description }
         }
         if let v = options.subtitle { metadata.subtitle = v }
         if !options.creators.isEmpty { metadata.creators = options.creators }
@@ -187,10 +316,17 @@ public struct Bundler: Sendable {
         return BundleResult(report: built.report, diagnostics: diagnostics, failedInputs: failed, profile: built)
     }
 
+    /// "Title, 2021-07-14 – 2022-01-03".
+    static func dated(_ base: String, articles: [Article]) -> String {
+        let days = articles.compactMap { $0.date.map { String($0.prefix(10)) } }.sorted()
+        guard let first = days.first, let last = days.last, articles.count > 1 else { return base }
+        return first == last ? "\(base), \(first)" : "\(base), \(first) – \(last)"
+    }
+
     /// "posts, 2021-07-14 – 2022-01-03": the folder (or first file) name and the date range.
     static func defaultTitle(inputs: [String], articles: [Article]) -> String {
         let base: String
-        if inputs.count == 1 {
+        if inputs.count == 1, !WebURL.isHTTP(inputs[0]) {
             let u = URL(fileURLWithPath: inputs[0]).standardizedFileURL
             base = articles.count == 1 ? (articles[0].title ?? u.deletingPathExtension().lastPathComponent) : u.lastPathComponent
         } else {

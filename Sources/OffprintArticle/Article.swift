@@ -26,6 +26,9 @@ public struct Article: Sendable {
     public var baseURL: String?
     /// The front matter as read (all keys, in order), when the input had one.
     public var frontMatter: FrontMatter?
+    /// The group the article is listed under in a book's table of contents (a feed's
+    /// title when several feeds make one book). Nil: listed at the top level.
+    public var section: String?
     /// The content. For posts, the body HTML parsed as a document; for pages, the page.
     public var document: Document
     /// The element holding the article body inside `document` (usually `<body>`).
@@ -45,6 +48,7 @@ public struct Article: Sendable {
         self.sourceURL = nil
         self.baseURL = nil
         self.frontMatter = nil
+        self.section = nil
         self.document = document
         self.content = content ?? document.body ?? document.root
     }

@@ -53,7 +53,16 @@ public enum ArticleLoader {
     static func loadPost(body: String, split: FrontMatterSplit?, origin: String, options: LoadOptions,
                          encodingHint: String?) -> (Article, [Diagnostic]) {
         var diags: [Diagnostic] = []
-        let doc = HTMLParser.parse(body)
+        let markdown = isMarkdown(body: body, split: split, origin: origin, options: options)
+        let doc: Document
+        if markdown {
+            let (html, d) = MarkdownBody.html(body, origin: origin, firstLine: split.map { $0.bodyLine } ?? 1,
+                                              assetFolder: URL(fileURLWithPath: origin).deletingPathExtension().lastPathComponent)
+            diags += d
+            doc = HTMLParser.parse(html)
+        } else {
+            doc = HTMLParser.parse(body)
+        }
         var article = Article(origin: origin, document: doc)
         if let split {
             let (fm, d) = FrontMatterReader.read(split, origin: origin)
@@ -63,7 +72,22 @@ public enum ArticleLoader {
         }
         if article.sourceURL == nil, let s = options.sourceURL { article.sourceURL = s }
         article.baseURL = options.baseURL ?? article.sourceURL.flatMap { WebURL.isHTTP($0) ? $0 : nil }
+        if options.inlineLocalImages { diags += LocalImages.inline(&article) }
         return (article, diags)
+    }
+
+    /// Markdown extensions: read as Markdown unless the body looks like HTML (`--body auto`).
+    public static let markdownExtensions: Set<String> = ["md", "markdown", "mdown", "mkd", "mkdn"]
+
+    static func isMarkdown(body: String, split: FrontMatterSplit?, origin: String, options: LoadOptions) -> Bool {
+        switch options.body {
+        case .html: return false
+        case .markdown: return true
+        case .auto:
+            let ext = URL(fileURLWithPath: origin).pathExtension.lowercased()
+            let candidate = markdownExtensions.contains(ext) || (ext.isEmpty && split != nil)
+            return candidate && !MarkdownBody.looksLikeHTML(Substring(body))
+        }
     }
 
     // MARK: Pages

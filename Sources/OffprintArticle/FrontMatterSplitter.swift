@@ -13,6 +13,11 @@ struct FrontMatterSplit {
     var body: Substring
     /// False when no closing delimiter was found and the block was cut where the HTML starts.
     var closed: Bool
+
+    /// 1-based line number, in the input, of the body's first line.
+    var bodyLine: Int {
+        body.base.utf8[..<body.startIndex].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
 }
 
 enum FrontMatterSplitter {

@@ -10,6 +10,14 @@ public struct LoadOptions: Sendable, Equatable {
         case html
     }
 
+    public enum BodyFormat: String, Sendable, CaseIterable {
+        /// Markdown for `.md`/`.markdown`/`.mdown` files (and TOML front matter) unless the
+        /// body looks like HTML (starts with a tag, no Markdown headings or fences).
+        case auto
+        case html
+        case markdown
+    }
+
     /// The URL relative links resolve against, overriding `<base href>`, the page URL and the
     /// front matter's link (`--base-url`).
     public var baseURL: String?
@@ -20,6 +28,12 @@ public struct LoadOptions: Sendable, Equatable {
     /// `Content-Type` charset, say). Wins over an in-document `<meta charset>`.
     public var encodingHint: String?
     public var format: InputFormat
+    /// What a post's body is (`--body`).
+    public var body: BodyFormat = .auto
+    /// Posts' local images (relative paths that name files next to the post, or under the
+    /// site's `source/`/`static/`) become `data:` URIs, so books and `--images download`
+    /// can take them. Off: their paths are left as written.
+    public var inlineLocalImages = false
 
     public init(baseURL: String? = nil, sourceURL: String? = nil, encodingHint: String? = nil,
                 format: InputFormat = .auto) {

@@ -270,9 +270,7 @@ public struct EPUBBuilder: Sendable {
         var inMemory = 0
         var manifest: [[String: Any]] = []
         var spine: [[String: Any]] = []
-        var tocEntries: [[String: Any]] = []
-        var ncxEntries: [[String: Any]] = []
-        var playOrder = 0
+        var tocItems: [TOCItem] = []
         let x = Serializer.xmlSafe
         let rtl = LanguageTags.isRTL(bookLanguage)
         func transformed(_ xhtml: [UInt8], _ path: String) throws -> [UInt8] {
@@ -349,24 +347,14 @@ public struct EPUBBuilder: Sendable {
             }
             diagnostics += chapters[i].diagnostics
             report.chapters.append(.init(origin: c.origin, title: c.title, files: paths, bytes: chapterBytes))
-            // Table of contents.
-            let children: [[String: Any]] = c.subheadings.map { h in
-                ["href": "text/" + c.files[h.part] + "#" + h.id, "label": x(h.label)]
-            }
-            tocEntries.append(["href": "text/" + c.files[0], "label": x(c.title), "hasChildren": !children.isEmpty, "children": children,
-                               "entryLanguage": c.language, "entryRTL": c.rtl != rtl])
-            playOrder += 1
-            var ncxChildren: [[String: Any]] = []
-            let ncxParent: [String: Any] = ["navID": "nav-\(i + 1)", "playOrder": playOrder, "label": x(c.title), "ncxHref": "text/" + c.files[0]]
-            for (k, h) in c.subheadings.enumerated() {
-                playOrder += 1
-                ncxChildren.append(["navID": "nav-\(i + 1)-\(k + 1)", "playOrder": playOrder, "label": x(h.label), "ncxHref": "text/" + c.files[h.part] + "#" + h.id])
-            }
-            var entry = ncxParent
-            entry["children"] = ncxChildren
-            ncxEntries.append(entry)
+            // Table of contents (built below, once sections are known).
+            tocItems.append(TOCItem(section: articles[i].metadata.section.map(Chapter.collapse).flatMap { $0.isEmpty ? nil : $0 },
+                                    label: x(c.title), href: "text/" + c.files[0], language: c.language, rtl: c.rtl != rtl,
+                                    children: c.subheadings.map { ("text/" + c.files[$0.part] + "#" + $0.id, x($0.label)) }))
             chapters[i].releaseTree()
         }
+
+        let (tocEntries, ncxEntries, ncxDepth) = EPUBBuilder.contents(tocItems, bookLanguage: bookLanguage)
 
         // Images used, in a fixed order.
         var imageManifest: [[String: Any]] = []
@@ -439,7 +427,7 @@ public struct EPUBBuilder: Sendable {
         try zip.add("EPUB/nav.xhtml", bytes: try transformed(Array(try templates.render("nav.xhtml.mustache", navCtx).utf8), "EPUB/nav.xhtml"))
         var ncxCtx = book
         ncxCtx["toc"] = ncxEntries
-        ncxCtx["depth"] = ncxEntries.contains { !(($0["children"] as? [[String: Any]]) ?? []).isEmpty } ? 2 : 1
+        ncxCtx["depth"] = ncxDepth
         try zip.add("EPUB/toc.ncx", string: try templates.render("toc.ncx.mustache", ncxCtx))
         try zip.add("EPUB/styles/book.css", string: options.contentTransform.map { $0.transformStylesheet(templates.text("style.css")) } ?? templates.text("style.css"))
 
@@ -466,6 +454,76 @@ public struct EPUBBuilder: Sendable {
     }
 
     // MARK: Helpers
+
+    /// One article's line in the table of contents.
+    struct TOCItem {
+        var section: String?
+        var label: String
+        var href: String
+        var language: String
+        var rtl: Bool
+        var children: [(href: String, label: String)]
+    }
+
+    /// The navigation document's and the NCX's entries: articles with their subheadings,
+    /// and consecutive articles of one section (a feed) under an entry of their own that
+    /// opens the section's first article. Returns the NCX depth too.
+    static func contents(_ items: [TOCItem], bookLanguage: String) -> (nav: [[String: Any]], ncx: [[String: Any]], depth: Int) {
+        var nav: [[String: Any]] = []
+        var ncx: [[String: Any]] = []
+        var playOrder = 0
+        var depth = 1
+        var i = 0
+        var articleNumber = 0
+        func article(_ item: TOCItem, level: Int) -> (nav: [String: Any], ncx: [String: Any]) {
+            articleNumber += 1
+            playOrder += 1
+            let n = articleNumber
+            var ncxEntry: [String: Any] = ["navID": "nav-\(n)", "playOrder": playOrder, "label": item.label, "ncxHref": item.href]
+            var kids: [[String: Any]] = []
+            for (k, h) in item.children.enumerated() {
+                playOrder += 1
+                kids.append(["navID": "nav-\(n)-\(k + 1)", "playOrder": playOrder, "label": h.label, "ncxHref": h.href, "hasChildren": false, "children": [[String: Any]]()])
+            }
+            if !kids.isEmpty { depth = max(depth, level + 1) }
+            ncxEntry["children"] = kids
+            ncxEntry["hasChildren"] = !kids.isEmpty
+            let navKids: [[String: Any]] = item.children.map { ["href": $0.href, "label": $0.label, "hasChildren": false, "children": [[String: Any]]()] }
+            let navEntry: [String: Any] = ["href": item.href, "label": item.label, "hasChildren": !navKids.isEmpty, "children": navKids,
+                                           "entryLanguage": item.language, "entryRTL": item.rtl]
+            return (navEntry, ncxEntry)
+        }
+        var sectionNumber = 0
+        while i < items.count {
+            guard let section = items[i].section else {
+                let (a, b) = article(items[i], level: 1)
+                nav.append(a)
+                ncx.append(b)
+                i += 1
+                continue
+            }
+            sectionNumber += 1
+            playOrder += 1
+            var sectionNCX: [String: Any] = ["navID": "section-\(sectionNumber)", "playOrder": playOrder,
+                                             "label": Serializer.xmlSafe(section), "ncxHref": items[i].href]
+            var navKids: [[String: Any]] = []
+            var ncxKids: [[String: Any]] = []
+            depth = max(depth, 2)
+            while i < items.count, items[i].section == section {
+                let (a, b) = article(items[i], level: 2)
+                navKids.append(a)
+                ncxKids.append(b)
+                i += 1
+            }
+            sectionNCX["children"] = ncxKids
+            sectionNCX["hasChildren"] = true
+            ncx.append(sectionNCX)
+            nav.append(["href": ncxKids.first?["ncxHref"] as? String ?? "",
+                        "label": Serializer.xmlSafe(section), "hasChildren": true, "children": navKids,
+                        "entryLanguage": bookLanguage, "entryRTL": false])
+        }
+        return (nav, ncx, depth)
+    }
 
     /// The book's modification date: the option, else `SOURCE_DATE_EPOCH`, else the newest
     /// article date, else 2000-01-01 — never the clock.

@@ -60,6 +60,14 @@ struct Sanitizer {
         "applet", "bgsound", "basefont", "spacer", "slot", "portal", "menuitem",
     ]
 
+    /// A checkbox opening a list item (`<li><input type=checkbox> text`, or inside the item's
+    /// first paragraph): a task list, not a form.
+    static func isTaskCheckbox(_ doc: Document, _ id: NodeID) -> Bool {
+        guard var p = doc.parent(of: id) else { return false }
+        if doc[p].name == "p", let pp = doc.parent(of: p), doc[pp].name == "li" { p = pp }
+        return doc[p].name == "li"
+    }
+
     /// Active or embedded content that becomes a link to what it showed.
     static let embedded: Set<String> = ["iframe", "video", "audio", "embed", "object"]
 
@@ -113,6 +121,11 @@ struct Sanitizer {
                 break
             }
             var name = n.name
+            if name == "input", n.attribute("type")?.lowercased() == "checkbox", Sanitizer.isTaskCheckbox(doc, id) {
+                // A Markdown task list item: its state as a ballot box.
+                doc.replace(id, with: doc.makeText(n.hasAttribute("checked") ? "\u{2611}" : "\u{2610}"))
+                continue
+            }
             if Sanitizer.dropped.contains(name) {
                 doc.detach(id)
                 continue

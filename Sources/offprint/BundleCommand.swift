@@ -7,12 +7,17 @@ struct BundleCommand: AsyncParsableCommand {
         commandName: "bundle",
         abstract: "Pack articles into one EPUB 3 book (images embedded from the cache).",
         discussion: """
-        Inputs: files, folders (read recursively, in name order), or one collection manifest \
-        (YAML: title, creators, order, per-article overrides; see examples/collection.yml).
+        Inputs: files, folders (read recursively, in name order), feeds (RSS 2.0, RSS 1.0, Atom, \
+        JSON Feed: files or http(s) URLs), OPML lists of feeds, or one collection manifest \
+        (YAML: title, creators, order, per-article overrides; see examples/collection.yml). \
+        Markdown posts (.md, .markdown) are rendered as CommonMark + GFM; drafts are left out.
 
           offprint bundle posts/ -o week-47.epub --title "Week 47" --author "My Feeds"
           offprint bundle a.md b.html c.md -o picks.epub
           offprint bundle collection.yml -o collection.epub
+          offprint bundle examples/feeds/offline.rss -o feed.epub
+          offprint bundle a.xml b.atom c.json --since 7d --max-entries 20 -o week.epub
+          offprint bundle source/_posts -o blog.epub
           offprint bundle posts/ --offline -o week.epub
           offprint bundle posts/ --profile kindle -o week.epub
           offprint bundle posts/ --profile kobo -o week.kepub.epub
@@ -68,6 +73,18 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(help: "Article order: listed, date, date-desc or title (default: the manifest's, else as given).")
     var sort: SortArgument?
 
+    @Option(help: ArgumentHelp("Feeds: only entries published since DATE (2024-03-01) or for the last DURATION (7d, 36h, 2w).", valueName: "date|duration"))
+    var since: String?
+
+    @Option(name: .customLong("max-entries"), help: ArgumentHelp("Feeds: at most N entries from each feed, the newest.", valueName: "n"))
+    var maxEntries: Int?
+
+    @Option(name: .customLong("fetch-entries"), help: "Feeds: fetch and extract entries' pages: always, never, or auto (entries with only a summary or cut text).")
+    var fetchEntries: FetchPolicyArgument = .auto
+
+    @Option(help: "Post bodies: html, markdown, or auto (Markdown for .md/.markdown files unless the body looks like HTML).")
+    var body: BodyArgument = .auto
+
     @Option(help: ArgumentHelp("A folder of templates overriding the bundled ones (same file names as templates/epub/).", valueName: "dir"))
     var templates: String?
 
@@ -115,6 +132,10 @@ struct BundleCommand: AsyncParsableCommand {
             throw ValidationError("-o must name an .epub file (got '\(output)')")
         }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let s = since, FeedOptions.parseSince(s) == nil {
+            throw ValidationError("--since takes a date (2024-03-01) or a duration like 7d, 36h, 2w (got '\(s)')")
+        }
+        if let m = maxEntries, m < 1 { throw ValidationError("--max-entries must be at least 1") }
         if let p = profile, DeviceProfile.named(p) == nil, !p.lowercased().hasSuffix(".toml") {
             throw ValidationError("--profile takes \(DeviceProfile.builtIn.map(\.name).joined(separator: ", ")) or a .toml profile file (got '\(p)'; see offprint profiles)")
         }
@@ -167,6 +188,10 @@ struct BundleCommand: AsyncParsableCommand {
         options.cover = cover
         options.identifier = identifier
         options.order = sort?.order
+        options.export.load.body = body.value
+        options.feeds.since = since.flatMap { FeedOptions.parseSince($0) }
+        options.feeds.maxEntries = maxEntries
+        options.feeds.fetchEntries = fetchEntries.value
         if let j = jobs { options.jobs = j }
 
         options.profile = try resolvedProfile()
@@ -177,7 +202,7 @@ struct BundleCommand: AsyncParsableCommand {
             output = String(output.dropLast(".epub".count)) + ".kepub.epub"
         }
         let out = URL(fileURLWithPath: output)
-        try Files.checkNotAnInput(output, inputs: inputs)
+        try Files.checkNotAnInput(output, inputs: inputs.filter { !WebURL.isHTTP($0) })
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
         let cache = try cacheFlags.makeCache(quiet: quiet)
         let result = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
@@ -212,4 +237,14 @@ enum SortArgument: String, ExpressibleByArgument, CaseIterable {
         case .title: return .title
         }
     }
+}
+
+enum FetchPolicyArgument: String, ExpressibleByArgument, CaseIterable {
+    case always, never, auto
+    var value: FetchPolicy { FetchPolicy(rawValue: rawValue)! }
+}
+
+enum BodyArgument: String, ExpressibleByArgument, CaseIterable {
+    case auto, html, markdown
+    var value: LoadOptions.BodyFormat { LoadOptions.BodyFormat(rawValue: rawValue)! }
 }

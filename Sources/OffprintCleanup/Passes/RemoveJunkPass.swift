@@ -46,6 +46,9 @@ public struct RemoveJunkPass: CleanupPass {
                 else { toRemove.append(id) }
                 return .skipChildren
             }
+            if n.name == "input", n.attribute("type")?.lowercased() == "checkbox", isTaskCheckbox(id, doc) {
+                return .skipChildren  // a task list item's checkbox is content, not a form
+            }
             switch options.forms {
             case .keep:
                 break
@@ -155,4 +158,12 @@ public struct RemoveJunkPass: CleanupPass {
         let last = path.split(separator: "/").last.map(String.init) ?? ""
         return last.isEmpty ? url : last
     }
+}
+
+/// A checkbox opening a list item (`<li><input type=checkbox> text`, or inside the item's
+/// first paragraph): a Markdown task list, written back as `[x]` / `[ ]`.
+private func isTaskCheckbox(_ id: Document.NodeID, _ doc: Document) -> Bool {
+    guard var p = doc.parent(of: id) else { return false }
+    if doc[p].name == "p", let pp = doc.parent(of: p), doc[pp].name == "li" { p = pp }
+    return doc[p].name == "li"
 }

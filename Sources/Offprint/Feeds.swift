@@ -1,0 +1,230 @@
+import Foundation
+import OffprintArticle
+import OffprintCleanup
+@_exported import OffprintFeeds
+
+/// How feeds become articles (`bundle` and `export` on feed inputs).
+public struct FeedOptions: Sendable {
+    /// Only entries published at or after this time (seconds since 1970, UTC).
+    public var since: Double?
+    /// At most this many entries from each feed, the newest.
+    public var maxEntries: Int?
+    /// When to fetch and extract an entry's page instead of the feed's text.
+    public var fetchEntries: FetchPolicy = .auto
+    /// Fetches http(s) feeds and pages. Nil: local files only.
+    public var fetcher: (any PageFetcher)?
+    /// Pages fetched at once.
+    public var jobs = 4
+
+    public init() {}
+
+    /// `--since`: a duration back from `now` (`7d`, `36h`, `2w`, `90m`) or a date
+    /// (`2024-03-01`, any format `DateNormalizer` reads).
+    public static func parseSince(_ text: String, now: Date = Date()) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let unit = t.last, let n = Double(t.dropLast()), n >= 0 {
+            let seconds: Double? = ["m": 60, "h": 3600, "d": 86400, "w": 7 * 86400][unit]
+            if let s = seconds { return now.timeIntervalSince1970 - n * s }
+        }
+        return DateNormalizer.components(text)?.epochSeconds
+    }
+}
+
+/// Where a feed comes from.
+public enum FeedSource: Sendable, Equatable {
+    case file(String)
+    case url(String)
+
+    public var name: String {
+        switch self { case .file(let p): return p; case .url(let u): return u }
+    }
+}
+
+/// One feed's entries, selected, ordered (newest first) and stored.
+public struct FeedBatch: Sendable {
+    public var source: FeedSource
+    public var info: FeedInfo
+    /// The feed's title (else its file name or host).
+    public var title: String
+    public var articles: [StoredArticle]
+    public var diagnostics: [Diagnostic]
+}
+
+/// Reads feeds into articles: parse (streaming) → dedupe by id/link → `since` →
+/// newest first → `maxEntries` → fetch and extract pages where asked → clean up, as
+/// `export` does for files.
+public struct FeedCollector: Sendable {
+    public var exporter: Exporter
+    public var options: FeedOptions
+
+    public init(exporter: Exporter, options: FeedOptions) {
+        self.exporter = exporter
+        self.options = options
+    }
+
+    private struct Candidate: Sendable {
+        var entry: FeedEntry
+        var link: EntryLink?
+        var stored: StoredArticle
+        var epoch: Double?
+        var fetch: Bool
+        var diagnostics: [Diagnostic]
+    }
+
+    public func collect(_ source: FeedSource, store: ArticleStore) async throws -> FeedBatch {
+        var diagnostics: [Diagnostic] = []
+        let origin = source.name
+        var feedFile: String?
+        var feedURL: String?
+        var candidates: [Candidate] = []
+        var seen = Set<String>()
+        var duplicates = 0, tooOld = 0, undated = 0
+        var failure: Error?
+        let handle: (FeedEntry, FeedInfo) throws -> Void = { entry, info in
+            var e = entry
+            if let key = e.identity {
+                guard seen.insert(key).inserted else { duplicates += 1; return }
+            }
+            let epoch = e.date.flatMap { DateNormalizer.components($0)?.epochSeconds }
+            if let since = options.since {
+                if let ep = epoch, ep < since { tooOld += 1; return }
+                if epoch == nil { undated += 1 }
+            }
+            let n = candidates.count + duplicates + tooOld + 1
+            let entryOrigin = "\(origin)#\(n)"
+            var local: [Diagnostic] = []
+            if e.date == nil, let raw = e.rawDate {
+                local.append(Diagnostic(origin: entryOrigin, location: "line \(e.line)", "date `\(raw)` not understood; the entry is undated"))
+            }
+            let link = FeedArticles.link(of: e, feedFile: feedFile, feedURL: feedURL, info: info)
+            var article = FeedArticles.article(e, info: info, link: link, origin: entryOrigin)
+            if article.baseURL == nil, let f = feedFile {
+                local += LocalImages.inline(&article, folder: URL(fileURLWithPath: f).deletingLastPathComponent())
+            }
+            local += Cleanup.run(&article, options: exporter.options.cleanup)
+            let fetch = link != nil && FeedArticles.wantsFetch(e, policy: options.fetchEntries)
+            do {
+                let stored = try store.store(article)
+                e.content = nil  // kept in the store; the entry keeps only its metadata
+                if !fetch { e.summary = nil }
+                candidates.append(Candidate(entry: e, link: link, stored: stored, epoch: epoch, fetch: fetch, diagnostics: local))
+            } catch {
+                failure = error
+                throw error
+            }
+        }
+        let info: FeedInfo
+        do {
+            switch source {
+            case .file(let path):
+                feedFile = path
+                info = try FeedReader.read(file: path, origin: origin, entry: handle)
+            case .url(let url):
+                guard let fetcher = options.fetcher else {
+                    throw OffprintError("\(url): http(s) feeds need the HTTP client, which this build of offprint does not include yet (download the feed and give the file)")
+                }
+                let page: FetchedPage
+                do { page = try await fetcher.fetch(url) } catch {
+                    throw OffprintError("\(url): the feed could not be fetched (\(error))")
+                }
+                feedURL = page.url
+                info = try FeedReader.read(page.bytes, origin: origin, entry: handle)
+            }
+        } catch let e as FeedError {
+            throw OffprintError("reading feed \(e.description)")
+        } catch {
+            if let f = failure { throw OffprintError("\(origin): \(f)") }
+            throw error
+        }
+        if duplicates > 0 { diagnostics.append(Diagnostic(origin: origin, "\(duplicates) duplicate entr\(duplicates == 1 ? "y" : "ies") (same id or link) left out")) }
+        if tooOld > 0 { diagnostics.append(Diagnostic(origin: origin, "\(tooOld) entr\(tooOld == 1 ? "y" : "ies") older than --since left out")) }
+        if undated > 0 { diagnostics.append(Diagnostic(origin: origin, "\(undated) entr\(undated == 1 ? "y has" : "ies have") no date: kept despite --since")) }
+
+        // Newest first; undated ones after, in feed order.
+        var selected = candidates.enumerated().sorted { x, y in
+            switch (x.element.epoch, y.element.epoch) {
+            case let (a?, b?): return a != b ? a > b : x.offset < y.offset
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return x.offset < y.offset
+            }
+        }.map(\.element)
+        if let m = options.maxEntries, selected.count > m { selected = Array(selected.prefix(m)) }
+
+        // Pages to fetch.
+        let wanting = selected.indices.filter { selected[$0].fetch }
+        if !wanting.isEmpty {
+            let webWithoutClient = wanting.filter {
+                if case .web? = selected[$0].link { return options.fetcher == nil } else { return false }
+            }
+            if !webWithoutClient.isEmpty {
+                diagnostics.append(Diagnostic(origin: origin, "\(webWithoutClient.count) entr\(webWithoutClient.count == 1 ? "y has" : "ies have") only a summary or cut text; their pages were not fetched (this build has no HTTP client): the feed's text is used"))
+            }
+            let todo = wanting.filter { !webWithoutClient.contains($0) }
+            let results: [Result<StoredArticle, OffprintError>] = await concurrentMap(todo.map { selected[$0] }, limit: options.jobs) { c in
+                do { return .success(try await page(for: c, info: info, store: store)) } catch {
+                    return .failure(error as? OffprintError ?? OffprintError("\(error)"))
+                }
+            }
+            for (k, i) in todo.enumerated() {
+                switch results[k] {
+                case .success(let s): selected[i].stored = s
+                case .failure(let e):
+                    selected[i].diagnostics.append(Diagnostic(origin: selected[i].stored.metadata.origin, "\(e.message); the feed's text is used instead"))
+                }
+            }
+        }
+        let title = info.title.map(FeedArticles.plainText).flatMap { $0.isEmpty ? nil : $0 }
+            ?? (URL(string: origin).flatMap { $0.host } ?? URL(fileURLWithPath: origin).deletingPathExtension().lastPathComponent)
+        var articles: [StoredArticle] = []
+        for c in selected {
+            var s = c.stored
+            s.metadata.section = title
+            articles.append(s)
+            diagnostics += c.diagnostics
+        }
+        return FeedBatch(source: source, info: info, title: title, articles: articles, diagnostics: diagnostics)
+    }
+
+    /// The entry's page, fetched (or read from next to the feed) and extracted; the entry's
+    /// title, date, authors and link win over the page's.
+    private func page(for c: Candidate, info: FeedInfo, store: ArticleStore) async throws -> StoredArticle {
+        var o = exporter.options
+        o.cleanup.extractMainContent = true
+        o.load.format = .html
+        let bytes: [UInt8]
+        let pageOrigin: String
+        switch c.link {
+        case .local(let path)?:
+            bytes = try Files.read(path)
+            pageOrigin = path
+        case .web(let url)?:
+            guard let fetcher = options.fetcher else { throw OffprintError("\(url): no HTTP client") }
+            let p: FetchedPage
+            do { p = try await fetcher.fetch(url) } catch { throw OffprintError("\(url): the page could not be fetched (\(error))") }
+            bytes = p.bytes
+            pageOrigin = p.url
+            o.load.sourceURL = p.url
+            o.load.encodingHint = p.contentType.flatMap(Self.charset)
+        case nil:
+            throw OffprintError("no link to fetch")
+        }
+        var (article, _) = try Exporter(options: o).prepare(bytes, origin: pageOrigin)
+        article.origin = c.stored.metadata.origin
+        FeedArticles.apply(c.entry, info: info, link: c.link, to: &article)
+        if case .local? = c.link, c.stored.metadata.sourceURL == nil {
+            // A saved page: its own canonical URL (if it named one) is the source.
+        } else if let s = c.stored.metadata.sourceURL {
+            article.sourceURL = s
+        }
+        return try store.store(article)
+    }
+
+    static func charset(_ contentType: String) -> String? {
+        for part in contentType.split(separator: ";") {
+            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if kv.count == 2, kv[0].lowercased() == "charset" { return kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import OffprintDocument
+
+/// The one entry into this module: which kind of input a file is, and its entries.
+///
+///     let info = try FeedReader.read(file: "feed.xml") { entry, info in … }   // streaming
+///     let feed = try FeedReader.parse(bytes, origin: "feed.json")             // collected
+public enum FeedReader {
+    public enum Kind: Sendable, Equatable {
+        case xmlFeed, jsonFeed, opml
+    }
+
+    /// File extensions that name feeds (or OPML lists) outright.
+    public static let feedExtensions: Set<String> = ["rss", "atom", "rdf", "xml", "json", "opml", "feed"]
+
+    /// What `bytes` (the first few KB are enough) are: an RSS/RDF/Atom feed, a JSON Feed, an
+    /// OPML list, or nil (something else: an HTML page, a post).
+    public static func sniff(_ bytes: some Collection<UInt8>) -> Kind? {
+        var head = Array(bytes.prefix(4096))
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
+        let text = String(decoding: head, as: UTF8.self)
+        let trimmed = text.drop(while: { $0.isWhitespace })
+        if trimmed.first == "{" {
+            return text.contains("jsonfeed.org/version") ? .jsonFeed : nil
+        }
+        guard trimmed.first == "<" else { return nil }
+        // The first element after the prolog, comments and doctype.
+        var rest = Substring(trimmed)
+        while rest.hasPrefix("<?") || rest.hasPrefix("<!") {
+            let close = rest.hasPrefix("<!--") ? "-->" : ">"
+            guard let r = rest.range(of: close) else { return nil }
+            rest = rest[r.upperBound...].drop(while: { $0.isWhitespace })
+        }
+        guard rest.hasPrefix("<") else { return nil }
+        let name = rest.dropFirst().prefix(while: { !$0.isWhitespace && $0 != ">" && $0 != "/" }).lowercased()
+        switch name {
+        case "rss", "rdf:rdf", "feed": return .xmlFeed
+        case "opml": return .opml
+        default:
+            if name.hasSuffix(":rdf") || name.hasSuffix(":feed") || name.hasSuffix(":rss") { return .xmlFeed }
+            return nil
+        }
+    }
+
+    /// Streams the entries of the feed in `path` to `entry` (in the feed's order) and
+    /// returns what the feed says about itself. RSS/RDF/Atom files are read from disk as
+    /// they are parsed; a JSON Feed is decoded whole.
+    @discardableResult
+    public static func read(file path: String, origin: String? = nil, entry: (FeedEntry, FeedInfo) throws -> Void) throws -> FeedInfo {
+        let origin = origin ?? path
+        guard let h = FileHandle(forReadingAtPath: path) else { throw FeedError(origin: origin, "cannot be read (check the path and permissions)") }
+        let head = (try? h.read(upToCount: 4096)) ?? Data()
+        try? h.close()
+        switch sniff(head) {
+        case .jsonFeed?:
+            guard let data = FileManager.default.contents(atPath: path) else { throw FeedError(origin: origin, "cannot be read") }
+            let feed = try JSONFeedParser.parse(data, origin: origin)
+            for e in feed.entries { try entry(e, feed.info) }
+            return feed.info
+        case .opml?:
+            throw FeedError(origin: origin, "an OPML subscription list, not a feed")
+        case .xmlFeed?, nil:
+            let reader: XMLStreamReader
+            do { reader = try XMLStreamReader(file: path) } catch { throw FeedError(origin: origin, "cannot be opened as XML") }
+            return try XMLFeedParser.parse(reader, origin: origin, entry: entry)
+        }
+    }
+
+    /// The same from bytes (a downloaded feed).
+    @discardableResult
+    public static func read(_ bytes: [UInt8], origin: String, entry: (FeedEntry, FeedInfo) throws -> Void) throws -> FeedInfo {
+        switch sniff(bytes) {
+        case .jsonFeed?:
+            let feed = try JSONFeedParser.parse(Data(bytes), origin: origin)
+            for e in feed.entries { try entry(e, feed.info) }
+            return feed.info
+        case .opml?:
+            throw FeedError(origin: origin, "an OPML subscription list, not a feed")
+        case .xmlFeed?, nil:
+            let reader: XMLStreamReader
+            do { reader = try XMLStreamReader(bytes: bytes) } catch { throw FeedError(origin: origin, "cannot be read as XML") }
+            return try XMLFeedParser.parse(reader, origin: origin, entry: entry)
+        }
+    }
+
+    /// The whole feed collected (small feeds, tests).
+    public static func parse(_ bytes: [UInt8], origin: String) throws -> Feed {
+        var entries: [FeedEntry] = []
+        let info = try read(bytes, origin: origin) { e, _ in entries.append(e) }
+        return Feed(info: info, entries: entries)
+    }
+}
