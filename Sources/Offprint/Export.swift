@@ -72,7 +72,20 @@ public struct Exporter: Sendable {
     /// `linkPrefix/<file>` (e.g. `post.assets/cat.jpg`). An image that cannot be had keeps
     /// its remote link, with a warning.
     public func export(_ bytes: [UInt8], origin: String, images: ImageProvider, assets: URL, linkPrefix: String) async throws -> ExportResult {
-        var (article, diagnostics) = try prepare(bytes, origin: origin)
+        let (article, diagnostics) = try prepare(bytes, origin: origin)
+        return try await export(article, diagnostics: diagnostics, images: images, assets: assets, linkPrefix: linkPrefix)
+    }
+
+    /// The export of an article already prepared (a feed entry, say), images left remote.
+    public func export(_ prepared: Article, diagnostics: [Diagnostic] = []) -> ExportResult {
+        ExportResult(article: prepared, markdown: render(prepared), diagnostics: diagnostics, assets: [], imageFailures: [])
+    }
+
+    /// The same for an article already prepared (a feed entry, say).
+    public func export(_ prepared: Article, diagnostics: [Diagnostic], images: ImageProvider, assets: URL, linkPrefix: String) async throws -> ExportResult {
+        var article = prepared
+        var diagnostics = diagnostics
+        let origin = article.origin
         let imgs = article.document.elements(named: "img", under: article.content)
         var urls: [String] = []
         for img in imgs {

@@ -475,9 +475,11 @@ public struct EPUBBuilder: Sendable {
         var depth = 1
         var i = 0
         var articleNumber = 0
+        // A section opens its first article: the same target, so the same play order.
+        var sharesSectionOrder = false
         func article(_ item: TOCItem, level: Int) -> (nav: [String: Any], ncx: [String: Any]) {
             articleNumber += 1
-            playOrder += 1
+            if sharesSectionOrder { sharesSectionOrder = false } else { playOrder += 1 }
             let n = articleNumber
             var ncxEntry: [String: Any] = ["navID": "nav-\(n)", "playOrder": playOrder, "label": item.label, "ncxHref": item.href]
             var kids: [[String: Any]] = []
@@ -509,6 +511,7 @@ public struct EPUBBuilder: Sendable {
             var navKids: [[String: Any]] = []
             var ncxKids: [[String: Any]] = []
             depth = max(depth, 2)
+            sharesSectionOrder = true
             while i < items.count, items[i].section == section {
                 let (a, b) = article(items[i], level: 2)
                 navKids.append(a)

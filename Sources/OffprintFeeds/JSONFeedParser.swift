@@ -55,8 +55,11 @@ enum JSONFeedParser {
         do {
             root = try JSONDecoder().decode(Root.self, from: data)
         } catch let DecodingError.dataCorrupted(ctx) {
-            let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            let text = underlying ?? ctx.debugDescription
+            // The decoder says only "not valid JSON"; JSONSerialization says where.
+            var text = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? ctx.debugDescription
+            do { _ = try JSONSerialization.jsonObject(with: data) } catch {
+                if let d = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String { text = d }
+            }
             throw FeedError(origin: origin, line: line(in: text, data: data), "not valid JSON (\(text)); the feed is broken: fix it or ask its publisher")
         } catch let DecodingError.typeMismatch(_, ctx) {
             throw FeedError(origin: origin, "JSON Feed field \(ctx.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type (\(ctx.debugDescription))")

@@ -15,10 +15,11 @@ struct ExportCommand: AsyncParsableCommand {
           curl -s URL | offprint export - --base-url URL > article.md
           offprint export posts/*.md -o out/
           offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
+          offprint export feed.xml -o entries/      (one Markdown file per feed entry)
         """
     )
 
-    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter), HTML pages, or feeds (RSS, Atom, JSON Feed, OPML: one file per entry); - for standard input.", valueName: "input"))
     var inputs: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"))
@@ -48,6 +49,18 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Images: remote (keep the remote URLs) or download (fetch into the cache, link local copies in <name>.assets/).")
     var images: ExportOptions.ImagePolicy = .remote
 
+    @Option(help: "Post bodies: html, markdown, or auto (Markdown for .md/.markdown files unless the body looks like HTML).")
+    var body: BodyArgument = .auto
+
+    @Option(help: ArgumentHelp("Feeds: only entries published since DATE (2024-03-01) or for the last DURATION (7d, 36h, 2w).", valueName: "date|duration"))
+    var since: String?
+
+    @Option(name: .customLong("max-entries"), help: ArgumentHelp("Feeds: at most N entries from each feed, the newest.", valueName: "n"))
+    var maxEntries: Int?
+
+    @Option(name: .customLong("fetch-entries"), help: "Feeds: fetch and extract entries' pages: always, never, or auto (entries with only a summary or cut text).")
+    var fetchEntries: FetchPolicyArgument = .auto
+
     @OptionGroup var cacheFlags: CacheFlags
 
     @Flag(help: "Treat warnings as failures (exit status 1).")
@@ -69,6 +82,10 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
         }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let s = since, FeedOptions.parseSince(s) == nil {
+            throw ValidationError("--since takes a date (2024-03-01) or a duration like 7d, 36h, 2w (got '\(s)')")
+        }
+        if let m = maxEntries, m < 1 { throw ValidationError("--max-entries must be at least 1") }
     }
 
     func run() async throws {
@@ -81,21 +98,56 @@ struct ExportCommand: AsyncParsableCommand {
         options.cleanup.extractMainContent = mainContent
         options.cleanup.removeHidden = dropHidden
         options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
+        options.load.body = body.value
+        options.load.inlineLocalImages = images == .download
         let exporter = Exporter(options: options)
         let cache = images == .download ? try cacheFlags.makeCache(quiet: quiet) : nil
+
+        // Feeds become one item per entry.
+        var feedItems: [Item] = []
+        var fileInputs: [String] = []
+        var feedMessages: [String] = []
+        var feedFailures = 0
+        for input in inputs {
+            let sources: [Bundler.Source]
+            if input == "-" { fileInputs.append(input); continue }
+            do { sources = try Bundler.sources([input]).sources } catch { fileInputs.append(input); continue }
+            let feeds = sources.compactMap { s -> FeedSource? in if case .feed(let f) = s { return f } else { return nil } }
+            if feeds.isEmpty { fileInputs.append(input); continue }
+            guard let output, output.hasSuffix("/") || isDirectory(output) else {
+                throw ValidationError("\(input) is a feed: it exports one Markdown file per entry, so give -o FOLDER/")
+            }
+            var feedOptions = FeedOptions()
+            feedOptions.since = since.flatMap { FeedOptions.parseSince($0) }
+            feedOptions.maxEntries = maxEntries
+            feedOptions.fetchEntries = fetchEntries.value
+            let collector = FeedCollector(exporter: exporter, options: feedOptions)
+            let store = ArticleStore(directory: FileManager.default.temporaryDirectory)
+            for f in feeds {
+                do {
+                    let batch = try await collector.collect(f, store: store)
+                    feedMessages += batch.diagnostics.map { "offprint: warning: \($0)" }
+                    for a in batch.articles { feedItems.append(Item(input: f.name, output: nil, entry: a)) }
+                } catch {
+                    feedFailures += 1
+                    feedMessages.append("offprint: \(error)")
+                }
+            }
+        }
 
         let folderMode = output.map { o in
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
         } ?? false
-        let plan = try plannedOutputs(folderMode: folderMode)
+        let plan = try plannedOutputs(fileInputs, folderMode: folderMode, entries: feedItems)
+        for m in feedMessages where !quiet { warn(m) }
 
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
             await convert(item, exporter: exporter, cache: cache)
         }
 
-        var failed = 0
-        var warnings = 0
+        var failed = feedFailures
+        var warnings = feedMessages.count - feedFailures
         var fetched = 0, failedImages = 0
         for r in results {
             for line in r.messages where !quiet { warn(line) }
@@ -122,6 +174,8 @@ struct ExportCommand: AsyncParsableCommand {
     struct Item: Sendable {
         var input: String
         var output: String?  // nil: standard output
+        /// A feed entry, already read and cleaned.
+        var entry: StoredArticle? = nil
     }
 
     struct ItemOutcome: Sendable {
@@ -134,9 +188,9 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     /// Input → output pairs, with collisions and input overwrites refused up front.
-    func plannedOutputs(folderMode: Bool) throws -> [Item] {
-        guard let output else { return [Item(input: inputs[0], output: nil)] }
-        if !folderMode {
+    func plannedOutputs(_ inputs: [String], folderMode: Bool, entries: [Item]) throws -> [Item] {
+        guard let output else { return inputs.isEmpty ? [] : [Item(input: inputs[0], output: nil)] }
+        if !folderMode, entries.isEmpty {
             try Files.checkNotAnInput(output, inputs: inputs)
             return [Item(input: inputs[0], output: output)]
         }
@@ -153,16 +207,51 @@ struct ExportCommand: AsyncParsableCommand {
             try Files.checkNotAnInput(path, inputs: inputs)
             items.append(Item(input: input, output: path))
         }
+        for var e in entries {
+            // 2024-12-04-title-of-the-entry.md
+            let a = e.entry!.metadata
+            let day = a.date.map { String($0.prefix(10)) + "-" } ?? ""
+            let stem = Files.safeFileName(day + Self.slug(a.title ?? "entry"), fallback: "entry")
+            var name = stem + ".md"
+            var n = 2
+            while used.contains(name) { name = "\(stem)-\(n).md"; n += 1 }
+            used.insert(name)
+            e.output = URL(fileURLWithPath: output).appendingPathComponent(name).path
+            items.append(e)
+        }
         return items
+    }
+
+    /// A file-name slug of a title: words joined by dashes, at most 80 characters.
+    static func slug(_ title: String) -> String {
+        var out = ""
+        for ch in title.lowercased() {
+            if ch.isLetter || ch.isNumber { out.append(ch) } else if !out.isEmpty, out.last != "-" { out.append("-") }
+            if out.count >= 80 { break }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out
     }
 
     func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?) async -> ItemOutcome {
         var outcome = ItemOutcome()
         do {
-            let bytes = try Files.read(item.input)
             let origin = item.input == "-" ? "<stdin>" : item.input
             let result: ExportResult
-            if let cache, let out = item.output {
+            if let entry = item.entry {
+                let article = try entry.load()
+                if let cache, let out = item.output {
+                    let url = URL(fileURLWithPath: out)
+                    let assetsName = url.deletingPathExtension().lastPathComponent + ".assets"
+                    let assets = url.deletingLastPathComponent().appendingPathComponent(assetsName)
+                    result = try await exporter.export(article, diagnostics: [], images: cache.provider, assets: assets, linkPrefix: assetsName)
+                    outcome.images = result.assets.count
+                    outcome.imageFailures = result.imageFailures.count
+                } else {
+                    result = exporter.export(article)
+                }
+            } else if let cache, let out = item.output {
+                let bytes = try Files.read(item.input)
                 let url = URL(fileURLWithPath: out)
                 let assetsName = url.deletingPathExtension().lastPathComponent + ".assets"
                 let assets = url.deletingLastPathComponent().appendingPathComponent(assetsName)
@@ -170,7 +259,7 @@ struct ExportCommand: AsyncParsableCommand {
                 outcome.images = result.assets.count
                 outcome.imageFailures = result.imageFailures.count
             } else {
-                result = try exporter.export(bytes, origin: origin)
+                result = try exporter.export(try Files.read(item.input), origin: origin)
             }
             outcome.messages += result.diagnostics.map { "offprint: warning: \($0)" }
             outcome.warnings = result.diagnostics.count
