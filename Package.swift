@@ -71,6 +71,8 @@ let package = Package(
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),
         .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
+        .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),

@@ -88,8 +88,12 @@ public final class XMLStreamReader {
         xmlTextReaderSetStructuredErrorHandler(reader, handler, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// The line the reader is on (1-based; 0 when unknown).
+    /// The line the parser has read to (1-based; 0 when unknown); it can be ahead of the
+    /// current event.
     public var line: Int { reader.map { Int(xmlTextReaderGetParserLineNumber($0)) } ?? 0 }
+
+    /// The line the last `start` event's element starts on (1-based; 0 when unknown).
+    public private(set) var elementLine = 0
 
     /// The next event, nil at the end of the document. Throws the first well-formedness error.
     public func next() throws -> XMLEvent? {
@@ -109,6 +113,7 @@ public final class XMLStreamReader {
                 let ns = Self.string(xmlTextReaderConstNamespaceUri(r))
                 let qname = Self.string(xmlTextReaderConstName(r))
                 let empty = xmlTextReaderIsEmptyElement(r) == 1
+                elementLine = xmlTextReaderCurrentNode(r).map { Int(xmlGetLineNo($0)) } ?? line
                 var attrs: [XMLEvent.Attribute] = []
                 if xmlTextReaderHasAttributes(r) == 1 {
                     while xmlTextReaderMoveToNextAttribute(r) == 1 {

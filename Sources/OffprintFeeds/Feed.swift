@@ -61,6 +61,10 @@ public struct FeedEntry: Sendable, Equatable {
 public struct Feed: Sendable {
     public var info: FeedInfo
     public var entries: [FeedEntry]
+    public init(info: FeedInfo, entries: [FeedEntry]) {
+        self.info = info
+        self.entries = entries
+    }
 }
 
 /// A feed that cannot be read: which feed, which line (0: unknown), and what.

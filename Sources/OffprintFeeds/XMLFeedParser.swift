@@ -128,7 +128,7 @@ enum XMLFeedParser {
                     case ("opml", _):
                         throw FeedError(origin: origin, line: reader.line, "an OPML subscription list, not a feed (give it to bundle as an input of its own)")
                     default:
-                        throw FeedError(origin: origin, line: reader.line, "not a feed: the root element is <\(qname)>, not <rss>, <rdf:RDF> or Atom's <feed>")
+                        throw FeedError(origin: origin, line: reader.elementLine, "not a feed: the root element is <\(qname)>, not <rss>, <rdf:RDF> or Atom's <feed>")
                     }
                     continue
                 }
@@ -138,7 +138,7 @@ enum XMLFeedParser {
                     guard depth == entryLevel else { continue }
                     captureDepth = depth
                 }
-                stack.append(XNode(name: name, namespace: ns, qualifiedName: qname, attributes: attrs, line: reader.line))
+                stack.append(XNode(name: name, namespace: ns, qualifiedName: qname, attributes: attrs, line: reader.elementLine))
             case .end:
                 defer { depth -= 1 }
                 if depth == 2, rss2Channel, stack.isEmpty { rss2Channel = false; continue }
