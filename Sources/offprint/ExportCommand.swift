@@ -33,7 +33,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: ArgumentHelp("Resolve relative links and images against this URL (when the page has no <base> and the post no link).", valueName: "url"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("Character encoding of the input when it does not declare one (e.g. gbk, big5, shift_jis).", valueName: "name"))
+    @Option(help: ArgumentHelp("Read the input in this character encoding, whatever it declares (e.g. gbk, big5, shift_jis, euc-kr, windows-1252). Without it: byte-order mark, HTTP header, <meta charset>, UTF-8, then a guess (with a warning).", valueName: "name"))
     var encoding: String?
 
     @Option(name: .customLong("unwrap-proxy"), help: ArgumentHelp("Also unwrap image/link URLs wrapped by this proxy prefix (repeatable), e.g. https://proxy.example/?url=", valueName: "prefix"))
@@ -69,6 +69,9 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
         }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let e = encoding, Charset.supportedName(e) == nil {
+            throw ValidationError("--encoding: unknown character encoding '\(e)' (use a WHATWG label or an iconv name, e.g. utf-8, gbk, big5, shift_jis, euc-kr, windows-1252; `iconv -l` lists them)")
+        }
     }
 
     func run() async throws {
