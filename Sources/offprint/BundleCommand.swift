@@ -184,7 +184,6 @@ struct BundleCommand: AsyncParsableCommand {
         let s = await cache.summary()
         if !quiet {
             for d in result.diagnostics { warn("offprint: warning: \(d)") }
-            for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
             if let p = result.profile {
                 for r in p.volumes {
                     warn("\(r.output.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB")
@@ -195,6 +194,8 @@ struct BundleCommand: AsyncParsableCommand {
                 warn("\(out.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB; images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
             }
         }
+        // Errors are printed even with -q.
+        for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
         if !result.failedInputs.isEmpty { throw ExitCode.failure }
         if strict && !result.diagnostics.isEmpty { throw ExitCode.failure }
     }

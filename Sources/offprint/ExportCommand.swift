@@ -102,6 +102,7 @@ struct ExportCommand: AsyncParsableCommand {
         var fetched = 0, failedImages = 0
         for r in results {
             for line in r.messages where !quiet { warn(line) }
+            for line in r.errors { warn(line) }  // errors are printed even with -q
             warnings += r.warnings
             if r.failed { failed += 1 }
             fetched += r.images
@@ -113,7 +114,7 @@ struct ExportCommand: AsyncParsableCommand {
             warn("images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
         }
         if failed > 0 {
-            if plan.count > 1 && !quiet { warn("\(failed) of \(plan.count) inputs failed") }
+            if plan.count > 1 { warn("offprint: \(failed) of \(plan.count) inputs failed") }
             throw ExitCode.failure
         }
         if strict && warnings > 0 {
@@ -128,7 +129,10 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     struct ItemOutcome: Sendable {
+        /// Warnings (hidden by -q).
         var messages: [String] = []
+        /// Errors (always printed).
+        var errors: [String] = []
         var warnings = 0
         var failed = false
         var stdout: String?
@@ -184,7 +188,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         } catch {
             outcome.failed = true
-            outcome.messages.append("offprint: \(error)")
+            outcome.errors.append("offprint: \(error)")
         }
         return outcome
     }
