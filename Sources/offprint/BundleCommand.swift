@@ -125,6 +125,19 @@ struct BundleCommand: AsyncParsableCommand {
         if let b = maxBookSize, DeviceProfile.parseByteSize(b) == nil {
             throw ValidationError("--max-book-size takes a size like 50MB or 800KB (got '\(b)')")
         }
+        if let d = date, DateNormalizer.iso8601(d) == nil {
+            throw ValidationError("--date takes a date such as 2022-01-31 or 2022-01-31T09:30:00Z (got '\(d)')")
+        }
+        if let l = language, LanguageTags.normalize(l) == nil {
+            throw ValidationError("--language takes a BCP 47 language tag such as en, en-GB, zh-Hant (got '\(l)')")
+        }
+        if let c = cover, !(c.lowercased().hasPrefix("http://") || c.lowercased().hasPrefix("https://")) {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: c, isDirectory: &isDir) {
+                throw ValidationError("--cover: \(c): no such file (give an image file or an http(s) URL)")
+            }
+            if isDir.boolValue { throw ValidationError("--cover: \(c): is a folder (give an image file or an http(s) URL)") }
+        }
     }
 
     /// The profile asked for, with the single settings given on the command line; nil when
@@ -160,7 +173,7 @@ struct BundleCommand: AsyncParsableCommand {
         options.language = language
         options.publisher = publisher
         options.description = description
-        options.date = date
+        options.date = date.flatMap(DateNormalizer.iso8601)
         options.series = series
         options.seriesIndex = seriesIndex
         options.subjects = subjects

@@ -15,4 +15,17 @@ import Testing
         #expect(b.status == 1)
         #expect(b.stderr.contains("/nonexistent.md"))
     }
+
+    @Test func invalidBundleValuesAreUsageErrors() throws {
+        let out = try CLI.tempDir().appendingPathComponent("b.epub").path
+        for (flag, value) in [("--date", "yesterday"), ("--date", "2022-13-45"), ("--language", "not a tag!"), ("--cover", "/nonexistent.jpg")] {
+            let r = try CLI.run(["bundle", seed.path, "-o", out, "--offline", flag, value])
+            #expect(r.status == 2, "\(flag) \(value): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(flag), "\(r.stderr)")
+            #expect(r.stderr.contains(value), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+        let ok = try CLI.run(["bundle", seed.path, "-o", out, "--offline", "--date", "2022-01-31", "--language", "en-GB", "-q"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
 }
