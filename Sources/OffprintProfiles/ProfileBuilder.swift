@@ -72,7 +72,7 @@ public struct ProfileBuilder: Sendable {
                                                 adobeSafe: profile.stylesheet == .adobeSafe)
         if transform.isActive { epub.contentTransform = transform }
         if profile.kepub && !output.lastPathComponent.lowercased().hasSuffix(".kepub.epub") {
-            diagnostics.append(Diagnostic(origin: output.lastPathComponent, "a KEPUB book should be named *.kepub.epub: Kobo readers open other names with their older EPUB engine"))
+            diagnostics.append(Diagnostic(origin: output.lastPathComponent, "a KEPUB book should be named *.kepub.epub (-o \(output.deletingPathExtension().lastPathComponent).kepub.epub): Kobo readers open other names with their older EPUB engine"))
         }
 
         // A local cover file is converted like any image (a huge PNG, a WebP…).

@@ -184,11 +184,8 @@ struct BundleCommand: AsyncParsableCommand {
 
         options.profile = try resolvedProfile()
         options.splitVolumes = splitVolumes
-        var output = self.output
-        if let p = options.profile, p.kepub, !output.lowercased().hasSuffix(".kepub.epub") {
-            // Kobo opens KEPUB books with the KEPUB engine only under this name.
-            output = String(output.dropLast(".epub".count)) + ".kepub.epub"
-        }
+        // Written where -o says (a KEPUB under another name gets a warning from the builder).
+        let output = self.output
         let out = URL(fileURLWithPath: output)
         try Files.checkNotAnInput(output, inputs: inputs)
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)

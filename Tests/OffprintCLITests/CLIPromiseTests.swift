@@ -28,4 +28,14 @@ import Testing
         let ok = try CLI.run(["bundle", seed.path, "-o", out, "--offline", "--date", "2022-01-31", "--language", "en-GB", "-q"])
         #expect(ok.status == 0, "\(ok.stderr)")
     }
+
+    @Test func koboWritesExactlyWhatOutputNames() throws {
+        let dir = try CLI.tempDir()
+        let out = dir.appendingPathComponent("kobo.epub")
+        let r = try CLI.run(["bundle", seed.path, "--profile", "kobo", "-o", out.path, "--offline", "--cache-dir", dir.appendingPathComponent("cache").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("kobo.kepub.epub").path))
+        #expect(r.stderr.contains("kobo.kepub.epub"))
+    }
 }
