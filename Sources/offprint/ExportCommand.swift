@@ -65,6 +65,9 @@ struct ExportCommand: AsyncParsableCommand {
         if inputs.count > 1 && output == nil {
             throw ValidationError("several inputs need -o FOLDER (each becomes FOLDER/<name>.md)")
         }
+        if inputs.count > 1, let o = output, !o.hasSuffix("/"), !isDirectory(o) {
+            throw ValidationError("several inputs need -o FOLDER: '\(o)' is not an existing folder; end it with / to create it (-o \(o)/)")
+        }
         if images == .download && output == nil {
             throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
         }

@@ -38,4 +38,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("kobo.kepub.epub").path))
         #expect(r.stderr.contains("kobo.kepub.epub"))
     }
+
+    @Test func severalInputsIntoAFileNameIsAUsageError() throws {
+        let dir = try CLI.tempDir()
+        let combined = dir.appendingPathComponent("combined.md")
+        let r = try CLI.run(["export", seed.path, seed.path, "-o", combined.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("combined.md"))
+        #expect(r.stderr.contains("FOLDER"))
+        #expect(!FileManager.default.fileExists(atPath: combined.path))
+        // Ending in / makes the folder.
+        let ok = try CLI.run(["export", seed.path, seed.path, "-o", combined.path + "/", "-q"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(FileManager.default.fileExists(atPath: combined.appendingPathComponent("post.md").path))
+    }
 }
