@@ -94,6 +94,11 @@ struct ExportCommand: AsyncParsableCommand {
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
         } ?? false
         let plan = try plannedOutputs(folderMode: folderMode)
+        if !quiet {
+            for item in plan where item.renamed {
+                warn("offprint: note: \(item.input): another input also makes \(item.defaultName); written as \(URL(fileURLWithPath: item.output!).lastPathComponent)")
+            }
+        }
 
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
@@ -129,6 +134,9 @@ struct ExportCommand: AsyncParsableCommand {
     struct Item: Sendable {
         var input: String
         var output: String?  // nil: standard output
+        /// The name it would have had, when another input took it first.
+        var defaultName = ""
+        var renamed = false
     }
 
     struct ItemOutcome: Sendable {
@@ -161,7 +169,7 @@ struct ExportCommand: AsyncParsableCommand {
             used.insert(name)
             let path = URL(fileURLWithPath: output).appendingPathComponent(name).path
             try Files.checkNotAnInput(path, inputs: inputs)
-            items.append(Item(input: input, output: path))
+            items.append(Item(input: input, output: path, defaultName: stem + ".md", renamed: name != stem + ".md"))
         }
         return items
     }

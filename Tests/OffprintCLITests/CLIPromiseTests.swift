@@ -52,4 +52,19 @@ import Testing
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(FileManager.default.fileExists(atPath: combined.appendingPathComponent("post.md").path))
     }
+
+    @Test func sameNamedOutputsAreRenamedWithANote() throws {
+        let dir = try CLI.tempDir()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("a"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("b"), withIntermediateDirectories: true)
+        for sub in ["a", "b"] {
+            try FileManager.default.copyItem(at: seed, to: dir.appendingPathComponent("\(sub)/source.md"))
+        }
+        let out = dir.appendingPathComponent("out/")
+        let r = try CLI.run(["export", dir.appendingPathComponent("a/source.md").path, dir.appendingPathComponent("b/source.md").path, "-o", out.path + "/"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("source-2.md").path))
+        #expect(r.stderr.contains("b/source.md"))
+        #expect(r.stderr.contains("source-2.md"))
+    }
 }
