@@ -23,6 +23,7 @@ struct CacheFlags: ParsableArguments {
     var referer: String = "none"
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if offline && refresh { throw ValidationError("--offline and --refresh cannot be used together") }
         if imageJobs < 1 { throw ValidationError("--image-jobs must be at least 1") }
     }
@@ -107,6 +108,7 @@ struct CacheCommand: AsyncParsableCommand {
         var olderThan: String
 
         func validate() throws {
+            guard !Validation.skipped else { return }
             if ImageCacheOptions.parseAge(olderThan) == nil {
                 throw ValidationError("--older-than takes an age such as 90d, 12h, 30m, 2w (got '\(olderThan)')")
             }

@@ -21,7 +21,11 @@ struct ProfilesCommand: ParsableCommand {
     var toml = false
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if toml && name == nil { throw ValidationError("--toml prints one profile: give its name (offprint profiles kindle --toml)") }
+        if let name, DeviceProfile.named(name) == nil, !name.lowercased().hasSuffix(".toml") {
+            throw ValidationError("no profile named '\(name)': the profiles are \(DeviceProfile.builtIn.map(\.name).joined(separator: ", ")), or give a .toml file")
+        }
     }
 
     func run() throws {

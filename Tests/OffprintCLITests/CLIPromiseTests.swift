@@ -67,4 +67,25 @@ import Testing
         #expect(r.stderr.contains("b/source.md"))
         #expect(r.stderr.contains("source-2.md"))
     }
+
+    @Test func anUnknownOptionIsNamed() throws {
+        let r = try CLI.run(["export", "--bogus"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--bogus"), "\(r.stderr)")
+        #expect(!r.stderr.contains("at least one input"))
+        let b = try CLI.run(["bundle", "--bogus", "-o", "x.epub"])
+        #expect(b.status == 2)
+        #expect(b.stderr.contains("--bogus"), "\(b.stderr)")
+        // A real validation error is still reported as itself.
+        let v = try CLI.run(["export"])
+        #expect(v.status == 2)
+        #expect(v.stderr.contains("at least one input"))
+    }
+
+    @Test func anUnknownProfileIsAUsageError() throws {
+        let r = try CLI.run(["profiles", "nook"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("nook"))
+        #expect(r.stderr.contains("kobo"))
+    }
 }
