@@ -86,6 +86,16 @@ struct CacheCommand: AsyncParsableCommand {
         @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
         var cacheDir: String?
 
+        /// The cache folder, or nil (after saying so) when it does not exist: looking at a
+        /// cache never creates one.
+        func existing() -> URL? {
+            let dir = cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ImageCacheOptions.defaultDirectory()
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue { return dir }
+            print("cache: \(dir.path)\nno such folder: nothing cached there yet\(cacheDir == nil ? "" : " (check --cache-dir)")")
+            return nil
+        }
+
         func open() throws -> ImageCache {
             do {
                 return try ImageCache(options: ImageCacheOptions(directory: cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) }, policy: .offline))
@@ -98,7 +108,10 @@ struct CacheCommand: AsyncParsableCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How many images, how many bytes, how old.")
         @OptionGroup var location: Location
-        func run() async throws { print(try location.open().stats()) }
+        func run() async throws {
+            guard location.existing() != nil else { return }
+            print(try location.open().stats())
+        }
     }
 
     struct Prune: AsyncParsableCommand {
@@ -115,6 +128,7 @@ struct CacheCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            guard location.existing() != nil else { return }
             let cache = try location.open()
             let age = ImageCacheOptions.parseAge(olderThan)!
             print(cache.prune(olderThan: age))
@@ -127,6 +141,7 @@ struct CacheCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check every cached image against its hash; drop damaged ones.")
         @OptionGroup var location: Location
         func run() async throws {
+            guard location.existing() != nil else { return }
             let r = try location.open().verify()
             print(r)
             if !r.isClean { throw ExitCode.failure }

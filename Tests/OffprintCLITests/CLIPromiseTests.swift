@@ -88,4 +88,14 @@ import Testing
         #expect(r.stderr.contains("nook"))
         #expect(r.stderr.contains("kobo"))
     }
+
+    @Test func lookingAtAMissingCacheDoesNotCreateIt() throws {
+        let missing = try CLI.tempDir().appendingPathComponent("nope")
+        for args in [["cache", "stats"], ["cache", "verify"], ["cache", "prune", "--older-than", "90d"]] {
+            let r = try CLI.run(args + ["--cache-dir", missing.path])
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(r.stdout.contains("no such folder"), "\(r.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: missing.path), "\(args) created the folder")
+        }
+    }
 }
