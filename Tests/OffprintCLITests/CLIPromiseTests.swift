@@ -98,4 +98,14 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: missing.path), "\(args) created the folder")
         }
     }
+
+    @Test func bundleReadsStandardInput() throws {
+        let dir = try CLI.tempDir()
+        let out = dir.appendingPathComponent("stdin.epub")
+        let r = try CLI.run(["bundle", "-", "-o", out.path, "--offline", "--cache-dir", dir.appendingPathComponent("cache").path],
+                            stdin: try Data(contentsOf: seed))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.path))
+        #expect(r.stderr.contains("<stdin>"), "warnings name standard input as export does: \(r.stderr)")
+    }
 }
