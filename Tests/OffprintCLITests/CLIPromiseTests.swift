@@ -108,4 +108,31 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: out.path))
         #expect(r.stderr.contains("<stdin>"), "warnings name standard input as export does: \(r.stderr)")
     }
+
+    @Test func aSmallBudgetIsMetByLeavingOutTheGeneratedCover() throws {
+        let dir = try CLI.tempDir()
+        // Three articles of varied text, about 30 KB together before compression.
+        var rng = SystemRandomNumberGenerator()
+        let words = ["budget", "volume", "reader", "cover", "article", "paragraph", "letters", "quiet", "harbour", "lantern", "meadow", "copper"]
+        for k in 1...3 {
+            var body = "<h1>Article \(k)</h1>"
+            for _ in 0..<40 {
+                body += "<p>" + (0..<40).map { _ in words[Int(rng.next() % UInt64(words.count))] + String(rng.next() % 1000) }.joined(separator: " ") + "</p>"
+            }
+            try body.write(to: dir.appendingPathComponent("a\(k).html"), atomically: true, encoding: .utf8)
+        }
+        let out = dir.appendingPathComponent("book/small.epub")
+        let r = try CLI.run(["bundle", dir.appendingPathComponent("a1.html").path, dir.appendingPathComponent("a2.html").path,
+                             dir.appendingPathComponent("a3.html").path, "-o", out.path, "--max-book-size", "50KB", "--split-volumes",
+                             "--offline", "--cache-dir", dir.appendingPathComponent("cache").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("generated cover"), "says why the book has no generated cover: \(r.stderr)")
+        let books = try FileManager.default.contentsOfDirectory(at: out.deletingLastPathComponent(), includingPropertiesForKeys: [.fileSizeKey])
+            .filter { $0.pathExtension == "epub" }
+        #expect(!books.isEmpty)
+        for b in books {
+            let size = try b.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
+            #expect(size <= 50 * 1024, "\(b.lastPathComponent): \(size) bytes")
+        }
+    }
 }
