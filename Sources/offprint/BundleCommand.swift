@@ -23,10 +23,10 @@ struct BundleCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Article files, folders, or one collection manifest (.yml).", valueName: "input"))
+    @Argument(help: ArgumentHelp("Article files, folders, or one collection manifest (.yml).", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The EPUB file to write.", valueName: "file.epub"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The EPUB file to write.", valueName: "file.epub"), completion: .file(extensions: ["epub"]))
     var output: String
 
     @Option(help: "Book title (default: the manifest's, else the folder name and date range).")
@@ -59,7 +59,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .customLong("subject"), help: ArgumentHelp("Subject (repeatable; default: the articles' categories and tags).", valueName: "text"))
     var subjects: [String] = []
 
-    @Option(help: ArgumentHelp("Cover image: a file or an http(s) URL (default: the first article's cover image, else a title page).", valueName: "image"))
+    @Option(help: ArgumentHelp("Cover image: a file or an http(s) URL (default: the first article's cover image, else a title page).", valueName: "image"),
+            completion: .file(extensions: ["jpg", "jpeg", "png", "gif", "webp", "svg"]))
     var cover: String?
 
     @Option(help: ArgumentHelp("dc:identifier (default: a UUID derived from the articles, stable across builds).", valueName: "id"))
@@ -68,7 +69,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(help: "Article order: listed, date, date-desc or title (default: the manifest's, else as given).")
     var sort: SortArgument?
 
-    @Option(help: ArgumentHelp("A folder of templates overriding the bundled ones (same file names as templates/epub/).", valueName: "dir"))
+    @Option(help: ArgumentHelp("A folder of templates overriding the bundled ones (same file names as templates/epub/).", valueName: "dir"),
+            completion: .directory)
     var templates: String?
 
     @Flag(name: .customLong("no-subheadings"), help: "Table of contents: articles only, not their h2 sections.")
@@ -80,7 +82,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Flag(name: .customLong("main-content"), help: "Keep only each page's main content instead of the whole body.")
     var mainContent = false
 
-    @Option(help: ArgumentHelp("A device profile: kindle, kobo, koreader, apple, generic, or a profile file (.toml). Images are converted for it (cached), and kobo writes KEPUB.", valueName: "name|file"))
+    @Option(help: ArgumentHelp("A device profile: kindle, kobo, koreader, apple, generic, or a profile file (.toml). Images are converted for it (cached), and kobo writes KEPUB.", valueName: "name|file"),
+            completion: .custom { _ in DeviceProfile.builtIn.map(\.name) + profileFiles() })
     var profile: String?
 
     @Option(name: .customLong("max-image-size"), help: ArgumentHelp("Largest image width and height in pixels (implies --profile generic when no profile is given).", valueName: "WxH"))
@@ -224,4 +227,9 @@ enum SortArgument: String, ExpressibleByArgument, CaseIterable {
         case .title: return .title
         }
     }
+}
+
+/// Profile files (.toml) in the current folder, for shell completion of --profile.
+func profileFiles() -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []).filter { $0.lowercased().hasSuffix(".toml") }.sorted()
 }

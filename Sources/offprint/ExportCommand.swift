@@ -18,10 +18,12 @@ struct ExportCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"),
+              completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"),
+            completion: .file())
     var output: String?
 
     @Option(name: .customLong("front-matter"), help: "Front matter in the output: yaml, toml or none.")

@@ -10,7 +10,8 @@ struct CacheFlags: ParsableArguments {
     @Flag(help: "Revalidate cached images with conditional requests (If-None-Match / If-Modified-Since).")
     var refresh = false
 
-    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"),
+            completion: .directory)
     var cacheDir: String?
 
     @Option(name: .customLong("image-jobs"), help: "Image downloads at once (default 8; at most 4 per host).")
@@ -83,7 +84,8 @@ struct CacheCommand: AsyncParsableCommand {
     )
 
     struct Location: ParsableArguments {
-        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"),
+                completion: .directory)
         var cacheDir: String?
 
         /// The cache folder, or nil (after saying so) when it does not exist: looking at a

@@ -14,7 +14,8 @@ struct ProfilesCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("A built-in profile name or a profile file (.toml).", valueName: "name|file"))
+    @Argument(help: ArgumentHelp("A built-in profile name or a profile file (.toml).", valueName: "name|file"),
+              completion: .custom { _ in DeviceProfile.builtIn.map(\.name) + profileFiles() })
     var name: String?
 
     @Flag(help: "Print the profile as a TOML file (to copy and edit).")

@@ -135,4 +135,49 @@ import Testing
             #expect(size <= 50 * 1024, "\(b.lastPathComponent): \(size) bytes")
         }
     }
+
+    @Test func completionsCompleteFilesFoldersAndProfiles() throws {
+        let r = try CLI.run(["--generate-completion-script", "bash"])
+        #expect(r.status == 0)
+        let script = r.stdout
+        func completion(after option: String) -> String {
+            guard let at = script.range(of: "'\(option)'") else { return "" }
+            return String(script[at.upperBound...].prefix(120))
+        }
+        #expect(completion(after: "--output'|'-o").contains("-f"), "file completion after -o")
+        #expect(completion(after: "--cache-dir").contains("-d"), "folder completion after --cache-dir")
+        #expect(completion(after: "--templates").contains("-d"), "folder completion after --templates")
+        #expect(completion(after: "--profile").contains("---completion"), "profile completion after --profile")
+        let profiles = try CLI.run(["---completion", "bundle", "--", "--profile"])
+        for name in ["kindle", "kobo", "koreader", "apple", "generic"] {
+            #expect(profiles.stdout.split(separator: "\n").contains(Substring(name)), "\(profiles.stdout)")
+        }
+    }
+
+    @Test func readmeMentionsCompletionsAndEveryOption() throws {
+        let readme = try String(contentsOf: CLI.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("offprint --generate-completion-script"))
+        for command in [["export"], ["bundle"], ["cache", "stats"], ["cache", "prune"], ["cache", "verify"], ["profiles"]] {
+            let help = try CLI.run(command + ["--help"]).stdout
+            let options = Set(help.split(whereSeparator: { " ,\n[]<>()".contains($0) })
+                .filter { $0.hasPrefix("--") && $0.count > 2 && $0.dropFirst(2).allSatisfy { $0.isLetter || $0 == "-" } })
+            #expect(!options.isEmpty)
+            for o in options {
+                #expect(readme.contains(o), "README does not mention \(command.joined(separator: " ")) \(o)")
+            }
+        }
+    }
+
+    @Test func theExampleManifestPointsAtThingsThatExist() throws {
+        let manifest = CLI.repoRoot.appendingPathComponent("examples/collection.yml")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        #expect(!text.contains(".swift"), "a manifest's reader is not pointed at source code")
+        // Every relative path it names (../x, posts/x.md) exists next to it.
+        for word in text.split(whereSeparator: { " \n()`:".contains($0) }) where word.contains("/") && !word.contains("*") && !word.hasPrefix("http") && !word.contains("urn") {
+            let nextToIt = manifest.deletingLastPathComponent().appendingPathComponent(String(word))
+            let fromTheRoot = CLI.repoRoot.appendingPathComponent(String(word))  // the command line in its header
+            #expect(FileManager.default.fileExists(atPath: nextToIt.path) || FileManager.default.fileExists(atPath: fromTheRoot.path),
+                    "examples/collection.yml names \(word), which does not exist")
+        }
+    }
 }
