@@ -76,7 +76,11 @@ public struct Bundler: Sendable {
     public static func sources(_ inputs: [String]) throws -> (sources: [Source], diagnostics: [Diagnostic]) {
         var out: [Source] = []
         var diagnostics: [Diagnostic] = []
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw OffprintError("standard input (-) can be given only once")
+        }
         for input in inputs {
+            if input == "-" { out.append(.article(standardInput)); continue }
             if WebURL.isHTTP(input) {
                 out.append(.feed(.url(input)))
                 continue
@@ -158,6 +162,9 @@ public struct Bundler: Sendable {
         return false
     }
 
+    /// How `-` (standard input) appears among the article files.
+    static let standardInput = URL(fileURLWithPath: "/dev/stdin")
+
     public static func isManifest(_ path: String) -> Bool {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         return ext == "yml" || ext == "yaml"
@@ -203,8 +210,9 @@ public struct Bundler: Sendable {
         }
         let loaded: [Result<(StoredArticle?, [Diagnostic]), OffprintError>] = await concurrentMap(files.map(\.url), limit: options.jobs) { file in
             do {
-                let bytes = try Files.read(file.path)
-                let (article, diagnostics) = try exporter.prepare(bytes, origin: file.path)
+                let stdin = file == Self.standardInput
+                let bytes = try Files.read(stdin ? "-" : file.path)
+                let (article, diagnostics) = try exporter.prepare(bytes, origin: stdin ? "<stdin>" : file.path)
                 if article.isDraft {
                     return .success((nil, [Diagnostic(origin: file.path, "a draft (draft: true or published: false): left out of the book")]))
                 }
