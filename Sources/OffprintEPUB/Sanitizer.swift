@@ -63,7 +63,8 @@ struct Sanitizer {
     /// A checkbox opening a list item (`<li><input type=checkbox> text`, or inside the item's
     /// first paragraph): a task list, not a form.
     static func isTaskCheckbox(_ doc: Document, _ id: NodeID) -> Bool {
-        guard var p = doc.parent(of: id) else { return false }
+        // Task lists are written disabled and nameless; a form's checkboxes are neither.
+        guard doc[id].hasAttribute("disabled"), !doc[id].hasAttribute("name"), var p = doc.parent(of: id) else { return false }
         if doc[p].name == "p", let pp = doc.parent(of: p), doc[pp].name == "li" { p = pp }
         return doc[p].name == "li"
     }

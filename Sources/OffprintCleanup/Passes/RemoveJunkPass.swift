@@ -160,10 +160,11 @@ public struct RemoveJunkPass: CleanupPass {
     }
 }
 
-/// A checkbox opening a list item (`<li><input type=checkbox> text`, or inside the item's
-/// first paragraph): a Markdown task list, written back as `[x]` / `[ ]`.
+/// A disabled checkbox opening a list item (`<li><input type=checkbox disabled> text`, or
+/// inside the item's first paragraph): a Markdown task list, written back as `[x]` / `[ ]`.
 private func isTaskCheckbox(_ id: Document.NodeID, _ doc: Document) -> Bool {
-    guard var p = doc.parent(of: id) else { return false }
+    // Task lists are written disabled and nameless; a form's checkboxes are neither.
+    guard doc[id].hasAttribute("disabled"), !doc[id].hasAttribute("name"), var p = doc.parent(of: id) else { return false }
     if doc[p].name == "p", let pp = doc.parent(of: p), doc[pp].name == "li" { p = pp }
     return doc[p].name == "li"
 }
