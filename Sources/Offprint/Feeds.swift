@@ -123,7 +123,7 @@ public struct FeedCollector: Sendable {
                 guard let fetcher = options.fetcher else {
                     throw OffprintError("\(url): http(s) feeds need the HTTP client, which this build of offprint does not include yet (download the feed and give the file)")
                 }
-                let page: FetchedPage
+                let page: WebPage
                 do { page = try await fetcher.fetch(url) } catch {
                     throw OffprintError("\(url): the feed could not be fetched (\(error))")
                 }
@@ -200,7 +200,7 @@ public struct FeedCollector: Sendable {
             pageOrigin = path
         case .web(let url)?:
             guard let fetcher = options.fetcher else { throw OffprintError("\(url): no HTTP client") }
-            let p: FetchedPage
+            let p: WebPage
             do { p = try await fetcher.fetch(url) } catch { throw OffprintError("\(url): the page could not be fetched (\(error))") }
             bytes = p.bytes
             pageOrigin = p.url

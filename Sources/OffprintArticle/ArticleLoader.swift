@@ -78,6 +78,13 @@ public enum ArticleLoader {
             article.frontMatter = fm
             diags += FrontMatterMapping.apply(fm, to: &article)
         }
+        if markdown, article.date == nil {
+            // Jekyll names posts 2024-01-31-title.md and may leave the date out.
+            let stem = URL(fileURLWithPath: origin).lastPathComponent
+            if stem.count > 10, stem.dropFirst(10).first == "-", let d = DateNormalizer.iso8601(String(stem.prefix(10))), d.count == 10 {
+                article.date = d
+            }
+        }
         if article.sourceURL == nil, let s = options.sourceURL { article.sourceURL = s }
         article.baseURL = options.baseURL ?? article.sourceURL.flatMap { WebURL.isHTTP($0) ? $0 : nil }
         if options.inlineLocalImages { diags += LocalImages.inline(&article) }

@@ -51,7 +51,9 @@ enum FrontMatterMapping {
         var diags: [Diagnostic] = []
         article.title = FrontMatterKeys.first(FrontMatterKeys.title, in: fm).flatMap { text($0.value) }
         if let a = FrontMatterKeys.first(FrontMatterKeys.author, in: fm) { article.authors = list(a.value) }
-        if let d = FrontMatterKeys.first(FrontMatterKeys.date, in: fm) {
+        if let d = FrontMatterKeys.first(FrontMatterKeys.date, in: fm.entries.contains(where: { if case .bool = $0.value { return true } else { return false } })
+                                          ? FrontMatter(format: fm.format, entries: fm.entries.filter { if case .bool = $0.value { return false } else { return true } }) : fm) {
+            // (`published: false` is Jekyll's draft flag, not a date.)
             let raw: String?
             switch d.value {
             case let .date(original, iso):

@@ -16,7 +16,7 @@ public enum FetchPolicy: String, Sendable, CaseIterable {
 
 /// A page fetched for an entry: its bytes, the URL it came from after redirects, and the
 /// HTTP `Content-Type` when there was one.
-public struct FetchedPage: Sendable {
+public struct WebPage: Sendable {
     public var bytes: [UInt8]
     public var url: String
     public var contentType: String?
@@ -30,7 +30,7 @@ public struct FetchedPage: Sendable {
 /// The seam to the network: fetches an http(s) URL (a feed, or an entry's page). The HTTP
 /// client module provides one; without it, only local feeds and local pages are read.
 public protocol PageFetcher: Sendable {
-    func fetch(_ url: String) async throws -> FetchedPage
+    func fetch(_ url: String) async throws -> WebPage
 }
 
 /// Where an entry's link points.

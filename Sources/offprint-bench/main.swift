@@ -2,7 +2,7 @@
 // corpus. A developer tool, not shipped to users; run it release-built (scripts/bench.sh).
 //
 //   offprint-bench [--corpus DIR] [--work DIR] [--offprint PATH] [--runs N] [--mix-bytes N]
-//                  [--batch-copies N] [--only parse,export,anchors,batch,bundle]
+//                  [--batch-copies N] [--only parse,export,anchors,batch,bundle,feeds]
 //
 // What it measures (best wall time of --runs runs; peak RSS from wait4 of each child):
 //   parse      in this process, one thread: libxml2 parse + tree, load, clean-up, Markdown
@@ -13,6 +13,7 @@
 //   batch      offprint export of the whole corpus (copied --batch-copies times) into a
 //              folder with --jobs 1, 2, … the core count: scaling
 //   bundle     offprint bundle of 50 / 500 / 1000 articles from a warm image cache
+//   feeds      offprint bundle of one RSS feed of 500 / 5,000 entries (--feed-sizes)
 //
 //   offprint-bench --profile FILE [--stage parse|load|cleanup|export] [--repeat N]
 //       One stage on one file, in this process, with no other threads: for
@@ -29,7 +30,8 @@ struct Config {
     var mixBytes = 1_000_000
     var batchCopies = 4
     var bundleSizes = [50, 500, 1000]
-    var only: Set<String> = ["parse", "anchors", "batch", "bundle"]
+    var feedSizes = [500, 5000]
+    var only: Set<String> = ["parse", "anchors", "batch", "bundle", "feeds"]
 }
 
 func parseArguments() -> Config {
@@ -55,6 +57,7 @@ func parseArguments() -> Config {
     if let n = number("--mix-bytes") { c.mixBytes = n }
     if let n = number("--batch-copies") { c.batchCopies = n }
     if let v = take("--bundle-sizes") { c.bundleSizes = v.split(separator: ",").compactMap { Int($0) } }
+    if let v = take("--feed-sizes") { c.feedSizes = v.split(separator: ",").compactMap { Int($0) } }
     if let v = take("--only") { c.only = Set(v.split(separator: ",").map(String.init)) }
     if !args.isEmpty { usage("unknown arguments: \(args.joined(separator: " "))") }
     return c
@@ -63,8 +66,8 @@ func parseArguments() -> Config {
 func usage(_ problem: String?) -> Never {
     let text = """
     usage: offprint-bench [--corpus DIR] [--work DIR] [--offprint PATH] [--runs N]
-                          [--mix-bytes N] [--batch-copies N] [--bundle-sizes 50,500,1000]
-                          [--only parse,anchors,batch,bundle]
+                          [--mix-bytes N] [--batch-copies N] [--bundle-sizes 50,500,1000] [--feed-sizes 500,5000]
+                          [--only parse,anchors,batch,bundle,feeds]
     """
     if let problem { FileHandle.standardError.write(Data("offprint-bench: \(problem)\n\(text)\n".utf8)); exit(2) }
     print(text)
@@ -109,4 +112,7 @@ if config.only.contains("batch") {
 }
 if config.only.contains("bundle") {
     try await BundleBench.run(corpus: corpus, config: config)
+}
+if config.only.contains("feeds") {
+    try await FeedBench.run(corpus: corpus, config: config)
 }

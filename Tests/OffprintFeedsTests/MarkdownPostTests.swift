@@ -161,6 +161,14 @@ final class MarkdownPostTests: XCTestCase {
         XCTAssertEqual(a.document.elements(named: "img", under: a.content).compactMap { a.document[$0].attribute("alt") }, ["a", "b", "An asset", "c"])
     }
 
+    func testJekyllConventions() throws {
+        let path = try write("---\ntitle: J\npublished: false\n---\nText.\n", "_posts/2024-01-31-jekyll-post.md")
+        let (a, diags) = try ArticleLoader.load(file: URL(fileURLWithPath: path))
+        XCTAssertTrue(a.isDraft)
+        XCTAssertEqual(a.date, "2024-01-31")  // from the file name
+        XCTAssertTrue(diags.isEmpty, "\(diags)")  // `published: false` is no date
+    }
+
     func testSiteFolderBookSkipsDraftsAndOtherFilesInDateOrder() async throws {
         let posts = dir.appendingPathComponent("blog/source/_posts")
         _ = try write("---\ntitle: Newer\ndate: 2024-02-01\n---\n# Newer post\n\nBody **two**.\n", "blog/source/_posts/a-newer.md")
