@@ -180,4 +180,44 @@ import Testing
                     "examples/collection.yml names \(word), which does not exist")
         }
     }
+
+    /// Every `--flag` a message in Sources/ names is a real option of some command, and no
+    /// message names a setting by its Swift name or a mode that has no flag.
+    @Test func hintsNameRealFlags() throws {
+        var known = Set<String>()
+        for command in [["export"], ["bundle"], ["cache", "stats"], ["cache", "prune"], ["cache", "verify"], ["profiles"], []] {
+            let help = try CLI.run(command + ["--help"]).stdout
+            for word in help.split(whereSeparator: { " ,\n[]<>()=".contains($0) }) where word.hasPrefix("--") { known.insert(String(word)) }
+        }
+        #expect(known.contains("--offline"))
+        let sources = CLI.repoRoot.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "swift" && !$0.path.contains("bench") && !$0.path.contains("md-harness") }
+        let banned = ["extractMainContent", "removeHidden off", "offline mode", "Referer policy", "image size limit"]
+        let flag = try Regex(#"--[a-z][a-z0-9-]*[a-z0-9]"#)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                if code.hasPrefix("//") { continue }  // comments may talk about anything
+                // Only string literals: the text between the first and last quote.
+                guard let open = line.firstIndex(of: "\""), let close = line.lastIndex(of: "\""), open < close else { continue }
+                let literal = line[open...close]
+                for b in banned where literal.contains(b) {
+                    Issue.record("\(file.lastPathComponent):\(n + 1): a message says '\(b)', which is no flag")
+                }
+                for m in literal.matches(of: flag) {
+                    let f = String(literal[m.range])
+                    #expect(known.contains(f), "\(file.lastPathComponent):\(n + 1): \(f) is not an option of offprint")
+                }
+            }
+        }
+    }
+
+    @Test func offlineHintsNameTheFlag() throws {
+        let dir = try CLI.tempDir()
+        let r = try CLI.run(["bundle", seed.path, "-o", dir.appendingPathComponent("b.epub").path, "--offline", "--cache-dir", dir.appendingPathComponent("c").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("without --offline"), "\(r.stderr)")
+    }
 }
