@@ -19,8 +19,8 @@ struct ProfileCLITests {
         #expect(back.status == 0)
         #expect(back.stdout.contains("grey"))
         let unknown = try CLI.run(["profiles", "nook"])
-        #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("no profile named nook"))
+        #expect(unknown.status == 2)  // a usage error
+        #expect(unknown.stderr.contains("no profile named 'nook'"))
     }
 
     @Test("bundle --profile kobo writes a KEPUB with spans where -o says; bad flags are usage errors", .enabled(if: CLI.corpusAvailable, "needs ../shared/corpus next to the repository"))
