@@ -117,8 +117,8 @@ struct ExportCommand: AsyncParsableCommand {
         // Feeds become one item per entry.
         var feedItems: [Item] = []
         var fileInputs: [String] = []
-        var feedMessages: [String] = []
-        var feedFailures = 0
+        var feedDiagnostics: [Diagnostic] = []
+        var feedErrors: [(origin: String, message: String)] = []
         for input in inputs {
             let sources: [Bundler.Source]
             if input == "-" { fileInputs.append(input); continue }
@@ -137,11 +137,10 @@ struct ExportCommand: AsyncParsableCommand {
             for f in feeds {
                 do {
                     let batch = try await collector.collect(f, store: store)
-                    feedMessages += batch.diagnostics.map { "offprint: warning: \($0)" }
+                    feedDiagnostics += batch.diagnostics
                     for a in batch.articles { feedItems.append(Item(input: f.name, output: nil, entry: a)) }
                 } catch {
-                    feedFailures += 1
-                    feedMessages.append("offprint: \(error)")
+                    feedErrors.append((f.name, "\(error)"))
                 }
             }
         }
@@ -150,7 +149,6 @@ struct ExportCommand: AsyncParsableCommand {
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
         } ?? false
         let plan = try plannedOutputs(fileInputs, folderMode: folderMode, entries: feedItems)
-        for m in feedMessages where !quiet { warn(m) }
         if !quiet {
             for item in plan where item.renamed {
                 warn("offprint: note: \(item.input): another input also makes \(item.defaultName); written as \(URL(fileURLWithPath: item.output!).lastPathComponent)")
@@ -162,11 +160,15 @@ struct ExportCommand: AsyncParsableCommand {
             await convert(item, exporter: exporter, cache: cache)
         }
 
-        var failed = feedFailures
-        var warnings = feedMessages.count - feedFailures
+        var failed = feedErrors.count
+        var warnings = feedDiagnostics.count
         var fetched = 0, failedImages = 0
-        var diagnostics: [Diagnostic] = []
+        var diagnostics: [Diagnostic] = feedDiagnostics
         var report = RunReport(command: "export", output: output)
+        for e in feedErrors {
+            warn("offprint: \(e.message)")  // errors are printed even with -q
+            report.addError(origin: e.origin, e.message)
+        }
         for (item, r) in zip(plan, results) {
             diagnostics += r.diagnostics
             for line in r.errors {
@@ -192,7 +194,7 @@ struct ExportCommand: AsyncParsableCommand {
         try reporting.emit(diagnostics, quiet: quiet, report: report)
         if let summaryLine, !quiet { warn(summaryLine) }
         if failed > 0 {
-            if plan.count > 1 { warn("offprint: \(failed) of \(plan.count) inputs failed") }
+            if plan.count + feedErrors.count > 1 { warn("offprint: \(failed) of \(plan.count + feedErrors.count) inputs failed") }
             throw ExitCode.failure
         }
         if strict && warnings > 0 {
