@@ -79,7 +79,22 @@ public struct FeedCollector: Sendable {
         var candidates: [Candidate] = []
         var seen = Set<String>()
         var duplicates = 0, tooOld = 0, undated = 0
-        var failure: Error?
+        // Entries are prepared (parsed, cleaned, stored) a batch at a time on every core,
+        // in feed order.
+        var pending: [(entry: FeedEntry, info: FeedInfo, origin: String, epoch: Double?)] = []
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            let results = Slots<Result<Candidate, Error>>(batch.count)
+            let (file, url) = (feedFile, feedURL)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                let r = Result { try prepare(batch[i].entry, info: batch[i].info, origin: batch[i].origin, epoch: batch[i].epoch,
+                                             feedFile: file, feedURL: url, store: store) }
+                results[i] = r
+            }
+            for r in results.values { candidates.append(try r!.get()) }
+        }
         let handle: (FeedEntry, FeedInfo) throws -> Void = { entry, info in
             var e = entry
             if let key = e.identity {
@@ -90,28 +105,9 @@ public struct FeedCollector: Sendable {
                 if let ep = epoch, ep < since { tooOld += 1; return }
                 if epoch == nil { undated += 1 }
             }
-            let n = candidates.count + duplicates + tooOld + 1
-            let entryOrigin = "\(origin)#\(n)"
-            var local: [Diagnostic] = []
-            if e.date == nil, let raw = e.rawDate {
-                local.append(Diagnostic(origin: entryOrigin, location: "line \(e.line)", "date `\(raw)` not understood; the entry is undated"))
-            }
-            let link = FeedArticles.link(of: e, feedFile: feedFile, feedURL: feedURL, info: info)
-            var article = FeedArticles.article(e, info: info, link: link, origin: entryOrigin)
-            if article.baseURL == nil, let f = feedFile {
-                local += LocalImages.inline(&article, folder: URL(fileURLWithPath: f).deletingLastPathComponent())
-            }
-            local += Cleanup.run(&article, options: exporter.options.cleanup)
-            let fetch = link != nil && FeedArticles.wantsFetch(e, policy: options.fetchEntries)
-            do {
-                let stored = try store.store(article)
-                e.content = nil  // kept in the store; the entry keeps only its metadata
-                if !fetch { e.summary = nil }
-                candidates.append(Candidate(entry: e, link: link, stored: stored, epoch: epoch, fetch: fetch, diagnostics: local))
-            } catch {
-                failure = error
-                throw error
-            }
+            let n = pending.count + candidates.count + duplicates + tooOld + 1
+            pending.append((e, info, "\(origin)#\(n)", epoch))
+            if pending.count >= Self.batchSize { try flush() }
         }
         let info: FeedInfo
         do {
@@ -130,11 +126,13 @@ public struct FeedCollector: Sendable {
                 feedURL = page.url
                 info = try FeedReader.read(page.bytes, origin: origin, entry: handle)
             }
+            try flush()
         } catch let e as FeedError {
             throw OffprintError("reading feed \(e.description)")
+        } catch let e as OffprintError {
+            throw e
         } catch {
-            if let f = failure { throw OffprintError("\(origin): \(f)") }
-            throw error
+            throw OffprintError("\(origin): \(error)")
         }
         if duplicates > 0 { diagnostics.append(Diagnostic(origin: origin, "\(duplicates) duplicate entr\(duplicates == 1 ? "y" : "ies") (same id or link) left out")) }
         if tooOld > 0 { diagnostics.append(Diagnostic(origin: origin, "\(tooOld) entr\(tooOld == 1 ? "y" : "ies") older than --since left out")) }
@@ -186,6 +184,30 @@ public struct FeedCollector: Sendable {
         return FeedBatch(source: source, info: info, title: title, articles: articles, diagnostics: diagnostics)
     }
 
+    /// Entries prepared at once.
+    static let batchSize = 64
+
+    /// One entry as a stored article (the feed's text, cleaned) and what to do with it.
+    private func prepare(_ entry: FeedEntry, info: FeedInfo, origin entryOrigin: String, epoch: Double?,
+                         feedFile: String?, feedURL: String?, store: ArticleStore) throws -> Candidate {
+        var e = entry
+        var local: [Diagnostic] = []
+        if e.date == nil, let raw = e.rawDate {
+            local.append(Diagnostic(origin: entryOrigin, location: "line \(e.line)", "date `\(raw)` not understood; the entry is undated"))
+        }
+        let link = FeedArticles.link(of: e, feedFile: feedFile, feedURL: feedURL, info: info)
+        var article = FeedArticles.article(e, info: info, link: link, origin: entryOrigin)
+        if article.baseURL == nil, let f = feedFile {
+            local += LocalImages.inline(&article, folder: URL(fileURLWithPath: f).deletingLastPathComponent())
+        }
+        local += Cleanup.run(&article, options: exporter.options.cleanup)
+        let fetch = link != nil && FeedArticles.wantsFetch(e, policy: options.fetchEntries)
+        let stored = try store.store(article)
+        e.content = nil  // kept in the store; the entry keeps only its metadata
+        if !fetch { e.summary = nil }
+        return Candidate(entry: e, link: link, stored: stored, epoch: epoch, fetch: fetch, diagnostics: local)
+    }
+
     /// The entry's page, fetched (or read from next to the feed) and extracted; the entry's
     /// title, date, authors and link win over the page's.
     private func page(for c: Candidate, info: FeedInfo, store: ArticleStore) async throws -> StoredArticle {
@@ -227,4 +249,16 @@ public struct FeedCollector: Sendable {
         }
         return nil
     }
+}
+
+/// Results written by concurrent workers, one slot each.
+private final class Slots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+    init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+    subscript(i: Int) -> T? {
+        get { lock.withLock { slots[i] } }
+        set { lock.withLock { slots[i] = newValue } }
+    }
+    var values: [T?] { lock.withLock { slots } }
 }
