@@ -47,7 +47,7 @@ public enum HTMLParser {
     }
 
     /// libxml2's global set-up, once per process, before any thread parses.
-    private static let libxmlReady: Bool = {
+    static let libxmlReady: Bool = {
         xmlInitParser()
         return true
     }()

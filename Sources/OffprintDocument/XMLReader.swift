@@ -48,7 +48,7 @@ public final class XMLStreamReader {
 
     /// Reads the file at `path`, streaming from disk.
     public init(file path: String) throws {
-        xmlInitParser()
+        precondition(HTMLParser.libxmlReady)  // libxml2's global set-up, once per process
         guard let r = xmlReaderForFile(path, nil, Self.flags) else {
             throw XMLReadError(line: 0, message: "cannot be opened")
         }
@@ -58,7 +58,7 @@ public final class XMLStreamReader {
 
     /// Reads XML from bytes (copied once: the reader needs them for its whole life).
     public init(bytes: [UInt8]) throws {
-        xmlInitParser()
+        precondition(HTMLParser.libxmlReady)  // libxml2's global set-up, once per process
         let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
         bytes.withUnsafeBytes { buf.copyMemory(from: $0) }
         buffer = buf
