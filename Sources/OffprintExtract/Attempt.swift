@@ -1,0 +1,409 @@
+import Foundation
+import OffprintArticle
+import OffprintDocument
+
+/// One try at finding the article in a page, with a set of rules (`Flags`) switched on.
+/// Works on its own copy of the document.
+struct Attempt {
+    typealias NodeID = Document.NodeID
+
+    var document: Document
+    let root: NodeID
+    let title: String
+    let flags: Flags
+    /// The element holding the article (attached under `root`), once found.
+    var container: NodeID?
+    /// Characters of text in `container`.
+    var length = 0
+    var direction: TextDirection?
+    /// The text of the heading that repeated the title (taken out of the content).
+    var titleHeading: String?
+
+    init(document: Document, root: NodeID, title: String, flags: Flags) {
+        self.document = document
+        self.root = root
+        self.title = title
+        self.flags = flags
+    }
+
+    /// Elements that make a `div` a container rather than a paragraph.
+    static let blockNames: NameSet = ["blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "section", "article",
+                                      "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "form",
+                                      "hr", "address", "main", "picture", "video", "iframe"]
+    static let scored: NameSet = ["section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre"]
+
+    mutating func run() {
+        strip()
+        var stats = TextStats(document, from: root)
+        guard let top = pickTop(&stats) else { return }
+        let c = gather(top, stats)
+        container = c
+        prepare(c)
+        length = Int(TextStats(document, from: c).text[Int(c.index)])
+    }
+
+    // MARK: Taking out what is never the article
+
+    private mutating func strip() {
+        let doc = document
+        var remove: [NodeID] = []
+        var bylineDone = false
+        var titleDone = title.isEmpty
+        doc.walk(from: root) { id, depth in
+            let n = doc[id]
+            guard n.kind == .element else { return .skipChildren }
+            if depth == 0 { return .descend }
+            if Self.isHidden(n) { remove.append(id); return .skipChildren }
+            if n.attribute("aria-modal") == "true" && n.attribute("role") == "dialog" { remove.append(id); return .skipChildren }
+            let match = Hints.matchString(n)
+            if !bylineDone, Self.isByline(n, match) {
+                let len = TextStats.measure(doc.textContent(of: id).trimmingCharacters(in: .whitespacesAndNewlines)).0
+                if len > 0 && len < 100 {
+                    bylineDone = true
+                    remove.append(id)
+                    return .skipChildren
+                }
+            }
+            if !titleDone, n.name == "h1" || n.name == "h2" {
+                let text = Self.collapse(doc.textContent(of: id))
+                if Self.similarity(title, text) > 0.75 {
+                    titleDone = true
+                    titleHeading = text
+                    remove.append(id)
+                    return .skipChildren
+                }
+            }
+            if flags.contains(.stripUnlikely) {
+                if n.name == "nav" || n.name == "aside" || n.name == "footer" || n.name == "menu" { remove.append(id); return .skipChildren }
+                if let role = n.attribute("role")?.lowercased(), Hints.unlikelyRoles.contains(role) { remove.append(id); return .skipChildren }
+                if n.name != "body", n.name != "a", n.name != "main", n.name != "article", Hints.isUnlikely(match),
+                   !hasAncestor(id, in: doc, named: ["table", "code", "pre"]) {
+                    remove.append(id)
+                    return .skipChildren
+                }
+            }
+            return .descend
+        }
+        for id in remove { document.detach(id) }
+    }
+
+    static func isHidden(_ n: Document.Node) -> Bool {
+        if n.isHiddenByMarkup { return true }
+        if n.attribute("aria-hidden") == "true", !(n.attribute("class") ?? "").contains("fallback-image") {
+            // An aria-hidden image still shows; only hidden containers go.
+            return n.name != "img" && n.name != "picture" && n.name != "figure"
+        }
+        return false
+    }
+
+    static func isByline(_ n: Document.Node, _ match: String) -> Bool {
+        if n.attribute("rel") == "author" { return true }
+        if let ip = n.attribute("itemprop"), ip.lowercased().contains("author") { return true }
+        return !match.isEmpty && Hints.containsAny(match, Hints.bylineWords)
+    }
+
+    // MARK: Scoring
+
+    private mutating func pickTop(_ stats: inout TextStats) -> NodeID? {
+        let doc = document
+        var score: [Int32: Float] = [:]
+        var order: [NodeID] = []
+        let weigh = flags.contains(.weightClasses)
+
+        func initial(_ id: NodeID) -> Float {
+            let n = doc[id]
+            var s: Float
+            switch n.name {
+            case "div": s = 5
+            case "pre", "td", "blockquote": s = 3
+            case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": s = -3
+            case "h1", "h2", "h3", "h4", "h5", "h6", "th": s = -5
+            default: s = 0
+            }
+            if weigh { s += Float(Hints.classWeight(n)) }
+            return s
+        }
+        func credit(_ start: NodeID, _ value: Float) {
+            var cur: NodeID? = start
+            var level = 0
+            while let a = cur, level < 5 {
+                guard doc[a].kind == .element else { break }
+                if score[a.index] == nil { score[a.index] = initial(a); order.append(a) }
+                let divider: Float = level == 0 ? 1 : level == 1 ? 2 : Float(level * 3)
+                score[a.index]! += value / divider
+                if a == root { break }
+                cur = doc[a].parent
+                level += 1
+            }
+        }
+        func paragraphScore(_ len: Int32, _ commas: Int32) -> Float {
+            1 + Float(commas) + min(Float(len / 100), 3)
+        }
+
+        var hasBlock = Array(repeating: false, count: doc.count)
+        doc.walk(from: root, enter: { id, _ in
+            doc[id].kind == .element ? .descend : .skipChildren
+        }, exit: { id, _ in
+            guard id != root, let p = doc[id].parent else { return }
+            if doc[id].kind == .element && (Self.blockNames.contains(doc[id].name) || hasBlock[Int(id.index)]) {
+                hasBlock[Int(p.index)] = true
+            }
+        })
+        doc.walk(from: root) { id, depth in
+            let n = doc[id]
+            guard n.kind == .element else { return .skipChildren }
+            if TextStats.invisible.contains(n.name) { return .skipChildren }
+            let i = Int(id.index)
+            if Self.scored.contains(n.name) || (n.name == "div" && !hasBlock[i]) {
+                if stats.text[i] >= 25, let p = n.parent, depth > 0 {
+                    credit(p, paragraphScore(stats.text[i], stats.commas[i]))
+                }
+            } else if n.name == "div" {
+                // Text directly in a div with blocks: each run of inline content is a paragraph.
+                var run: Int32 = 0, commas: Int32 = 0
+                for c in n.children {
+                    let cn = doc[c]
+                    if cn.kind == .element && (Self.blockNames.contains(cn.name) || hasBlock[Int(c.index)]) {
+                        if run >= 25 { credit(id, paragraphScore(run, commas)) }
+                        run = 0; commas = 0
+                    } else if cn.kind == .text || cn.kind == .element {
+                        run += stats.text[Int(c.index)]
+                        commas += stats.commas[Int(c.index)]
+                    }
+                }
+                if run >= 25 { credit(id, paragraphScore(run, commas)) }
+            }
+            return .descend
+        }
+        guard !order.isEmpty else { return nil }
+        for id in order { score[id.index]! *= 1 - stats.linkDensity(id) }
+        let ranked = order.sorted { score[$0.index]! > score[$1.index]! }
+        var top = ranked[0]
+        let topScore = score[top.index]!
+        if top == root { return root }
+
+        // Several near-best candidates under one ancestor: the ancestor is the article.
+        let alternatives = ranked.dropFirst().prefix(4).filter { score[$0.index]! / topScore >= 0.75 }
+        if alternatives.count >= 3 {
+            let lists = alternatives.map { Set(doc.ancestors(of: $0)) }
+            var p = doc[top].parent
+            while let a = p, a != root {
+                if lists.filter({ $0.contains(a) }).count >= 3 { top = a; break }
+                p = doc[a].parent
+            }
+        }
+        if score[top.index] == nil { score[top.index] = initial(top) }
+        // Climb while the parent scores better (the article split into parts).
+        var last = score[top.index]!
+        let threshold = last / 3
+        var p = doc[top].parent
+        while let a = p, a != root {
+            guard let s = score[a.index] else { p = doc[a].parent; continue }
+            if s < threshold { break }
+            if s > last { top = a; break }
+            last = s
+            p = doc[a].parent
+        }
+        while let a = doc[top].parent, a != root, doc[a].children.filter({ doc[$0].kind == .element }).count == 1 {
+            top = a
+        }
+        scores = score
+        return top
+    }
+
+    private var scores: [Int32: Float] = [:]
+
+    /// The top candidate and the siblings that belong with it, moved into a new `div`
+    /// that becomes the only child of `root`.
+    private mutating func gather(_ top: NodeID, _ stats: TextStats) -> NodeID {
+        var doc = document
+        direction = Extractor.direction(of: top, in: doc)
+        var chosen: [NodeID] = []
+        if top == root {
+            chosen = doc[root].children
+        } else if let parent = doc[top].parent {
+            let topScore = scores[top.index] ?? 0
+            let threshold = max(10, topScore * 0.2)
+            let topClass = doc[top].attribute("class") ?? ""
+            for s in doc[parent].children {
+                let n = doc[s]
+                if s == top { chosen.append(s); continue }
+                guard n.kind == .element else { continue }
+                var bonus: Float = 0
+                if !topClass.isEmpty, n.attribute("class") == topClass { bonus = topScore * 0.2 }
+                if let sc = scores[s.index], sc + bonus >= threshold { chosen.append(s); continue }
+                if n.name == "p" || (n.name == "div" && !hasBlockChild(s, doc)) {
+                    let len = stats.text[Int(s.index)]
+                    let ld = stats.linkDensity(s)
+                    if len > 80 && ld < 0.25 { chosen.append(s); continue }
+                    if len > 0 && len <= 80 && ld == 0 {
+                        let text = Self.collapse(doc.textContent(of: s))
+                        if text.hasSuffix(".") || text.contains(". ") { chosen.append(s) }
+                    }
+                } else if Self.isLeadMedia(s, doc, stats), chosen.isEmpty || chosen.last == doc.previousSibling(of: s) {
+                    chosen.append(s)
+                }
+            }
+        }
+        let box = doc.makeElement("div")
+        for c in chosen {
+            if ["li", "td", "th", "tr", "dd", "dt", "tbody", "thead"].contains(doc[c].name) { doc.rename(c, to: "div") }
+            doc.append(c, to: box)
+        }
+        for c in doc[root].children { doc.detach(c) }
+        doc.append(box, to: root)
+        document = doc
+        return box
+    }
+
+    private func hasBlockChild(_ id: NodeID, _ doc: Document) -> Bool {
+        for d in doc.descendants(of: id) where doc[d].kind == .element && Self.blockNames.contains(doc[d].name) { return true }
+        return false
+    }
+
+    /// A figure or image with little text: the lead image next to the article.
+    static func isLeadMedia(_ id: NodeID, _ doc: Document, _ stats: TextStats) -> Bool {
+        let i = Int(id.index)
+        return stats.images[i] == 1 && stats.text[i] < 200 && stats.linkDensity(id) < 0.5
+            && (doc[id].name == "figure" || doc[id].name == "picture" || doc[id].name == "img" || doc[id].name == "div")
+    }
+
+    // MARK: Boilerplate inside the article
+
+    static let videoHosts = ["youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com", "dailymotion.com", "twitch.tv", "player.", "bilibili.com", "v.qq.com"]
+    static let conditional: NameSet = ["form", "fieldset", "table", "ul", "div", "section", "aside"]
+
+    private mutating func prepare(_ box: NodeID) {
+        var doc = document
+        var stats = TextStats(doc, from: box)
+        func drop(_ id: NodeID) {
+            stats.remove(id, in: doc)
+            doc.detach(id)
+        }
+        // Share bars, tool buttons, footers inside the article.
+        var dataTables = Set<Int32>()
+        for id in doc.descendants(of: box) {
+            let n = doc[id]
+            guard n.kind == .element, doc.isAttached(id) else { continue }
+            if n.name == "table", isDataTable(id, doc) { dataTables.insert(id.index) }
+            if ["button", "input", "select", "textarea", "footer", "aside", "link", "nav"].contains(n.name) { drop(id); continue }
+            if doc[id].parent != box, Hints.isShare(Hints.matchString(n)), stats.text[Int(id.index)] < 500 { drop(id); continue }
+            if Self.isAdLabel(n, doc, id) { drop(id); continue }
+        }
+        if flags.contains(.cleanConditionally) {
+            let candidates = doc.elements(named: Self.conditional, under: box).reversed()
+            for id in candidates where id != box && isInside(id, box, doc) {
+                if shouldRemove(id, doc, stats, dataTables) { drop(id) }
+            }
+        }
+        // Headings that say they are not content.
+        for h in doc.elements(named: ["h1", "h2"], under: box) where flags.contains(.weightClasses) && Hints.classWeight(doc[h]) < 0 {
+            drop(h)
+        }
+        document = doc
+    }
+
+    private func isInside(_ id: NodeID, _ box: NodeID, _ doc: Document) -> Bool {
+        var cur = doc[id].parent
+        while let c = cur { if c == box { return true }; cur = doc[c].parent }
+        return false
+    }
+
+    static func isAdLabel(_ n: Document.Node, _ doc: Document, _ id: NodeID) -> Bool {
+        guard n.children.count <= 2, n.name != "a" else { return false }
+        let t = collapse(doc.textContent(of: id)).lowercased()
+        return ["advertisement", "advertising", "ad", "anzeige", "werbung", "publicité", "广告", "реклама", "anuncio",
+                "continue reading the main story", "skip advertisement", "story continues below advertisement",
+                "loading…", "loading..."].contains(t)
+    }
+
+    private func shouldRemove(_ id: NodeID, _ doc: Document, _ stats: TextStats, _ dataTables: Set<Int32>) -> Bool {
+        let n = doc[id]
+        let i = Int(id.index)
+        if n.name == "table" && dataTables.contains(id.index) { return false }
+        var cur = n.parent
+        var inFigure = false
+        while let c = cur {
+            let cn = doc[c]
+            if cn.name == "table" && dataTables.contains(c.index) { return false }
+            if cn.name == "code" || cn.name == "pre" { return false }
+            if cn.name == "figure" { inFigure = true }
+            cur = cn.parent
+        }
+        let text = stats.text[i]
+        var isList = n.name == "ul" || n.name == "ol"
+        if !isList, text > 0 {
+            var listText: Int32 = 0
+            for c in n.children where doc[c].name == "ul" || doc[c].name == "ol" { listText += stats.text[Int(c.index)] }
+            isList = Float(listText) / Float(text) > 0.9
+        }
+        let weight = flags.contains(.weightClasses) ? Hints.classWeight(n) : 0
+        if weight < 0 { return true }
+        if stats.commas[i] >= 10 { return false }
+        let p = Float(stats.paragraphs[i]), img = Float(stats.images[i])
+        let li = Float(stats.listItems[i]) - 100, input = Float(stats.inputs[i])
+        let headingDensity = text == 0 ? 0 : Float(stats.headingText[i]) / Float(text)
+        var embeds = 0
+        if stats.embeds[i] > 0 {
+            for d in doc.descendants(of: id) where TextStats.embedNames.contains(doc[d].name) {
+                let src = (doc[d].attribute("src") ?? doc[d].attribute("data") ?? "").lowercased()
+                if Self.videoHosts.contains(where: { src.contains($0) }) { return false }
+                embeds += 1
+            }
+        }
+        let ld = stats.linkDensity(id)
+        var remove = (img > 1 && p / img < 0.5 && !inFigure)
+            || (!isList && li > p)
+            || (input > (p / 3).rounded(.down))
+            || (!isList && headingDensity < 0.9 && text < 25 && (img == 0 || img > 2) && !inFigure)
+            || (!isList && weight < 25 && ld > 0.2)
+            || (weight >= 25 && ld > 0.5)
+            || (embeds == 1 && text < 75) || embeds > 1
+        if isList && remove {
+            for c in n.children where doc[c].children.filter({ doc[$0].kind == .element }).count > 1 { return remove }
+            if stats.images[i] == stats.listItems[i] { remove = false }
+        }
+        return remove
+    }
+
+    private func isDataTable(_ id: NodeID, _ doc: Document) -> Bool {
+        let n = doc[id]
+        if n.attribute("role") == "presentation" || n.attribute("datatable") == "0" { return false }
+        if n.attribute("summary") != nil { return true }
+        var rows = 0, cols = 0
+        for d in doc.descendants(of: id) {
+            switch doc[d].name {
+            case "caption", "th", "thead", "tfoot", "colgroup", "col": return true
+            case "table": return false
+            case "tr":
+                rows += 1
+                cols = max(cols, doc[d].children.filter { doc[$0].name == "td" }.count)
+            default: break
+            }
+        }
+        if rows >= 10 || cols > 4 { return true }
+        return rows * cols > 10
+    }
+
+    // MARK: Helpers
+
+    private func hasAncestor(_ id: NodeID, in doc: Document, named names: Set<String>) -> Bool {
+        var cur = doc[id].parent
+        while let c = cur { if names.contains(doc[c].name) { return true }; cur = doc[c].parent }
+        return false
+    }
+
+    static func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Readability's text similarity: the share of `b`'s words (by length) also in `a`.
+    static func similarity(_ a: String, _ b: String) -> Float {
+        func tokens(_ s: String) -> [Substring] { s.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) }
+        let ta = Set(tokens(a)), tb = tokens(b)
+        guard !ta.isEmpty, !tb.isEmpty else { return 0 }
+        let unique = tb.filter { !ta.contains($0) }
+        let dist = Float(unique.joined(separator: " ").count) / Float(tb.joined(separator: " ").count)
+        return 1 - dist
+    }
+}

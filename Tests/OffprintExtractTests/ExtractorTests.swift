@@ -1,0 +1,4 @@
+import Testing
+@testable import OffprintExtract
+import OffprintArticle
+import OffprintDocument
