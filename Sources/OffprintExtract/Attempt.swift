@@ -18,6 +18,7 @@ struct Attempt {
     var direction: TextDirection?
     /// The text of the heading that repeated the title (taken out of the content).
     var titleHeading: String?
+    var topDescription = ""
 
     init(document: Document, root: NodeID, title: String, flags: Flags) {
         self.document = document
@@ -36,6 +37,10 @@ struct Attempt {
         strip()
         var stats = TextStats(document, from: root)
         guard let top = pickTop(&stats) else { return }
+        if Extractor.debug {
+            let n = document[top]
+            topDescription = "<\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")> score \(scores[top.index] ?? -1)"
+        }
         let c = gather(top, stats)
         container = c
         prepare(c)

@@ -18,6 +18,7 @@ import OffprintDocument
 public enum Extractor {
     /// Characters of article text below which a try is thought to have missed the article.
     static let enough = 500
+    static let debug = ProcessInfo.processInfo.environment["OFFPRINT_EXTRACT_DEBUG"] != nil
 
     public static func extract(_ article: inout Article, options: ExtractOptions = .init()) -> [Diagnostic] {
         let doc = article.document
@@ -39,6 +40,7 @@ public enum Extractor {
         for flags in [Flags.all, [.weightClasses, .cleanConditionally], [.cleanConditionally], []] {
             var attempt = Attempt(document: doc, root: root, title: title, flags: flags)
             attempt.run()
+            if debug { FileHandle.standardError.write(Data("extract: flags \(flags.rawValue) length \(attempt.length) top \(attempt.topDescription)\n".utf8)) }
             if best == nil || attempt.length > best!.length { best = attempt }
             if attempt.length >= enough { best = attempt; break }
         }
@@ -50,18 +52,18 @@ public enum Extractor {
         article.document = result.document
         article.content = container
         if let d = result.direction ?? direction(of: container, in: result.document) { article.direction = d }
-        if let t = result.titleHeading, !t.isEmpty { article.title = betterTitle(current: article.title, heading: t, site: article.siteName) }
-        else if let t = article.title { article.title = betterTitle(current: t, heading: nil, site: article.siteName) }
+        // The page's own title wins (Readability keeps `Title | Site` when the metadata says so);
+        // the heading that repeated it fills in a missing one.
+        if article.title?.isEmpty ?? true, let t = result.titleHeading, !t.isEmpty { article.title = t }
         return []
     }
 
-    /// Whether a parsed input is a whole page (a head with a title or metadata), not a fragment.
+    /// Whether a parsed input is a whole page, not a fragment: a head with something in it
+    /// (title, metadata, scripts), or page furniture (`nav`, `header`, `footer`) in the body.
     public static func isWholePage(_ doc: Document) -> Bool {
-        guard let head = doc.head else { return false }
-        return doc[head].children.contains { c in
-            let n = doc[c]
-            return n.kind == .element && (n.name == "title" || n.name == "meta" || n.name == "link")
-        }
+        if let head = doc.head, doc[head].children.contains(where: { doc[$0].kind == .element }) { return true }
+        guard let body = doc.body else { return false }
+        return !doc.elements(named: ["nav", "footer", "header"], under: body).isEmpty
     }
 
     /// The direction the content says (`dir` on it or an ancestor, or on `<html>`/`<body>`).
