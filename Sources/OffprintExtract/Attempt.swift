@@ -41,7 +41,21 @@ struct Attempt {
             let n = document[top]
             topDescription = "<\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")> score \(scores[top.index] ?? -1)"
         }
-        let c = gather(top, stats)
+        let (body, lead) = narrow(top)
+        if Extractor.debug, body != top {
+            let n = document[body]
+            topDescription += " → <\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")>" + (lead == nil ? "" : " + lead image")
+        }
+        let c = gather(body, stats)
+        if let lead, document.isAttached(lead), !isInside(lead, c, document) {
+            var doc = document
+            if let first = doc[c].children.first { doc.insert(lead, before: first) } else { doc.append(lead, to: c) }
+            document = doc
+        } else if let lead, !document.isAttached(lead) {
+            var doc = document
+            if let first = doc[c].children.first { doc.insert(lead, before: first) } else { doc.append(lead, to: c) }
+            document = doc
+        }
         container = c
         prepare(c)
         length = Int(TextStats(document, from: c).text[Int(c.index)])
@@ -146,6 +160,7 @@ struct Attempt {
         }
 
         var hasBlock = Array(repeating: false, count: doc.count)
+        var own = Array(repeating: Int32(0), count: doc.count)
         doc.walk(from: root, enter: { id, _ in
             doc[id].kind == .element ? .descend : .skipChildren
         }, exit: { id, _ in
@@ -162,6 +177,7 @@ struct Attempt {
             if Self.scored.contains(n.name) || (n.name == "div" && !hasBlock[i]) {
                 if stats.text[i] >= 25, let p = n.parent, depth > 0 {
                     credit(p, paragraphScore(stats.text[i], stats.commas[i]))
+                    if !hasBlock[i], !isCaption(id, doc) { own[i] += stats.text[i] }
                 }
             } else if n.name == "div" {
                 // Text directly in a div with blocks: each run of inline content is a paragraph.
@@ -169,17 +185,24 @@ struct Attempt {
                 for c in n.children {
                     let cn = doc[c]
                     if cn.kind == .element && (Self.blockNames.contains(cn.name) || hasBlock[Int(c.index)]) {
-                        if run >= 25 { credit(id, paragraphScore(run, commas)) }
+                        if run >= 25 { credit(id, paragraphScore(run, commas)); own[i] += run }
                         run = 0; commas = 0
                     } else if cn.kind == .text || cn.kind == .element {
                         run += stats.text[Int(c.index)]
                         commas += stats.commas[Int(c.index)]
                     }
                 }
-                if run >= 25 { credit(id, paragraphScore(run, commas)) }
+                if run >= 25 { credit(id, paragraphScore(run, commas)); own[i] += run }
             }
             return .descend
         }
+        doc.walk(from: root, enter: { id, _ in
+            doc[id].kind == .element ? .descend : .skipChildren
+        }, exit: { id, _ in
+            guard id != root, let p = doc[id].parent else { return }
+            own[Int(p.index)] += own[Int(id.index)]
+        })
+        paragraphText = own
         guard !order.isEmpty else { return nil }
         for id in order { score[id.index]! *= 1 - stats.linkDensity(id) }
         let ranked = order.sorted { score[$0.index]! > score[$1.index]! }
@@ -217,6 +240,52 @@ struct Attempt {
     }
 
     private var scores: [Int32: Float] = [:]
+    /// Text in paragraphs (of 25 characters or more) below each node.
+    private var paragraphText: [Int32] = []
+
+    /// The descendant of `top` that holds nearly all of its paragraph text (the article body
+    /// inside a wrapper that also holds the headline, bylines, share bars, related links),
+    /// and the lead image just before it, if any.
+    private func narrow(_ top: NodeID) -> (body: NodeID, lead: NodeID?) {
+        let doc = document
+        let total = paragraphText[Int(top.index)]
+        guard total > 0 else { return (top, nil) }
+        var cur = top
+        while true {
+            var next: NodeID?
+            for c in doc[cur].children where doc[c].kind == .element && Float(paragraphText[Int(c.index)]) >= Float(total) * 0.9 {
+                next = c
+                break
+            }
+            guard let n = next, !(Self.scored.contains(doc[n].name) && doc[n].name != "section") else { break }
+            cur = n
+        }
+        guard cur != top else { return (top, nil) }
+        // The lead image: an image block with little text just before the body (at any level up to `top`).
+        var node = cur
+        while node != top, let parent = doc[node].parent {
+            var sib = doc.previousSibling(of: node)
+            var looked = 0
+            while let s = sib, looked < 3 {
+                if doc[s].kind == .element {
+                    looked += 1
+                    if let img = doc.firstElement(named: "img", under: s) ?? (doc[s].name == "img" ? s : nil) {
+                        let len = TextStats.measure(doc.textContent(of: s)).0
+                        if len < 300 {
+                            if doc[s].name == "figure" { return (cur, s) }
+                            if let f = doc.ancestors(of: img).first(where: { doc[$0].name == "figure" }), doc.ancestors(of: f).contains(s) || f == s { return (cur, f) }
+                            let pic = doc[img].parent.flatMap { doc[$0].name == "picture" ? $0 : nil }
+                            return (cur, pic ?? img)
+                        }
+                    }
+                    if paragraphText[Int(s.index)] > 0 { break }
+                }
+                sib = doc.previousSibling(of: s)
+            }
+            node = parent
+        }
+        return (cur, nil)
+    }
 
     /// The top candidate and the siblings that belong with it, moved into a new `div`
     /// that becomes the only child of `root`.
@@ -245,7 +314,7 @@ struct Attempt {
                         let text = Self.collapse(doc.textContent(of: s))
                         if text.hasSuffix(".") || text.contains(". ") { chosen.append(s) }
                     }
-                } else if Self.isLeadMedia(s, doc, stats), chosen.isEmpty || chosen.last == doc.previousSibling(of: s) {
+                } else if Self.isLeadMedia(s, doc, stats), nextElement(after: s, doc) == top {
                     chosen.append(s)
                 }
             }
@@ -259,6 +328,27 @@ struct Attempt {
         doc.append(box, to: root)
         document = doc
         return box
+    }
+
+    /// Whether a paragraph is a caption (in a figure, or in a box named for images/captions).
+    private func isCaption(_ id: NodeID, _ doc: Document) -> Bool {
+        var cur: NodeID? = id
+        var level = 0
+        while let c = cur, level < 4 {
+            let n = doc[c]
+            if n.name == "figure" || n.name == "figcaption" { return true }
+            let m = Hints.matchString(n)
+            if !m.isEmpty, Hints.containsAny(m, ["caption", "image", "photo", "credit", "media", "gallery", "figure"]) { return true }
+            cur = n.parent
+            level += 1
+        }
+        return false
+    }
+
+    private func nextElement(after id: NodeID, _ doc: Document) -> NodeID? {
+        var cur = doc.nextSibling(of: id)
+        while let c = cur, doc[c].kind != .element { cur = doc.nextSibling(of: c) }
+        return cur
     }
 
     private func hasBlockChild(_ id: NodeID, _ doc: Document) -> Bool {
@@ -294,7 +384,9 @@ struct Attempt {
             if ["button", "input", "select", "textarea", "footer", "aside", "link", "nav"].contains(n.name) { drop(id); continue }
             if doc[id].parent != box, Hints.isShare(Hints.matchString(n)), stats.text[Int(id.index)] < 500 { drop(id); continue }
             if Self.isAdLabel(n, doc, id) { drop(id); continue }
+            if doc[id].parent != box, isMetaLine(id, n, doc, stats) { drop(id); continue }
         }
+        dropLinkRuns(box, &doc, &stats)
         if flags.contains(.cleanConditionally) {
             let candidates = doc.elements(named: Self.conditional, under: box).reversed()
             for id in candidates where id != box && isInside(id, box, doc) {
@@ -306,6 +398,94 @@ struct Attempt {
             drop(h)
         }
         document = doc
+    }
+
+    static let metaWords = ["byline", "dateline", "timestamp", "date", "author", "posted", "publish", "meta", "s-data"]
+    static let metaPrefixes = ["published", "updated", "posted", "last updated", "last modified", "first published"]
+
+    /// A short line of article metadata: byline, dateline, time stamp.
+    private func isMetaLine(_ id: NodeID, _ n: Document.Node, _ doc: Document, _ stats: TextStats) -> Bool {
+        let i = Int(id.index)
+        guard stats.text[i] > 0, stats.text[i] < 100, stats.images[i] == 0, !TextStats.headings.contains(n.name),
+              n.name != "a", n.name != "figcaption", n.name != "li" else { return false }
+        let m = Hints.matchString(n)
+        if !m.isEmpty, Hints.containsAny(m, Self.metaWords), !Hints.containsAny(m, ["caption", "content", "body", "text"]) { return true }
+        if n.name == "time" { return stats.text[Int(doc[id].parent!.index)] <= stats.text[i] + 20 }
+        if n.name == "p" || n.name == "div" || n.name == "span" {
+            let t = Self.collapse(doc.textContent(of: id)).lowercased()
+            if Self.metaPrefixes.contains(where: { t.hasPrefix($0) }), t.rangeOfCharacter(from: .decimalDigits) != nil { return true }
+        }
+        return false
+    }
+
+    static let relatedLeads = ["you may also like", "you might also like", "related", "read more", "read also", "also read",
+                               "more from", "more on", "recommended", "see more", "more stories", "most popular", "most read",
+                               "trending", "don't miss", "also on", "further reading", "popular posts", "latest news"]
+
+    /// Runs of two or more blocks that are nothing but links (related stories), lists of short
+    /// links, "Related: <link>" lines, and the short lead-in line before such a run.
+    private func dropLinkRuns(_ box: NodeID, _ doc: inout Document, _ stats: inout TextStats) {
+        func linky(_ c: NodeID) -> Bool {
+            let n = doc[c]
+            guard n.kind == .element, ["p", "div", "li", "h3", "h4", "h5", "h6", "span", "section"].contains(n.name) else { return false }
+            let i = Int(c.index)
+            return stats.text[i] > 0 && stats.text[i] < 250 && stats.linkDensity(c) >= 0.85 && stats.paragraphs[i] <= 1
+        }
+        func leadIn(_ c: NodeID) -> Bool {
+            let n = doc[c]
+            guard n.kind == .element, stats.text[Int(c.index)] < 60, stats.images[Int(c.index)] == 0 else { return false }
+            let t = Self.collapse(doc.textContent(of: c)).lowercased()
+            return Self.relatedLeads.contains { t.hasPrefix($0) } || t.hasSuffix("...") || t.hasSuffix("…") || t.hasSuffix(":")
+        }
+        var removals: [NodeID] = []
+        for parent in [box] + doc.descendants(of: box) where doc[parent].kind == .element {
+            let kids = doc[parent].children.filter { doc[$0].kind == .element }
+            var k = 0
+            while k < kids.count {
+                var j = k
+                while j < kids.count, linky(kids[j]) { j += 1 }
+                if j - k >= 2 {
+                    removals += kids[k..<j]
+                    if k > 0, leadIn(kids[k - 1]) { removals.append(kids[k - 1]) }
+                    k = j
+                    continue
+                }
+                let c = kids[k]
+                let n = doc[c]
+                let i = Int(c.index)
+                if (n.name == "ul" || n.name == "ol"), stats.listItems[i] >= 3, stats.linkDensity(c) > 0.8,
+                   stats.text[i] / max(1, stats.listItems[i]) < 100 {
+                    removals.append(c)
+                    if k > 0, leadIn(kids[k - 1]) { removals.append(kids[k - 1]) }
+                } else if n.name == "p" || n.name == "div", stats.text[i] < 200, stats.link[i] > 0,
+                          stats.paragraphs[i] <= 1, leadPrefix(c, doc) {
+                    removals.append(c)
+                }
+                k += 1
+            }
+        }
+        for r in removals where doc[r].parent != nil {
+            stats.remove(r, in: doc)
+            doc.detach(r)
+        }
+    }
+
+    /// `Related: <a>…</a>`: a short label, then only a link.
+    private func leadPrefix(_ id: NodeID, _ doc: Document) -> Bool {
+        var label = ""
+        var sawLink = false
+        for c in doc[id].children {
+            let n = doc[c]
+            if n.name == "a" || (n.kind == .element && doc.firstElement(named: "a", under: c) != nil && label.isEmpty == false) {
+                sawLink = true
+                continue
+            }
+            let t = doc.textContent(of: c).trimmingCharacters(in: .whitespacesAndNewlines)
+            if sawLink { if !t.isEmpty { return false } else { continue } }
+            label += t
+        }
+        let l = label.lowercased()
+        return sawLink && label.count <= 30 && (l.hasSuffix(":") || l.hasSuffix("»")) && Self.relatedLeads.contains { l.hasPrefix($0) }
     }
 
     private func isInside(_ id: NodeID, _ box: NodeID, _ doc: Document) -> Bool {
