@@ -260,7 +260,7 @@ struct Attempt {
             guard let n = next, !(Self.scored.contains(doc[n].name) && doc[n].name != "section") else { break }
             cur = n
         }
-        guard cur != top else { return (top, nil) }
+        guard cur != top, !Extractor.off.contains("narrow") else { return (top, nil) }
         // The lead image: an image block with little text just before the body (at any level up to `top`).
         var node = cur
         while node != top, let parent = doc[node].parent {
@@ -384,9 +384,9 @@ struct Attempt {
             if ["button", "input", "select", "textarea", "footer", "aside", "link", "nav"].contains(n.name) { drop(id); continue }
             if doc[id].parent != box, Hints.isShare(Hints.matchString(n)), stats.text[Int(id.index)] < 500 { drop(id); continue }
             if Self.isAdLabel(n, doc, id) { drop(id); continue }
-            if doc[id].parent != box, isMetaLine(id, n, doc, stats) { drop(id); continue }
+            if doc[id].parent != box, !Extractor.off.contains("meta"), isMetaLine(id, n, doc, stats) { drop(id); continue }
         }
-        dropLinkRuns(box, &doc, &stats)
+        if !Extractor.off.contains("links") { dropLinkRuns(box, &doc, &stats) }
         if flags.contains(.cleanConditionally) {
             let candidates = doc.elements(named: Self.conditional, under: box).reversed()
             for id in candidates where id != box && isInside(id, box, doc) {
@@ -400,7 +400,7 @@ struct Attempt {
         document = doc
     }
 
-    static let metaWords = ["byline", "dateline", "timestamp", "date", "author", "posted", "publish", "meta", "s-data"]
+    static let metaWords = ["byline", "dateline", "timestamp", "posted-on", "publish", "pubdate"]
     static let metaPrefixes = ["published", "updated", "posted", "last updated", "last modified", "first published"]
 
     /// A short line of article metadata: byline, dateline, time stamp.
@@ -427,7 +427,7 @@ struct Attempt {
     private func dropLinkRuns(_ box: NodeID, _ doc: inout Document, _ stats: inout TextStats) {
         func linky(_ c: NodeID) -> Bool {
             let n = doc[c]
-            guard n.kind == .element, ["p", "div", "li", "h3", "h4", "h5", "h6", "span", "section"].contains(n.name) else { return false }
+            guard n.kind == .element, ["p", "div", "h3", "h4", "h5", "h6", "section"].contains(n.name) else { return false }
             let i = Int(c.index)
             return stats.text[i] > 0 && stats.text[i] < 250 && stats.linkDensity(c) >= 0.85 && stats.paragraphs[i] <= 1
         }
@@ -454,7 +454,7 @@ struct Attempt {
                 let n = doc[c]
                 let i = Int(c.index)
                 if (n.name == "ul" || n.name == "ol"), stats.listItems[i] >= 3, stats.linkDensity(c) > 0.8,
-                   stats.text[i] / max(1, stats.listItems[i]) < 100 {
+                   (30...150).contains(stats.text[i] / max(1, stats.listItems[i])) {
                     removals.append(c)
                     if k > 0, leadIn(kids[k - 1]) { removals.append(kids[k - 1]) }
                 } else if n.name == "p" || n.name == "div", stats.text[i] < 200, stats.link[i] > 0,

@@ -19,6 +19,8 @@ public enum Extractor {
     /// Characters of article text below which a try is thought to have missed the article.
     static let enough = 500
     static let debug = ProcessInfo.processInfo.environment["OFFPRINT_EXTRACT_DEBUG"] != nil
+    /// Rules switched off for experiments (`OFFPRINT_EXTRACT_OFF=narrow,meta,links`).
+    static let off = Set((ProcessInfo.processInfo.environment["OFFPRINT_EXTRACT_OFF"] ?? "").split(separator: ",").map(String.init))
 
     public static func extract(_ article: inout Article, options: ExtractOptions = .init()) -> [Diagnostic] {
         let doc = article.document
