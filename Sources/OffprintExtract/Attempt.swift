@@ -92,7 +92,7 @@ struct Attempt {
                     return .skipChildren
                 }
             }
-            if flags.contains(.stripUnlikely) {
+            if flags.contains(.stripUnlikely), !Extractor.off.contains("unlikely") {
                 if n.name == "nav" || n.name == "aside" || n.name == "footer" || n.name == "menu" { remove.append(id); return .skipChildren }
                 if let role = n.attribute("role")?.lowercased(), Hints.unlikelyRoles.contains(role) { remove.append(id); return .skipChildren }
                 if n.name != "body", n.name != "a", n.name != "main", n.name != "article", Hints.isUnlikely(match),
@@ -366,7 +366,7 @@ struct Attempt {
     // MARK: Boilerplate inside the article
 
     static let videoHosts = ["youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com", "dailymotion.com", "twitch.tv", "player.", "bilibili.com", "v.qq.com"]
-    static let conditional: NameSet = ["form", "fieldset", "table", "ul", "div", "section", "aside"]
+    static let conditional: NameSet = ["form", "fieldset", "table", "ul", "div"]
 
     private mutating func prepare(_ box: NodeID) {
         var doc = document
@@ -387,10 +387,13 @@ struct Attempt {
             if doc[id].parent != box, !Extractor.off.contains("meta"), isMetaLine(id, n, doc, stats) { drop(id); continue }
         }
         if !Extractor.off.contains("links") { dropLinkRuns(box, &doc, &stats) }
-        if flags.contains(.cleanConditionally) {
+        if flags.contains(.cleanConditionally), !Extractor.off.contains("conditional") {
             let candidates = doc.elements(named: Self.conditional, under: box).reversed()
             for id in candidates where id != box && isInside(id, box, doc) {
-                if shouldRemove(id, doc, stats, dataTables) { drop(id) }
+                if shouldRemove(id, doc, stats, dataTables) {
+                    if Extractor.debug { FileHandle.standardError.write(Data("extract: conditional drop <\(doc[id].name) class=\(doc[id].attribute("class") ?? "") id=\(doc[id].attribute("id") ?? "")> text \(stats.text[Int(id.index)]) ld \(stats.linkDensity(id)) p \(stats.paragraphs[Int(id.index)]) img \(stats.images[Int(id.index)]) embeds \(stats.embeds[Int(id.index)])\n".utf8)) }
+                    drop(id)
+                }
             }
         }
         // Headings that say they are not content.
