@@ -47,11 +47,7 @@ struct Attempt {
             topDescription += " → <\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")>" + (lead == nil ? "" : " + lead image")
         }
         let c = gather(body, stats)
-        if let lead, document.isAttached(lead), !isInside(lead, c, document) {
-            var doc = document
-            if let first = doc[c].children.first { doc.insert(lead, before: first) } else { doc.append(lead, to: c) }
-            document = doc
-        } else if let lead, !document.isAttached(lead) {
+        if let lead, !isInside(lead, c, document) {
             var doc = document
             if let first = doc[c].children.first { doc.insert(lead, before: first) } else { doc.append(lead, to: c) }
             document = doc
@@ -260,29 +256,33 @@ struct Attempt {
             guard let n = next, !(Self.scored.contains(doc[n].name) && doc[n].name != "section") else { break }
             cur = n
         }
-        guard cur != top, !Extractor.off.contains("narrow") else { return (top, nil) }
-        // The lead image: an image block with little text just before the body (at any level up to `top`).
+        if Extractor.off.contains("narrow") { cur = top }
+        // The lead image: an image block with little text just before the body (at any level
+        // up to the top candidate's siblings).
         var node = cur
-        while node != top, let parent = doc[node].parent {
+        var levels = 0
+        while let parent = doc[node].parent, parent != root, levels < 6 {
             var sib = doc.previousSibling(of: node)
             var looked = 0
             while let s = sib, looked < 3 {
                 if doc[s].kind == .element {
                     looked += 1
-                    if let img = doc.firstElement(named: "img", under: s) ?? (doc[s].name == "img" ? s : nil) {
+                    if let img = doc[s].name == "img" ? s : doc.firstElement(named: "img", under: s), Self.isLeadImage(doc[img]) {
                         let len = TextStats.measure(doc.textContent(of: s)).0
                         if len < 300 {
                             if doc[s].name == "figure" { return (cur, s) }
-                            if let f = doc.ancestors(of: img).first(where: { doc[$0].name == "figure" }), doc.ancestors(of: f).contains(s) || f == s { return (cur, f) }
+                            if let f = doc[img].parent, doc[f].name == "figure" { return (cur, f) }
                             let pic = doc[img].parent.flatMap { doc[$0].name == "picture" ? $0 : nil }
                             return (cur, pic ?? img)
                         }
                     }
-                    if paragraphText[Int(s.index)] > 0 { break }
+                    if paragraphText[Int(s.index)] > 0 || TextStats.measure(doc.textContent(of: s)).0 > 300 { break }
                 }
                 sib = doc.previousSibling(of: s)
             }
+            if node == top { break }
             node = parent
+            levels += 1
         }
         return (cur, nil)
     }
@@ -345,6 +345,16 @@ struct Attempt {
         return false
     }
 
+    /// Not a logo, icon, avatar or tracking pixel.
+    static func isLeadImage(_ n: Document.Node) -> Bool {
+        for key in ["width", "height"] {
+            if let v = n.attribute(key), let x = Int(v.trimmingCharacters(in: .whitespaces)), x < 150 { return false }
+        }
+        let src = (n.attribute("src") ?? "") + " " + (n.attribute("data-src") ?? "") + " " + (n.attribute("class") ?? "")
+        let l = src.lowercased()
+        return !["logo", "icon", "avatar", "sprite", "pixel", "spacer", "badge"].contains { l.contains($0) }
+    }
+
     private func nextElement(after id: NodeID, _ doc: Document) -> NodeID? {
         var cur = doc.nextSibling(of: id)
         while let c = cur, doc[c].kind != .element { cur = doc.nextSibling(of: c) }
@@ -366,6 +376,8 @@ struct Attempt {
     // MARK: Boilerplate inside the article
 
     static let videoHosts = ["youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com", "dailymotion.com", "twitch.tv", "player.", "bilibili.com", "v.qq.com"]
+    /// Controls and page furniture that never belong in an article's text.
+    static let uiNames: NameSet = ["button", "input", "select", "textarea", "footer", "aside", "link", "nav", "dialog"]
     static let conditional: NameSet = ["form", "fieldset", "table", "ul", "div"]
 
     private mutating func prepare(_ box: NodeID) {
@@ -375,22 +387,36 @@ struct Attempt {
             stats.remove(id, in: doc)
             doc.detach(id)
         }
-        // Share bars, tool buttons, footers inside the article.
+        // Share bars, tool buttons, footers, ad labels, metadata lines inside the article;
+        // and, in the same walk, which elements sit in data tables, code or figures.
         var dataTables = Set<Int32>()
-        for id in doc.descendants(of: box) {
+        var protected = Array(repeating: false, count: doc.count)
+        var inFigure = Array(repeating: false, count: doc.count)
+        var drops: [NodeID] = []
+        doc.walk(from: box) { id, depth in
             let n = doc[id]
-            guard n.kind == .element, doc.isAttached(id) else { continue }
+            guard n.kind == .element else { return .skipChildren }
+            let i = Int(id.index)
+            if let p = n.parent, depth > 0 {
+                protected[i] = protected[Int(p.index)] || dataTables.contains(p.index) || doc[p].name == "code" || doc[p].name == "pre"
+                inFigure[i] = inFigure[Int(p.index)] || doc[p].name == "figure"
+            }
+            if depth == 0 { return .descend }
             if n.name == "table", isDataTable(id, doc) { dataTables.insert(id.index) }
-            if ["button", "input", "select", "textarea", "footer", "aside", "link", "nav"].contains(n.name) { drop(id); continue }
-            if doc[id].parent != box, Hints.isShare(Hints.matchString(n)), stats.text[Int(id.index)] < 500 { drop(id); continue }
-            if Self.isAdLabel(n, doc, id) { drop(id); continue }
-            if doc[id].parent != box, !Extractor.off.contains("meta"), isMetaLine(id, n, doc, stats) { drop(id); continue }
+            if Self.uiNames.contains(n.name) { drops.append(id); return .skipChildren }
+            if TextStats.headings.contains(n.name), stats.text[i] == 0, stats.images[i] == 0 { drops.append(id); return .skipChildren }
+            if n.parent != box, Hints.isShare(Hints.matchString(n)), stats.text[i] < 500 { drops.append(id); return .skipChildren }
+            if stats.text[i] < 40, Self.isAdLabel(n, doc, id) { drops.append(id); return .skipChildren }
+            if n.parent != box, !Extractor.off.contains("meta"), isMetaLine(id, n, doc, stats) { drops.append(id); return .skipChildren }
+            return .descend
         }
+        for id in drops { drop(id) }
         if !Extractor.off.contains("links") { dropLinkRuns(box, &doc, &stats) }
         if flags.contains(.cleanConditionally), !Extractor.off.contains("conditional") {
-            let candidates = doc.elements(named: Self.conditional, under: box).reversed()
-            for id in candidates where id != box && isInside(id, box, doc) {
-                if shouldRemove(id, doc, stats, dataTables) {
+            // Innermost first (reverse document order), so a container is judged without the
+            // boilerplate already taken out of it.
+            for id in doc.elements(named: Self.conditional, under: box).reversed() where doc[id].parent != nil {
+                if shouldRemove(id, doc, stats, dataTables, protected: protected[Int(id.index)], inFigure: inFigure[Int(id.index)]) {
                     if Extractor.debug { FileHandle.standardError.write(Data("extract: conditional drop <\(doc[id].name) class=\(doc[id].attribute("class") ?? "") id=\(doc[id].attribute("id") ?? "")> text \(stats.text[Int(id.index)]) ld \(stats.linkDensity(id)) p \(stats.paragraphs[Int(id.index)]) img \(stats.images[Int(id.index)]) embeds \(stats.embeds[Int(id.index)])\n".utf8)) }
                     drop(id)
                 }
@@ -505,19 +531,11 @@ struct Attempt {
                 "loading…", "loading..."].contains(t)
     }
 
-    private func shouldRemove(_ id: NodeID, _ doc: Document, _ stats: TextStats, _ dataTables: Set<Int32>) -> Bool {
+    private func shouldRemove(_ id: NodeID, _ doc: Document, _ stats: TextStats, _ dataTables: Set<Int32>,
+                              protected: Bool, inFigure: Bool) -> Bool {
         let n = doc[id]
         let i = Int(id.index)
-        if n.name == "table" && dataTables.contains(id.index) { return false }
-        var cur = n.parent
-        var inFigure = false
-        while let c = cur {
-            let cn = doc[c]
-            if cn.name == "table" && dataTables.contains(c.index) { return false }
-            if cn.name == "code" || cn.name == "pre" { return false }
-            if cn.name == "figure" { inFigure = true }
-            cur = cn.parent
-        }
+        if protected || (n.name == "table" && dataTables.contains(id.index)) { return false }
         let text = stats.text[i]
         var isList = n.name == "ul" || n.name == "ol"
         if !isList, text > 0 {
