@@ -13,7 +13,8 @@ struct Attempt {
     let flags: Flags
     /// The element holding the article (attached under `root`), once found.
     var container: NodeID?
-    /// Characters of text in `container`.
+    /// Characters of text in `container`, CJK characters counted twice (a Chinese or
+    /// Japanese sentence says in 20 characters what an English one says in 40).
     var length = 0
     var direction: TextDirection?
     /// The text of the heading that repeated the title (taken out of the content).
@@ -54,7 +55,7 @@ struct Attempt {
         }
         container = c
         prepare(c)
-        length = Int(TextStats(document, from: c).text[Int(c.index)])
+        length = Int(TextStats(document, from: c).text[Int(c.index)]) + cjkCount(under: c)
     }
 
     // MARK: Taking out what is never the article
@@ -330,6 +331,28 @@ struct Attempt {
         return box
     }
 
+    private func cjkCount(under c: NodeID) -> Int {
+        var n = 0
+        let doc = document
+        doc.walk(from: c) { id, _ in
+            let node = doc[id]
+            if node.kind == .text {
+                for u in node.text.unicodeScalars {
+                    switch u.value {
+                    case 0x3040...0x30FF, 0x3400...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF: n += 1
+                    default: break
+                    }
+                }
+                return .skipChildren
+            }
+            return node.kind == .element && TextStats.invisible.contains(node.name) ? .skipChildren : .descend
+        }
+        return n
+    }
+
+    static let imageTokens: Set<String> = ["image", "img", "photo", "picture", "media", "figure", "gallery", "imgtop", "photos", "images"]
+    static let contentTokens: Set<String> = ["content", "body", "article", "text", "post", "entry", "story", "main"]
+
     /// Whether a paragraph is a caption (in a figure, or in a box named for images/captions).
     private func isCaption(_ id: NodeID, _ doc: Document) -> Bool {
         var cur: NodeID? = id
@@ -338,7 +361,12 @@ struct Attempt {
             let n = doc[c]
             if n.name == "figure" || n.name == "figcaption" { return true }
             let m = Hints.matchString(n)
-            if !m.isEmpty, Hints.containsAny(m, ["caption", "image", "photo", "credit", "media", "gallery", "figure"]) { return true }
+            if !m.isEmpty {
+                let tokens = m.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+                if tokens.contains(where: { $0.contains("caption") || $0.contains("credit") }) { return true }
+                if tokens.contains(where: { Self.imageTokens.contains(String($0)) }),
+                   !tokens.contains(where: { Self.contentTokens.contains(String($0)) }) { return true }
+            }
             cur = n.parent
             level += 1
         }
