@@ -21,7 +21,11 @@ struct Attempt {
     var titleHeading: String?
     var topDescription = ""
 
-    init(document: Document, root: NodeID, title: String, flags: Flags) {
+    /// The element the page's JSON-LD `articleBody` points at, if any.
+    var evidence: NodeID?
+
+    init(document: Document, root: NodeID, title: String, flags: Flags, evidence: NodeID? = nil) {
+        self.evidence = evidence
         self.document = document
         self.root = root
         self.title = title
@@ -37,12 +41,21 @@ struct Attempt {
     mutating func run() {
         strip()
         var stats = TextStats(document, from: root)
-        guard let top = pickTop(&stats) else { return }
+        guard let picked = pickTop(&stats) else { return }
+        var top = picked
         if Extractor.debug {
             let n = document[top]
             topDescription = "<\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")> score \(scores[top.index] ?? -1)"
         }
-        let (body, lead) = narrow(top)
+
+        var start: NodeID?
+        if let e = evidence, !Extractor.off.contains("evidence"), document.isAttached(e) {
+            // The JSON-LD article body agrees with the scoring's pick (one holds the other):
+            // it is the body.
+            if e == top || isInside(e, top, document) { start = e }
+            else if isInside(top, e, document) { start = e; top = e }
+        }
+        let (body, lead) = narrow(top, start: start)
         if Extractor.debug, body != top {
             let n = document[body]
             topDescription += " → <\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")>" + (lead == nil ? "" : " + lead image")
@@ -243,12 +256,12 @@ struct Attempt {
     /// The descendant of `top` that holds nearly all of its paragraph text (the article body
     /// inside a wrapper that also holds the headline, bylines, share bars, related links),
     /// and the lead image just before it, if any.
-    private func narrow(_ top: NodeID) -> (body: NodeID, lead: NodeID?) {
+    private func narrow(_ top: NodeID, start: NodeID? = nil) -> (body: NodeID, lead: NodeID?) {
         let doc = document
         let total = paragraphText[Int(top.index)]
-        guard total > 0 else { return (top, nil) }
-        var cur = top
-        while true {
+        guard total > 0 || start != nil else { return (top, nil) }
+        var cur = start ?? top
+        while start == nil {
             var next: NodeID?
             for c in doc[cur].children where doc[c].kind == .element && Float(paragraphText[Int(c.index)]) >= Float(total) * 0.9 {
                 next = c

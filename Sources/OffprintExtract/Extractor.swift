@@ -38,9 +38,10 @@ public enum Extractor {
         let before = TextStats(doc, from: root).text[Int(root.index)]
         guard before > 0 else { return [] }
 
+        let evidence = Evidence.articleBodyElement(doc, under: root)
         var best: Attempt?
         for flags in [Flags.all, [.weightClasses, .cleanConditionally], [.cleanConditionally], []] {
-            var attempt = Attempt(document: doc, root: root, title: title, flags: flags)
+            var attempt = Attempt(document: doc, root: root, title: title, flags: flags, evidence: evidence)
             attempt.run()
             if debug { FileHandle.standardError.write(Data("extract: flags \(flags.rawValue) length \(attempt.length) top \(attempt.topDescription)\n".utf8)) }
             if best == nil || attempt.length > best!.length { best = attempt }
