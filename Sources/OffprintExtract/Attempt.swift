@@ -67,8 +67,7 @@ struct Attempt {
             document = doc
         }
         container = c
-        prepare(c)
-        length = Int(TextStats(document, from: c).text[Int(c.index)]) + cjkCount(under: c)
+        length = prepare(c) + cjkCount(under: c)
     }
 
     // MARK: Taking out what is never the article
@@ -421,7 +420,8 @@ struct Attempt {
     static let uiNames: NameSet = ["button", "input", "select", "textarea", "footer", "aside", "link", "nav", "dialog"]
     static let conditional: NameSet = ["form", "fieldset", "table", "ul", "div"]
 
-    private mutating func prepare(_ box: NodeID) {
+    /// Takes the boilerplate out of the article; returns the length of the text left.
+    private mutating func prepare(_ box: NodeID) -> Int {
         var doc = document
         var stats = TextStats(doc, from: box)
         func drop(_ id: NodeID) {
@@ -468,6 +468,7 @@ struct Attempt {
             drop(h)
         }
         document = doc
+        return Int(stats.text[Int(box.index)])
     }
 
     static let metaWords = ["byline", "dateline", "timestamp", "posted-on", "publish", "pubdate"]

@@ -35,8 +35,7 @@ public enum Extractor {
         }
         let root = article.content
         let title = article.title ?? ""
-        let before = TextStats(doc, from: root).text[Int(root.index)]
-        guard before > 0 else { return [] }
+        guard hasText(doc, under: root) else { return [] }
 
         let evidence = Evidence.articleBodyElement(doc, under: root)
         var best: Attempt?
@@ -59,6 +58,17 @@ public enum Extractor {
         // the heading that repeated it fills in a missing one.
         if article.title?.isEmpty ?? true, let t = result.titleHeading, !t.isEmpty { article.title = t }
         return []
+    }
+
+    private static func hasText(_ doc: Document, under root: Document.NodeID) -> Bool {
+        var found = false
+        doc.walk(from: root) { id, _ in
+            if found { return .skipChildren }
+            let n = doc[id]
+            if n.kind == .text, n.text.contains(where: { !$0.isWhitespace }) { found = true }
+            return n.kind == .element || n.kind == .root ? .descend : .skipChildren
+        }
+        return found
     }
 
     /// Whether a parsed input is a whole page, not a fragment: a head with something in it
