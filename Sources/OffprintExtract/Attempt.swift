@@ -457,6 +457,9 @@ struct Attempt {
             // Innermost first (reverse document order), so a container is judged without the
             // boilerplate already taken out of it.
             for id in doc.elements(named: Self.conditional, under: box).reversed() where doc[id].parent != nil {
+                // A block holding half the article is the article, whatever its class says
+                // (`elementor-widget-container`).
+                if stats.text[Int(id.index)] * 2 >= stats.text[Int(box.index)] && stats.linkDensity(id) < 0.3 { continue }
                 if shouldRemove(id, doc, stats, dataTables, protected: protected[Int(id.index)], inFigure: inFigure[Int(id.index)]) {
                     if Extractor.debug { FileHandle.standardError.write(Data("extract: conditional drop <\(doc[id].name) class=\(doc[id].attribute("class") ?? "") id=\(doc[id].attribute("id") ?? "")> text \(stats.text[Int(id.index)]) ld \(stats.linkDensity(id)) p \(stats.paragraphs[Int(id.index)]) img \(stats.images[Int(id.index)]) embeds \(stats.embeds[Int(id.index)])\n".utf8)) }
                     drop(id)
