@@ -4,6 +4,8 @@
 // The pipeline, one module per stage:
 //   OffprintDocument  HTML bytes → Swift value tree (libxml2, freed inside the parse call)
 //   OffprintArticle   input file → Article (metadata + Document)
+//   OffprintFeeds     RSS/Atom/JSON Feed/OPML → entries (streamed), entries → Articles
+//   OffprintExtract   whole page → the article (Readability/trafilatura-style scoring)
 //   OffprintCleanup   clean-up passes over the tree (lazy images, proxies, URLs, junk)
 //   OffprintMarkdown  Document → Markdown text
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
@@ -39,11 +41,12 @@ let package = Package(
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", "CCmarkGFM", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintFeeds", dependencies: ["OffprintDocument", "OffprintArticle"]),
+        .target(name: "OffprintExtract", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
+        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "offprint-bench", dependencies: ["Offprint", .product(name: "FlyingFox", package: "FlyingFox")]),
@@ -67,6 +70,7 @@ let package = Package(
 
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"], exclude: ["Charsets"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintExtractTests", dependencies: ["OffprintExtract", "OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),

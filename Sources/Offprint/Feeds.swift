@@ -212,7 +212,8 @@ public struct FeedCollector: Sendable {
     /// title, date, authors and link win over the page's.
     private func page(for c: Candidate, info: FeedInfo, store: ArticleStore) async throws -> StoredArticle {
         var o = exporter.options
-        o.cleanup.extractMainContent = true
+        // A page is narrowed to its article (OffprintExtract), unless --content all said not to.
+        if o.extract.content == .auto { o.extract.content = .main }
         o.load.format = .html
         let bytes: [UInt8]
         let pageOrigin: String

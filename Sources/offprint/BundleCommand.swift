@@ -96,7 +96,10 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: ArgumentHelp("Resolve relative links and images against this URL.", valueName: "url"))
     var baseURL: String?
 
-    @Flag(name: .customLong("main-content"), help: "Keep only each page's main content instead of the whole body.")
+    @Option(help: ArgumentHelp("What of each input is the article: auto (a whole web page gets its article; posts and HTML fragments are kept whole), main (always extract the article), all (the whole page, as it is).", valueName: "auto|main|all"))
+    var content: ExtractOptions.Content?
+
+    @Flag(name: .customLong("main-content"), help: "The same as --content main.")
     var mainContent = false
 
     @Option(help: ArgumentHelp("A device profile: kindle, kobo, koreader, apple, generic, or a profile file (.toml). Images are converted for it (cached), and kobo writes KEPUB.", valueName: "name|file"),
@@ -134,6 +137,7 @@ struct BundleCommand: AsyncParsableCommand {
     func validate() throws {
         guard !Validation.skipped else { return }
         if inputs.isEmpty { throw ValidationError("give articles, folders, or a collection manifest to bundle") }
+        if mainContent, let c = content, c != .main { throw ValidationError("--main-content is --content main; it cannot go with --content \(c.rawValue)") }
         if !output.lowercased().hasSuffix(".epub") {
             throw ValidationError("-o must name an .epub file (got '\(output)')")
         }
@@ -191,7 +195,7 @@ struct BundleCommand: AsyncParsableCommand {
         var options = BundleOptions()
         options.export.frontMatter = .none
         if let b = baseURL { options.export.load.baseURL = b; options.export.cleanup.baseURL = b }
-        options.export.cleanup.extractMainContent = mainContent
+        options.export.extract.content = mainContent ? .main : (content ?? .auto)
         options.epub.templatesDirectory = templates.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.epub.tocIncludesSubheadings = !noSubheadings
         options.title = title

@@ -11,7 +11,7 @@ struct ExportCommand: AsyncParsableCommand {
         Several inputs need -o FOLDER: each becomes FOLDER/<name>.md.
 
           offprint export post.md -o post-clean.md
-          offprint export page.html -o article.md
+          offprint export page.html -o article.md                 (the page's article; --content all for the whole page)
           curl -s URL | offprint export - --base-url URL > article.md
           offprint export posts/*.md -o out/
           offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
@@ -42,7 +42,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("unwrap-proxy"), help: ArgumentHelp("Also unwrap image/link URLs wrapped by this proxy prefix (repeatable), e.g. https://proxy.example/?url=", valueName: "prefix"))
     var proxies: [String] = []
 
-    @Flag(name: .customLong("main-content"), help: "Keep only the article's main content (<article>, articleBody, the densest text block) instead of the whole page body.")
+    @Option(help: ArgumentHelp("What of each input is the article: auto (a whole web page gets its article; posts and HTML fragments are kept whole), main (always extract the article), all (the whole page, as it is).", valueName: "auto|main|all"))
+    var content: ExtractOptions.Content?
+
+    @Flag(name: .customLong("main-content"), help: "The same as --content main.")
     var mainContent = false
 
     @Flag(name: .customLong("drop-hidden"), help: "Drop elements the page hides (hidden, display:none).")
@@ -97,6 +100,7 @@ struct ExportCommand: AsyncParsableCommand {
         if let e = encoding, Charset.supportedName(e) == nil {
             throw ValidationError("--encoding: unknown character encoding '\(e)' (use a WHATWG label or an iconv name, e.g. utf-8, gbk, big5, shift_jis, euc-kr, windows-1252; `iconv -l` lists them)")
         }
+        if mainContent, let c = content, c != .main { throw ValidationError("--main-content is --content main; it cannot go with --content \(c.rawValue)") }
     }
 
     func run() async throws {
@@ -106,7 +110,7 @@ struct ExportCommand: AsyncParsableCommand {
         options.images = images
         if let b = baseURL { options.load.baseURL = b; options.cleanup.baseURL = b }
         options.load.encodingHint = encoding
-        options.cleanup.extractMainContent = mainContent
+        options.extract.content = mainContent ? .main : (content ?? .auto)
         options.cleanup.removeHidden = dropHidden
         options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
         options.load.body = body.value
@@ -332,3 +336,4 @@ enum MarkdownFlavorArgument: String, ExpressibleByArgument, CaseIterable {
 
 extension ExportOptions.FrontMatterStyle: ExpressibleByArgument {}
 extension ExportOptions.ImagePolicy: ExpressibleByArgument {}
+extension ExtractOptions.Content: ExpressibleByArgument {}
