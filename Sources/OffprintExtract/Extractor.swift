@@ -54,6 +54,7 @@ public enum Extractor {
         article.document = result.document
         article.content = container
         if let d = result.direction ?? direction(of: container, in: result.document) { article.direction = d }
+        if article.authors.isEmpty, let b = result.byline { article.authors = [b] }
         // The page's own title wins (Readability keeps `Title | Site` when the metadata says so);
         // the heading that repeated it fills in a missing one.
         if article.title?.isEmpty ?? true, let t = result.titleHeading, !t.isEmpty { article.title = t }

@@ -98,6 +98,7 @@ func page(head: String = "<title>The Story</title>", _ body: String) -> String {
             <article><div class="entry-content">\(story)
             <div class="share-tools"><ul><li><a href="https://twitter.com/x">Tweet</a></li><li><a href="mailto:x">Email</a></li><li><a href="https://facebook.com/x">Share</a></li></ul></div>
             <p>More of the story after the share bar, long enough to count as a paragraph of prose.</p>
+            <ul class="sharetools-menu"><li class="sharetool"><a href="#">Share</a></li><li><a href="#">Tweet</a></li><li><a href="#">Email</a></li></ul>
             <div class="ad-label">Advertisement</div>
             <div><a href="#story-continues-1">Continue reading the main story</a></div>
             <p>The end of the story, a final paragraph with enough words to be kept in the text.</p>
@@ -126,6 +127,14 @@ func page(head: String = "<title>The Story</title>", _ body: String) -> String {
         #expect(t.contains("Paragraph 6"))
     }
 
+    @Test func bylineBecomesTheAuthor() throws {
+        var (a, _) = try ArticleLoader.load(Array(page("<div class=\"story\"><span class=\"byline\">By Jane Doe</span>\(story)</div>").utf8), origin: "p.html")
+        a.authors = []
+        _ = Extractor.extract(&a, options: ExtractOptions(content: .auto))
+        #expect(a.authors == ["Jane Doe"])
+        #expect(!text(a).contains("Jane Doe"))
+    }
+
     @Test func relatedPrefixLineGoes() throws {
         let html = page("<div class=\"story-body\">\(story)<p>Related: <a href=\"/gallery\">The rocket in pictures</a></p></div>")
         let t = text(try extracted(html).0)
@@ -143,6 +152,7 @@ func page(head: String = "<title>The Story</title>", _ body: String) -> String {
         let t = text(try extracted(html).0)
         #expect(!t.contains("Published Monday"))
         #expect(!t.contains("By A. Writer"))
+        #expect(try extracted(html).0.authors == ["A. Writer"])
     }
 
     @Test func titleHeadingGoesButTitleStays() throws {
