@@ -73,10 +73,11 @@ public struct MailMessage: Sendable {
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && !text.contains("=?") { return text }
         var words: [String] = []
         var chunk: [UInt8] = []
-        // 45 bytes of UTF-8 → 60 base64 characters, + 12 for =?UTF-8?B??= : under 75. Never split a character.
+        // 39 bytes of UTF-8 → 52 base64 characters, + 12 for =?UTF-8?B??=: lines stay under 78 even
+        // after `filename="`. Never split a character.
         for ch in text {
             let bytes = Array(String(ch).utf8)
-            if chunk.count + bytes.count > 45, !chunk.isEmpty {
+            if chunk.count + bytes.count > 39, !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk = []
             }
@@ -110,7 +111,9 @@ public struct MailMessage: Sendable {
             let quoted = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\r\n \(key)=\"\(quoted)\""
         }
-        let encodedWord = encodedWordIfNeeded(value).replacingOccurrences(of: "\r\n ", with: " ")
+        // Folded between encoded words (RFC 2047 allows that inside a quoted parameter in practice:
+        // mail readers unfold first), so no line passes 78 characters.
+        let encodedWord = encodedWordIfNeeded(value)
         let attrChars = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~".utf8)
         // Tokens: one safe character, or one %XX triplet (never cut in two).
         let tokens: [String] = value.utf8.map { b in
@@ -119,7 +122,7 @@ public struct MailMessage: Sendable {
         var pieces: [String] = []
         var current = ""
         for t in tokens {
-            if current.count + t.count > 60 {
+            if current.count + t.count > 56 {
                 pieces.append(current)
                 current = ""
             }

@@ -72,6 +72,7 @@ public enum SMTPClient {
         let tlsContext = try makeTLSContext(options)
         let sniHost: String? = isIPAddress(server.host) ? nil : server.host
         let timeout = TimeAmount.milliseconds(Int64(max(options.timeout, 0.1) * 1000))
+        let recorder = SMTPErrorRecorder()
         let connection: (NIOAsyncChannel<SMTPReply, ByteBuffer>, Channel)
         do {
             connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -84,6 +85,7 @@ public enum SMTPClient {
                         }
                         try sync.addHandler(IdleStateHandler(allTimeout: timeout))
                         try sync.addHandler(SMTPIdleTimeoutHandler())
+                        try sync.addHandler(recorder)
                         try sync.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
                         return (try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel), channel)
                     }
@@ -92,7 +94,7 @@ public enum SMTPClient {
             throw describeConnectError(error, server: server, timeout: options.timeout)
         }
         let (asyncChannel, channel) = connection
-        let session = SMTPSession(server: server, options: options, channel: channel, tlsContext: tlsContext, sniHost: sniHost)
+        let session = SMTPSession(server: server, options: options, channel: channel, tlsContext: tlsContext, sniHost: sniHost, recorder: recorder)
         do {
             return try await asyncChannel.executeThenClose { inbound, outbound in
                 var replies = inbound.makeAsyncIterator()
@@ -172,9 +174,10 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let length = nl - buffer.readerIndex + 1
-        var line = buffer.readString(length: length) ?? ""
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        let bytes = Array(line.utf8)
+        var bytes = buffer.readBytes(length: length) ?? []
+        // Byte-wise: in a Swift String "\r\n" is one Character, so hasSuffix("\n") misses it.
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
         guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code) else {
             throw DeliveryError("sending: the server's reply '\(line.prefix(80))' is not SMTP; is --smtp pointing at a mail server (and smtp:// vs smtps:// right)?")
         }
@@ -194,6 +197,21 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
 }
 
 struct SMTPTimeout: Error {}
+
+/// Keeps the first error the pipeline reports, for when the reply stream just ends.
+final class SMTPErrorRecorder: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    private let lock = NSLock()
+    private var first: Error?
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        lock.lock()
+        if first == nil { first = error }
+        lock.unlock()
+        context.fireErrorCaught(error)
+    }
+}
 
 /// Turns the idle-state event into an error that ends the reply stream.
 final class SMTPIdleTimeoutHandler: ChannelInboundHandler, Sendable {
@@ -219,7 +237,10 @@ final class SMTPSession: @unchecked Sendable {
     var step = "waiting for the server's greeting"
     var tls: Bool
 
-    init(server: SMTPServerURL, options: SMTPOptions, channel: Channel, tlsContext: NIOSSLContext, sniHost: String?) {
+    let recorder: SMTPErrorRecorder
+
+    init(server: SMTPServerURL, options: SMTPOptions, channel: Channel, tlsContext: NIOSSLContext, sniHost: String?, recorder: SMTPErrorRecorder) {
+        self.recorder = recorder
         self.server = server
         self.options = options
         self.channel = channel
@@ -234,6 +255,8 @@ final class SMTPSession: @unchecked Sendable {
                       outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> SMTPTranscriptSummary {
         func next(_ replies: inout Replies) async throws -> SMTPReply {
             guard let r = try await replies.next() else {
+                // The stream may end without the error that ended it (a failed TLS handshake).
+                if let e = recorder.error { throw describe(e) }
                 throw DeliveryError("sending: \(server.host) closed the connection while \(step)")
             }
             return r
@@ -360,6 +383,10 @@ final class SMTPSession: @unchecked Sendable {
     }
 
     func describe(_ error: Error) -> DeliveryError {
+        // A write on a channel that a failed TLS handshake (or a timeout) closed: the cause is the recorded error.
+        if error is ChannelError || error is IOError, let cause = recorder.error, !(cause is ChannelError) {
+            return describe(cause)
+        }
         if error is SMTPTimeout {
             return DeliveryError("sending: no answer from \(server.host) for \(Int(options.timeout)) s while \(step); raise --smtp-timeout, or check --smtp")
         }

@@ -132,7 +132,8 @@ final class LoopbackSMTP: @unchecked Sendable {
         if a.mode == "starttls": kw["tls_context"] = ctx; kw["require_starttls"] = True
         if a.user:
             kw["authenticator"] = authenticator; kw["auth_required"] = True
-            kw["auth_require_tls"] = a.mode != "plain"
+            # Implicit TLS: aiosmtpd cannot tell the transport is TLS, so it must not insist.
+            kw["auth_require_tls"] = a.mode == "starttls"
             if a.login_only: kw["auth_exclude_mechanism"] = ["PLAIN"]
         return SMTP(Handler(), **kw)
 

@@ -152,7 +152,7 @@ struct SendMailTests {
         let server = try LoopbackSMTP(maxSize: 4000)
         defer { server.stop() }
         let url = dir.appendingPathComponent("big.epub")
-        try TestBook(cover: (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }).write(to: url)
+        try TestBook(cover: (0..<20_000).map { _ in UInt8.random(in: 0...255) }).write(to: url)  // incompressible
         let r = try CLI.run(["send", url.path, "--to", "x@example.org", "--from", "me@example.com",
                              "--smtp", "smtp://127.0.0.1:\(server.port)"])
         #expect(r.status == 1)

@@ -247,9 +247,11 @@ final class BackgroundProcess: @unchecked Sendable {
     var stderr: String { String(decoding: err.get(), as: UTF8.self) }
     var stdout: String { String(decoding: out.get(), as: UTF8.self) }
 
+    /// SIGKILL: the test runner's threads block SIGTERM, and a child started from them inherits
+    /// that mask (so `terminate()` would never end it).
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
