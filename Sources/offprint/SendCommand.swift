@@ -9,14 +9,15 @@ struct SendCommand: AsyncParsableCommand {
         discussion: """
         By e-mail (one message per book, the EPUB attached; Send to Kindle takes up to 50 MB):
 
-          offprint send week.epub --to name_123@kindle.com --from me@example.com --smtp smtp://me%40example.com@smtp.example.com:587
-          offprint send week.epub                        # after setting [send] to/from/smtp in the config file
-          offprint send week.epub --dry-run              # writes week.eml instead of sending
+          offprint send week.epub --to name_123@kindle.com --from me@example.com \\
+              --smtp smtp://me%40example.com@smtp.example.com:587
+          offprint send week.epub            (to/from/smtp from the config file)
+          offprint send week.epub --dry-run  (writes week.eml instead of sending)
 
         The password comes from OFFPRINT_SMTP_PASSWORD, else `password` under [send] in \
         ~/.config/offprint/config.toml (or $XDG_CONFIG_HOME/offprint/config.toml, or the file \
         $OFFPRINT_CONFIG names); never from the command line. smtp:// uses STARTTLS when the \
-        server offers it (and the password is never sent without TLS, but to a relay on this \
+        server offers it (and the password is never sent without TLS, except to a relay on this \
         machine), smtps:// is TLS from the start. The sender must be on the approved list in \
         Amazon's Personal Document Settings.
 
@@ -24,8 +25,9 @@ struct SendCommand: AsyncParsableCommand {
         .adds/koreader/, Kindle documents/ + system/, PocketBook system/config/, Tolino .tolino/; \
         anything else is a plain folder):
 
-          offprint send week.kepub.epub --device /media/me/KOBOeReader   # → week.kepub.epub at the root
-          offprint send week.epub --device auto                          # the one reader under /media/$USER, /run/media/$USER, /Volumes
+          offprint send week.kepub.epub --device /media/me/KOBOeReader
+          offprint send week.epub --device auto   (the one reader mounted under
+              /media/$USER, /run/media/$USER, /media or /Volumes)
 
         Copies are atomic (temporary file, fsync, rename). A different book of the same name is \
         not replaced without --force (a newer build of the same book, same identifier, is). \
