@@ -35,7 +35,7 @@ struct SendCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("EPUB (or KEPUB) files.", valueName: "book"))
+    @Argument(help: ArgumentHelp("EPUB (or KEPUB) files.", valueName: "book"), completion: .file(extensions: ["epub"]))
     var books: [String] = []
 
     @Option(help: ArgumentHelp("Recipient: your Send-to-Kindle address (default: `to` under [send] in the config file).", valueName: "address"))
@@ -47,7 +47,7 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("SMTP server: smtp://[user@]host[:587] (STARTTLS) or smtps://[user@]host[:465] (default: `smtp` under [send]).", valueName: "url"))
     var smtp: String?
 
-    @Option(name: .customLong("smtp-ca"), help: ArgumentHelp("Also trust this PEM certificate authority (a private relay's own CA).", valueName: "file"))
+    @Option(name: .customLong("smtp-ca"), help: ArgumentHelp("Also trust this PEM certificate authority (a private relay's own CA).", valueName: "file"), completion: .file(extensions: ["pem", "crt"]))
     var smtpCA: String?
 
     @Option(name: .customLong("smtp-timeout"), help: ArgumentHelp("Seconds without an answer before giving up (default 60).", valueName: "seconds"))
@@ -56,10 +56,10 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Write each message to NAME.eml (next to the book, or in --eml-dir) instead of sending it.")
     var dryRun = false
 
-    @Option(name: .customLong("eml-dir"), help: ArgumentHelp("With --dry-run: the folder for the .eml files.", valueName: "dir"))
+    @Option(name: .customLong("eml-dir"), help: ArgumentHelp("With --dry-run: the folder for the .eml files.", valueName: "dir"), completion: .directory)
     var emlDir: String?
 
-    @Option(help: ArgumentHelp("Copy to the e-reader mounted at PATH, or `auto` to find it.", valueName: "path|auto"))
+    @Option(help: ArgumentHelp("Copy to the e-reader mounted at PATH, or `auto` to find it.", valueName: "path|auto"), completion: .directory)
     var device: String?
 
     @Option(help: ArgumentHelp("With --device: a folder on the reader (default: its usual place: the root, or documents/ on a Kindle with KOReader).", valueName: "folder"))

@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The folder of books.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("The folder of books.", valueName: "dir"), completion: .directory)
     var dir: String
 
     @Option(help: ArgumentHelp("Address to listen on: 127.0.0.1 (default, this machine only), 0.0.0.0 (every network), ::1, ::.", valueName: "ip"))

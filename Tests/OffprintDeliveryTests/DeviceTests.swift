@@ -146,3 +146,19 @@ struct DeviceTests {
         #expect(DeviceCopy.fatSafeName("a: b?.epub") == "a_ b_.epub")
     }
 }
+
+@Suite struct DeliveryREADMETests {
+    @Test func readmeMentionsEverySendAndServeOption() throws {
+        let readme = try String(contentsOf: CLI.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("## Sideloading"))
+        for command in [["send"], ["serve"]] {
+            let help = try CLI.run(command + ["--help"]).stdout
+            let options = Set(help.split(whereSeparator: { " ,\n[]<>()".contains($0) })
+                .filter { $0.hasPrefix("--") && $0.count > 2 && $0.dropFirst(2).allSatisfy { $0.isLetter || $0 == "-" } })
+            #expect(options.contains("--to") || options.contains("--host"))
+            for o in options where o != "--help" {
+                #expect(readme.contains(o), "README does not mention \(command[0]) \(o)")
+            }
+        }
+    }
+}
