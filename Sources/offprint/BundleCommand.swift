@@ -109,6 +109,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
     var quiet = false
 
+    @OptionGroup var reporting: ReportFlags
+
     @Option(name: .shortAndLong, help: "Articles loaded at once (default: the number of cores).")
     var jobs: Int?
 
@@ -194,24 +196,58 @@ struct BundleCommand: AsyncParsableCommand {
         try Files.checkNotAnInput(output, inputs: inputs)
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
         let cache = try cacheFlags.makeCache(quiet: quiet)
-        let result = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+        var report = RunReport(command: "bundle", output: output)
+        let result: BundleResult
+        do {
+            result = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+        } catch {
+            if let path = reporting.reportFile {
+                report.addError(origin: output, "\(error)")
+                try? report.write(to: path)
+            }
+            throw error
+        }
         let s = await cache.summary()
+        let downloads = Self.describe(s)
+        report.add(result.diagnostics)
+        for f in result.failedInputs { report.addError(origin: f.path, f.error) }
+        let volumes = result.profile?.volumes ?? [result.report]
+        report.counts = [
+            "articles": volumes.map(\.chapters.count).reduce(0, +), "volumes": volumes.count,
+            "imagesEmbedded": volumes.map(\.imagesEmbedded).reduce(0, +),
+            "imgReplacedByAltText": volumes.map(\.imagesFailed).reduce(0, +),
+            "imageURLs": s.requested, "imageURLsDownloaded": s.fetched, "imageURLsFromCache": s.fromCache,
+            "imageURLsRevalidated": s.revalidated, "imageURLsInline": s.decoded, "imageURLsFailed": s.failed,
+            "bytes": volumes.map(\.bytes).reduce(0, +), "warnings": result.diagnostics.count, "failedInputs": result.failedInputs.count,
+        ]
+        try reporting.emit(result.diagnostics, quiet: quiet, report: report)
         if !quiet {
-            for d in result.diagnostics { warn("offprint: warning: \(d)") }
+            // One unit per count: articles, distinct images stored, <img> elements, URLs.
+            for r in volumes {
+                warn("\(r.output.path): \(counted(r.chapters.count, "article")), \(r.bytes / 1024) KB; \(counted(r.imagesEmbedded, "image")) embedded, \(counted(r.imagesFailed, "<img>", "<img>s")) replaced by alt text")
+            }
             if let p = result.profile {
-                for r in p.volumes {
-                    warn("\(r.output.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB")
-                }
-                warn("profile \(options.profile!.name): images \(p.images)\(p.attempts > 1 ? "; \(p.attempts) builds to meet the budget (images capped at \((p.settings.maxImageBytes ?? 0) / 1000) KB)" : ""); downloads: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+                let capped = p.attempts > 1 ? "; \(p.attempts) builds to meet the budget\(p.settings.maxImageBytes.map { " (images capped at \($0 / 1000) KB)" } ?? "")" : ""
+                warn("profile \(options.profile!.name): images \(p.images)\(capped); \(downloads)")
             } else {
-                let r = result.report
-                warn("\(out.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB; images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+                warn(downloads)
             }
         }
         // Errors are printed even with -q.
         for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
         if !result.failedInputs.isEmpty { throw ExitCode.failure }
         if strict && !result.diagnostics.isEmpty { throw ExitCode.failure }
+    }
+}
+
+extension BundleCommand {
+    /// "image URLs: 450 (3 downloaded, 1 from cache, 446 failed)": every URL counted once.
+    static func describe(_ s: FetchSummary) -> String {
+        var parts = ["\(s.fetched) downloaded", "\(s.fromCache) from cache"]
+        if s.revalidated > 0 { parts.append("\(s.revalidated) revalidated") }
+        if s.decoded > 0 { parts.append("\(s.decoded) inline") }
+        parts.append("\(s.failed) failed")
+        return "image URLs: \(s.requested) (\(parts.joined(separator: ", ")))"
     }
 }
 

@@ -58,6 +58,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
     var quiet = false
 
+    @OptionGroup var reporting: ReportFlags
+
     @Option(name: .shortAndLong, help: "Inputs converted at once (default: the number of cores).")
     var jobs: Int?
 
@@ -111,19 +113,32 @@ struct ExportCommand: AsyncParsableCommand {
         var failed = 0
         var warnings = 0
         var fetched = 0, failedImages = 0
-        for r in results {
-            for line in r.messages where !quiet { warn(line) }
-            for line in r.errors { warn(line) }  // errors are printed even with -q
+        var diagnostics: [Diagnostic] = []
+        var report = RunReport(command: "export", output: output)
+        for (item, r) in zip(plan, results) {
+            diagnostics += r.diagnostics
+            for line in r.errors {
+                warn("offprint: \(line)")  // errors are printed even with -q
+                report.addError(origin: item.input, line)
+            }
             warnings += r.warnings
             if r.failed { failed += 1 }
             fetched += r.images
             failedImages += r.imageFailures
             if let md = r.stdout { FileHandle.standardOutput.write(Data(md.utf8)) }
         }
-        if let cache, !quiet {
+        report.add(diagnostics)
+        report.counts = ["inputs": plan.count, "failedInputs": failed, "warnings": warnings,
+                         "imagesLinked": fetched, "imagesNotDownloaded": failedImages]
+        var summaryLine: String?
+        if let cache {
             let s = await cache.summary()
-            warn("images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+            summaryLine = BundleCommand.describe(s)
+            report.counts["imageURLs"] = s.requested
+            report.counts["imageURLsFailed"] = s.failed
         }
+        try reporting.emit(diagnostics, quiet: quiet, report: report)
+        if let summaryLine, !quiet { warn(summaryLine) }
         if failed > 0 {
             if plan.count > 1 { warn("offprint: \(failed) of \(plan.count) inputs failed") }
             throw ExitCode.failure
@@ -143,8 +158,8 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     struct ItemOutcome: Sendable {
-        /// Warnings (hidden by -q).
-        var messages: [String] = []
+        /// Warnings (hidden by -q, grouped unless --verbose).
+        var diagnostics: [Diagnostic] = []
         /// Errors (always printed).
         var errors: [String] = []
         var warnings = 0
@@ -193,7 +208,7 @@ struct ExportCommand: AsyncParsableCommand {
             } else {
                 result = try exporter.export(bytes, origin: origin)
             }
-            outcome.messages += result.diagnostics.map { "offprint: warning: \($0)" }
+            outcome.diagnostics += result.diagnostics
             outcome.warnings = result.diagnostics.count
             if let out = item.output {
                 try Files.writeAtomically(Data(result.markdown.utf8), to: URL(fileURLWithPath: out))
@@ -202,7 +217,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         } catch {
             outcome.failed = true
-            outcome.errors.append("offprint: \(error)")
+            outcome.errors.append("\(error)")
         }
         return outcome
     }
