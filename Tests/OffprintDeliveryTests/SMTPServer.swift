@@ -37,7 +37,7 @@ final class LoopbackSMTP: @unchecked Sendable {
 
     /// `user`/`password`: the one login the server accepts (AUTH is then required).
     init(mode: Mode = .plain, cert: (cert: URL, key: URL)? = nil, user: String? = nil, password: String? = nil,
-         loginOnly: Bool = false, maxSize: Int? = nil) throws {
+         loginOnly: Bool = false, maxSize: Int? = nil, rejectRecipient: Bool = false, rejectData: Bool = false) throws {
         folder = try CLI.tempDir()
         let script = folder.appendingPathComponent("server.py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
@@ -46,6 +46,8 @@ final class LoopbackSMTP: @unchecked Sendable {
         if let user, let password { args += ["--user", user, "--password", password] }
         if loginOnly { args += ["--login-only"] }
         if let maxSize { args += ["--max-size", String(maxSize)] }
+        if rejectRecipient { args += ["--reject-rcpt"] }
+        if rejectData { args += ["--reject-data"] }
         server = try BackgroundProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + args)
         let line = try server.waitForLine(containing: "PORT ", seconds: 60)
         guard let p = UInt16(line.split(separator: " ").last ?? "") else { throw TestError("bad server line \(line)") }
@@ -91,12 +93,22 @@ final class LoopbackSMTP: @unchecked Sendable {
     ap.add_argument("--user"); ap.add_argument("--password")
     ap.add_argument("--login-only", action="store_true")
     ap.add_argument("--max-size", type=int, default=0)
+    ap.add_argument("--reject-rcpt", action="store_true")
+    ap.add_argument("--reject-data", action="store_true")
     a = ap.parse_args()
     count = 0
 
     class Handler:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if a.reject_rcpt:
+                return "550 5.1.1 No such user here"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server, session, envelope):
             global count
+            if a.reject_data:
+                return "552 5.3.4 Message too big for system"
             count += 1
             msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
             rec = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,

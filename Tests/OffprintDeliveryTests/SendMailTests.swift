@@ -161,6 +161,25 @@ struct SendMailTests {
         #expect(try server.received().isEmpty)
     }
 
+    @Test func refusedRecipientAndTooLargeAtTheEndOfData() throws {
+        let dir = try CLI.tempDir()
+        let (url, _) = try book(dir, name: "b.epub")
+        let rcpt = try LoopbackSMTP(rejectRecipient: true)
+        defer { rcpt.stop() }
+        let r1 = try CLI.run(["send", url.path, "--to", "nobody@example.org", "--from", "me@example.com",
+                              "--smtp", "smtp://127.0.0.1:\(rcpt.port)"])
+        #expect(r1.status == 1)
+        #expect(r1.stderr.contains("refused the recipient nobody@example.org: 550"), "\(r1.stderr)")
+        #expect(r1.stderr.contains("check --to"))
+        let data = try LoopbackSMTP(rejectData: true)
+        defer { data.stop() }
+        let r2 = try CLI.run(["send", url.path, "--to", "x@example.org", "--from", "me@example.com",
+                              "--smtp", "smtp://127.0.0.1:\(data.port)"])
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("as too large: 552"), "\(r2.stderr)")
+        #expect(r2.stderr.contains("--split-volumes"))
+    }
+
     @Test func settingsFromTheConfigFile() throws {
         let dir = try CLI.tempDir()
         let server = try LoopbackSMTP()
