@@ -296,3 +296,48 @@ enum MailMessageProbe {
     }
 }
 
+
+struct SendConfigTests {
+    func write(_ text: String, mode: Int = 0o600) throws -> URL {
+        let url = try CLI.tempDir().appendingPathComponent("config.toml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+        return url
+    }
+
+    @Test func flagsWinOverTheFileAndTheEnvironmentPasswordOverTheFiles() throws {
+        let url = try write("""
+        [send]
+        to = "file@kindle.com"
+        from = "file@example.com"
+        smtp = "smtps://relay.example.com"
+        password = "from-file"
+        timeout = 12
+        """)
+        let config = try SendConfig.load(url)
+        #expect(config.warning == nil)
+        let s = try MailSettings.resolve(to: "flag@kindle.com", from: nil, smtp: nil, ca: nil, timeout: nil, config: config,
+                                         environment: ["OFFPRINT_SMTP_PASSWORD": "from-env"], needServer: true)
+        #expect(s.to.address == "flag@kindle.com" && s.from.address == "file@example.com")
+        #expect(s.server?.port == 465 && s.server?.security == .implicitTLS)
+        #expect(s.options.password == "from-env" && s.options.timeout == 12)
+        let t = try MailSettings.resolve(to: nil, from: nil, smtp: nil, ca: nil, timeout: nil, config: config, environment: [:], needServer: true)
+        #expect(t.options.password == "from-file")
+    }
+
+    @Test func aReadablePasswordFileIsWarnedAboutAndBadKeysNamed() throws {
+        let open = try SendConfig.load(write("[send]\npassword = \"x\"\n", mode: 0o644))
+        #expect(open.warning?.contains("chmod 600") == true)
+        #expect(throws: DeliveryError.self) { try SendConfig.load(write("[send]\npasword = \"x\"\n")) }
+        let broken = try write("[send]\nto = \n")
+        let e = #expect(throws: DeliveryError.self) { try SendConfig.load(broken) }
+        #expect(e?.description.contains("line 2") == true, "\(String(describing: e))")
+        #expect(e?.description.contains(broken.path) == true)
+    }
+
+    @Test func ipv6AndUserInSMTPURL() throws {
+        let u = try SMTPServerURL("smtp://[::1]:2525")
+        #expect(u.host == "::1" && u.port == 2525)
+        #expect(u.description == "smtp://[::1]:2525")
+    }
+}
