@@ -161,6 +161,24 @@ struct SendMailTests {
         #expect(try server.received().isEmpty)
     }
 
+    @Test func oneMessagePerBookAndAFailedBookDoesNotStopTheOthers() throws {
+        let dir = try CLI.tempDir()
+        let server = try LoopbackSMTP()
+        defer { server.stop() }
+        let (a, aData) = try book(dir, name: "a.epub", title: "Book A")
+        let (b, bData) = try book(dir, name: "b.kepub.epub", title: "Book B")
+        let r = try CLI.run(["send", a.path, dir.appendingPathComponent("missing.epub").path, b.path, "--to", "r@kindle.com",
+                             "--from", "me@example.com", "--smtp", "smtp://127.0.0.1:\(server.port)"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("missing.epub: no such file"), "\(r.stderr)")
+        let got = try server.received()
+        try #require(got.count == 2)
+        #expect(got.map(\.0.subject) == ["Book A", "Book B"])
+        #expect(got[1].0.attachment_filename == "b.kepub.epub")
+        #expect(got[1].0.attachment_type == "application/epub+zip")
+        #expect(got.map(\.1) == [aData, bData])
+    }
+
     @Test func refusedRecipientAndTooLargeAtTheEndOfData() throws {
         let dir = try CLI.tempDir()
         let (url, _) = try book(dir, name: "b.epub")
