@@ -11,6 +11,7 @@
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
 //   OffprintEPUB      articles → EPUB 3 (libzip, Mustache templates from templates/)
 //   OffprintProfiles  e-reader profiles: images converted with libvips, KEPUB, budgets
+//   OffprintDelivery  books to readers: Send to Kindle (SMTP on SwiftNIO), mounted devices, OPDS server
 //   Offprint          the facade the CLI (and library users) call
 //   offprint          the command-line tool (thin)
 import PackageDescription
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
@@ -47,7 +50,14 @@ let package = Package(
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
         .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
-        .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "OffprintDelivery", dependencies: ["CLibZip", "CLibXML2",
+                                                         .product(name: "NIOCore", package: "swift-nio"),
+                                                         .product(name: "NIOPosix", package: "swift-nio"),
+                                                         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                                                         .product(name: "FlyingFox", package: "FlyingFox"),
+                                                         .product(name: "FlyingSocks", package: "FlyingFox"),
+                                                         .product(name: "TOMLKit", package: "TOMLKit")]),
+        .executableTarget(name: "offprint", dependencies: ["Offprint", "OffprintDelivery", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "offprint-bench", dependencies: ["Offprint", .product(name: "FlyingFox", package: "FlyingFox")]),
 
@@ -74,6 +84,7 @@ let package = Package(
         .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),
+        .testTarget(name: "OffprintDeliveryTests", dependencies: ["OffprintDelivery", "CLibZip"]),
         .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
         .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintTestSupport"],
                     exclude: ["Fixtures"]),

@@ -20,6 +20,8 @@ struct Attempt {
     /// The text of the heading that repeated the title (taken out of the content).
     var titleHeading: String?
     var topDescription = ""
+    /// The byline taken out of the content (`By A. Writer` → `A. Writer`).
+    var byline: String?
 
     /// The element the page's JSON-LD `articleBody` points at, if any.
     var evidence: NodeID?
@@ -88,6 +90,7 @@ struct Attempt {
                 let len = TextStats.measure(doc.textContent(of: id).trimmingCharacters(in: .whitespacesAndNewlines)).0
                 if len > 0 && len < 100 {
                     bylineDone = true
+                    byline = Self.cleanByline(doc.textContent(of: id))
                     remove.append(id)
                     return .skipChildren
                 }
@@ -122,6 +125,15 @@ struct Attempt {
             return n.name != "img" && n.name != "picture" && n.name != "figure"
         }
         return false
+    }
+
+    static func cleanByline(_ s: String) -> String? {
+        var t = collapse(s)
+        for prefix in ["By ", "by ", "BY ", "Written by ", "Posted by ", "Von ", "Par ", "Por "] where t.hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count))
+        }
+        t = t.trimmingCharacters(in: CharacterSet(charactersIn: " |·-–—,:"))
+        return t.isEmpty || t.count > 80 || t.rangeOfCharacter(from: .letters) == nil ? nil : t
     }
 
     static func isByline(_ n: Document.Node, _ match: String) -> Bool {

@@ -1,8 +1,9 @@
+import Foundation
 import OffprintArticle
 import OffprintDocument
 
 /// The extraction stage, between loading and clean-up: narrows a whole web page to its
-/// article, and reads the article's direction (and a better title) on the way.
+/// article, and reads the article's direction, byline and (when missing) title on the way.
 ///
 ///     var (article, warnings) = try ArticleLoader.load(file: url)
 ///     warnings += Extractor.extract(&article, options: ExtractOptions(content: .auto))
@@ -48,12 +49,13 @@ public enum Extractor {
         }
         guard let result = best, let container = result.container, result.length > 0 else {
             return options.content == .main
-                ? [Diagnostic(origin: article.origin, "no article found in the page; kept the whole page")]
+                ? [Diagnostic(origin: article.origin, "no article found in the page; kept the whole page (\(options.offFlag) keeps pages whole without looking)")]
                 : []
         }
         article.document = result.document
         article.content = container
         if let d = result.direction ?? direction(of: container, in: result.document) { article.direction = d }
+        if article.authors.isEmpty, let b = result.byline { article.authors = [b] }
         // The page's own title wins (Readability keeps `Title | Site` when the metadata says so);
         // the heading that repeated it fills in a missing one.
         if article.title?.isEmpty ?? true, let t = result.titleHeading, !t.isEmpty { article.title = t }
@@ -94,30 +96,6 @@ public enum Extractor {
         }
         return nil
     }
-
-    /// The title with a site name suffix or prefix taken off, preferring the article's
-    /// heading when the metadata title is that heading plus decoration.
-    static func betterTitle(current: String?, heading: String?, site: String?) -> String? {
-        guard var t = current?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return heading ?? current }
-        if let h = heading?.trimmingCharacters(in: .whitespaces), !h.isEmpty, h != t {
-            let lt = t.lowercased(), lh = h.lowercased()
-            // "Heading | Site" or "Site - Heading": the heading is the title.
-            if lh.count >= 10, lt.count > lh.count, lt.hasPrefix(lh) || lt.hasSuffix(lh) {
-                let rest = lt.hasPrefix(lh) ? String(lt.dropFirst(lh.count)) : String(lt.dropLast(lh.count))
-                if rest.trimmingCharacters(in: .whitespaces).first.map({ "|-–—:·»«/".contains($0) }) == true
-                    || rest.trimmingCharacters(in: .whitespaces).last.map({ "|-–—:·»«/".contains($0) }) == true {
-                    return h
-                }
-            }
-        }
-        if let site = site?.trimmingCharacters(in: .whitespaces), !site.isEmpty, t.count > site.count + 3 {
-            for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
-                if t.hasSuffix(sep + site) { t = String(t.dropLast(sep.count + site.count)); break }
-                if t.hasPrefix(site + sep) { t = String(t.dropFirst(sep.count + site.count)); break }
-            }
-        }
-        return t
-    }
 }
 
 struct Flags: OptionSet {
@@ -128,4 +106,3 @@ struct Flags: OptionSet {
     static let all: Flags = [.stripUnlikely, .weightClasses, .cleanConditionally]
 }
 
-import Foundation

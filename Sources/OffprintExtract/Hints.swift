@@ -57,7 +57,11 @@ enum Hints {
 
     static func isShare(_ s: String) -> Bool {
         guard !s.isEmpty else { return false }
-        for token in s.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where token == "share" || token == "sharedaddy" || token == "social" { return true }
+        for token in s.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            // share, sharetools, share-bar, sharing, social, socialmedia (not "shared").
+            if token.hasPrefix("shared") && token != "sharedaddy" { continue }
+            if token.hasPrefix("share") || token.hasPrefix("sharing") || token.hasPrefix("social") { return true }
+        }
         return false
     }
 }

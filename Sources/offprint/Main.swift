@@ -11,7 +11,7 @@ struct OffprintCommand: AsyncParsableCommand {
         2 for a usage error. Warnings go to standard error and never into the output.
         """,
         version: "0.1.0",
-        subcommands: [ExportCommand.self, BundleCommand.self, CacheCommand.self, ProfilesCommand.self],
+        subcommands: [ExportCommand.self, BundleCommand.self, CacheCommand.self, ProfilesCommand.self, SendCommand.self, ServeCommand.self],
         defaultSubcommand: nil
     )
 }

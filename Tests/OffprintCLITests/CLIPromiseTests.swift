@@ -185,7 +185,7 @@ import Testing
     /// message names a setting by its Swift name or a mode that has no flag.
     @Test func hintsNameRealFlags() throws {
         var known = Set<String>()
-        for command in [["export"], ["bundle"], ["cache", "stats"], ["cache", "prune"], ["cache", "verify"], ["profiles"], []] {
+        for command in [["export"], ["bundle"], ["cache", "stats"], ["cache", "prune"], ["cache", "verify"], ["profiles"], ["send"], ["serve"], []] {
             let help = try CLI.run(command + ["--help"]).stdout
             for word in help.split(whereSeparator: { " ,\n[]<>()=".contains($0) }) where word.hasPrefix("--") { known.insert(String(word)) }
         }
