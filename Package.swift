@@ -2,6 +2,7 @@
 // Offprint: article HTML → clean Markdown, article sets → EPUB books.
 //
 // The pipeline, one module per stage:
+//   OffprintSupport   shared small pieces: URLs, hex/SHA-256, atomic files, escaping
 //   OffprintDocument  HTML bytes → Swift value tree (libxml2, freed inside the parse call)
 //   OffprintArticle   input file → Article (metadata + Document)
 //   OffprintCleanup   clean-up passes over the tree (lazy images, proxies, URLs, junk)
@@ -34,13 +35,14 @@ let package = Package(
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
         .systemLibrary(name: "CLibVips"),  // libvips is loaded at run time (dlopen), only by profiles
-        .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
-        .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
-        .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
+        .target(name: "OffprintSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintDocument", dependencies: ["CLibXML2", "OffprintSupport"]),
+        .target(name: "OffprintArticle", dependencies: ["OffprintDocument", "OffprintSupport", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
+        .target(name: "OffprintImages", dependencies: ["OffprintSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument", "OffprintSupport"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
+        .target(name: "Offprint", dependencies: ["OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "offprint-bench", dependencies: ["Offprint", .product(name: "FlyingFox", package: "FlyingFox")]),
@@ -50,11 +52,11 @@ let package = Package(
                             .embedInCode("epub/toc.ncx.mustache"), .embedInCode("epub/chapter.xhtml.mustache"),
                             .embedInCode("epub/titlepage.xhtml.mustache"), .embedInCode("epub/cover.xhtml.mustache"),
                             .embedInCode("epub/style.css")]),
-        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "CLibXML2", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
+        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "CLibXML2", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
                                                      .product(name: "Mustache", package: "swift-mustache"),
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
+        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintTestSupport", dependencies: ["CLibZip", "OffprintArticle", "OffprintDocument", "OffprintImages",
@@ -63,8 +65,8 @@ let package = Package(
                 path: "Tests/OffprintTestSupport"),
 
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
-        .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
-        .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument", "OffprintSupport"]),
+        .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument", "OffprintSupport"]),
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),
         .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),

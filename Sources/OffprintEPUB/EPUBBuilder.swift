@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -65,12 +66,12 @@ public struct EPUBBuilder: Sendable {
                 diagnostics.append(Diagnostic(origin: a.origin, "given twice: kept once (as the first, \(first))"))
                 continue
             }
-            if let s = a.sourceURL, !s.isEmpty, let first = byPage[URLs.pageKey(s)] {
+            if let s = a.sourceURL, !s.isEmpty, let first = byPage[WebURL.pageKey(s)] {
                 diagnostics.append(Diagnostic(origin: a.origin, location: s, "same source URL as \(first): left out as a duplicate"))
                 continue
             }
             byOrigin[a.origin] = a.origin
-            if let s = a.sourceURL, !s.isEmpty { byPage[URLs.pageKey(s)] = a.origin }
+            if let s = a.sourceURL, !s.isEmpty { byPage[WebURL.pageKey(s)] = a.origin }
             articles.append(stored)
         }
 
@@ -118,7 +119,7 @@ public struct EPUBBuilder: Sendable {
         }
         var pages: [String: Int] = [:]
         for (i, c) in chapters.enumerated() {
-            if let s = c.sourceURL { pages[URLs.pageKey(s)] = i }
+            if let s = c.sourceURL { pages[WebURL.pageKey(s)] = i }
         }
         let anchors = chapters.map(\.anchors)
 
@@ -131,9 +132,9 @@ public struct EPUBBuilder: Sendable {
         } else if let i = input.firstIndex(where: { ($0.metadata.coverImage ?? "").contains(where: { !$0.isWhitespace }) }) {
             let a = input[i].metadata
             let raw = a.coverImage!.trimmed
-            coverSource = (URLs.resolve(URLs.clean(raw), against: a.baseURL ?? a.sourceURL).map(URLs.clean) ?? raw, a.origin)
+            coverSource = (WebURL.absolute(WebURL.encoded(raw), against: a.baseURL ?? a.sourceURL).map(WebURL.encoded) ?? raw, a.origin)
         }
-        let coverIsRemote = coverSource.map { ["http", "https"].contains(URLs.scheme($0.url) ?? "") } ?? false
+        let coverIsRemote = coverSource.map { ["http", "https"].contains(WebURL.scheme(of: $0.url) ?? "") } ?? false
         if coverIsRemote { wanted.insert(coverSource!.url) }
         let fetched = wanted.isEmpty ? [:] : await images.images(for: wanted.sorted())
 
@@ -273,7 +274,7 @@ public struct EPUBBuilder: Sendable {
         var tocEntries: [[String: Any]] = []
         var ncxEntries: [[String: Any]] = []
         var playOrder = 0
-        let x = Serializer.xmlSafe
+        let x = Escape.xmlSafe
         let rtl = LanguageTags.isRTL(bookLanguage)
         func transformed(_ xhtml: [UInt8], _ path: String) throws -> [UInt8] {
             try options.contentTransform.map { try $0.transformXHTML(xhtml, path: path) } ?? xhtml
@@ -454,9 +455,10 @@ public struct EPUBBuilder: Sendable {
         try zip.add("EPUB/package.opf", string: try templates.render("package.opf.mustache", opf))
 
         try zip.close()
-        guard rename(tempPath, output.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw EPUBError("cannot move the finished book to \(output.path): \(reason)")
+        do {
+            try AtomicFile.moveIntoPlace(URL(fileURLWithPath: tempPath), output)
+        } catch {
+            throw EPUBError("cannot move the finished book to \(output.path): \(error.reason)")
         }
         done = true
         report.bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
@@ -495,7 +497,7 @@ public struct EPUBBuilder: Sendable {
     }
 
     static func labelContext(_ l: BookLabels) -> [String: String] {
-        let x = Serializer.xmlSafe
+        let x = Escape.xmlSafe
         return ["contents": x(l.contents), "landmarks": x(l.landmarks), "cover": x(l.cover),
                 "titlePage": x(l.titlePage), "source": x(l.source), "start": x(l.start)]
     }
@@ -544,7 +546,7 @@ public struct EPUBBuilder: Sendable {
             guard let clean = SVGSanitizer.sanitize(bytes) else { throw EPUBError("the cover image \(path) is not a well-formed SVG drawing") }
             bytes = clean
         }
-        let key = Identifiers.sha256Hex(bytes)
+        let key = Hex.sha256(bytes)
         let short = String(key.prefix(20))
         return (key, ("img-" + short, "images/\(short).\(ext)", type, bytes))
     }

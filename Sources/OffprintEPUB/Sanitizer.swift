@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -192,8 +193,8 @@ struct Sanitizer {
                 if let s = doc[k].attribute("src"), !s.isEmpty { url = s; break }
             }
         }
-        guard let raw = url, let abs = URLs.resolve(URLs.clean(raw), against: baseURL),
-              let sch = URLs.scheme(abs), sch == "http" || sch == "https" else { return nil }
+        guard let raw = url, let abs = WebURL.absolute(WebURL.encoded(raw), against: baseURL),
+              let sch = WebURL.scheme(of: abs), sch == "http" || sch == "https" else { return nil }
         let label: String
         let title = n.attribute("title")?.trimmed ?? ""
         switch n.name {
@@ -201,7 +202,7 @@ struct Sanitizer {
         case "audio": label = "♫ " + (title.isEmpty ? abs : title)
         default: label = "↗ " + (title.isEmpty ? abs : title)
         }
-        let a = doc.makeElement("a", attributes: [.init("href", URLs.clean(abs)), .init("class", "embedded-link")])
+        let a = doc.makeElement("a", attributes: [.init("href", WebURL.encoded(abs)), .init("class", "embedded-link")])
         doc.append(doc.makeText(label), to: a)
         return a
     }
@@ -313,8 +314,8 @@ struct Sanitizer {
             let t = c.trimmed
             if t.isEmpty || t == "#" || t.hasPrefix("about:") || t.hasPrefix("javascript:") { continue }
             if t.hasPrefix("data:") { inline = inline ?? t; continue }
-            guard let abs = URLs.resolve(URLs.clean(t), against: baseURL) else { continue }
-            return URLs.clean(abs)
+            guard let abs = WebURL.absolute(WebURL.encoded(t), against: baseURL) else { continue }
+            return WebURL.encoded(abs)
         }
         return inline
     }
@@ -325,13 +326,13 @@ struct Sanitizer {
         let t = raw.trimmed
         if t.isEmpty { return nil }
         if t.hasPrefix("#") { return t.count > 1 ? t : nil }
-        let cleaned = URLs.clean(t)
-        if let sch = URLs.scheme(cleaned) {
+        let cleaned = WebURL.encoded(t)
+        if let sch = WebURL.scheme(of: cleaned) {
             return ["http", "https", "mailto", "ftp", "tel", "news", "gopher"].contains(sch) ? cleaned : nil
         }
-        guard let abs = URLs.resolve(cleaned, against: baseURL), let sch = URLs.scheme(abs),
+        guard let abs = WebURL.absolute(cleaned, against: baseURL), let sch = WebURL.scheme(of: abs),
               sch == "http" || sch == "https" else { return nil }
-        return URLs.clean(abs)
+        return WebURL.encoded(abs)
     }
 
     /// Keeps only simple, harmless declarations a reader may honour (alignment, emphasis,

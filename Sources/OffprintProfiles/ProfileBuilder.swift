@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintEPUB
@@ -76,7 +77,7 @@ public struct ProfileBuilder: Sendable {
         }
 
         // A local cover file is converted like any image (a huge PNG, a WebP…).
-        if let c = metadata.coverImage?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty, !c.hasPrefix("http:"), !c.hasPrefix("https:") {
+        if let c = metadata.coverImage?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty, !WebURL.isHTTP(c) {
             let path = c.hasPrefix("file:") ? (URL(string: c)?.path ?? String(c.dropFirst(5))) : c
             metadata.coverImage = try convertLocalCover(path)
         }
