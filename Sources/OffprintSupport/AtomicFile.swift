@@ -65,8 +65,15 @@ public enum AtomicFile {
         try moveIntoPlace(temp, destination)
     }
 
-    /// Copies the file `source` to `destination` atomically (a temporary copy, then a rename).
+    /// Copies the file `source` to `destination` atomically (a temporary copy, then a rename;
+    /// the folder is made when missing).
     public static func copy(_ source: URL, to destination: URL, temporary: URL? = nil) throws(Failure) {
+        let dir = destination.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(step: .createFolder, path: dir.path, reason: reason(error))
+        }
         let temp = temporary ?? temporaryURL(for: destination)
         do {
             try FileManager.default.copyItem(at: source, to: temp)
