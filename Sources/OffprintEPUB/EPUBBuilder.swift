@@ -126,13 +126,15 @@ public struct EPUBBuilder: Sendable {
         // Images: every <img> and the cover, fetched at once.
         var wanted = Set<String>()
         for c in chapters { wanted.formUnion(c.imageURLs) }
-        var coverSource: (url: String, origin: String)?
+        // `given`: the book's own cover (always used); else the first article's image, used
+        // only when it is cover-shaped (a banner or a thumbnail makes a poor cover).
+        var coverSource: (url: String, origin: String, given: Bool)?
         if let c = metadata.coverImage?.trimmed, !c.isEmpty {
-            coverSource = (c, "book metadata")
+            coverSource = (c, "book metadata", true)
         } else if let i = input.firstIndex(where: { ($0.metadata.coverImage ?? "").contains(where: { !$0.isWhitespace }) }) {
             let a = input[i].metadata
             let raw = a.coverImage!.trimmed
-            coverSource = (WebURL.absolute(WebURL.encoded(raw), against: a.baseURL ?? a.sourceURL).map(WebURL.encoded) ?? raw, a.origin)
+            coverSource = (WebURL.absolute(WebURL.encoded(raw), against: a.baseURL ?? a.sourceURL).map(WebURL.encoded) ?? raw, a.origin, false)
         }
         let coverIsRemote = coverSource.map { ["http", "https"].contains(WebURL.scheme(of: $0.url) ?? "") } ?? false
         if coverIsRemote { wanted.insert(coverSource!.url) }
@@ -181,21 +183,29 @@ public struct EPUBBuilder: Sendable {
 
         // The cover image.
         var coverKey: String?
+        let instead = options.fallbackCover != nil ? "the fallback cover" : options.generatesCover ? "a generated cover" : "no cover"
         if let cs = coverSource {
             if coverIsRemote {
                 switch usable[cs.url] {
-                case .success(let key)?: coverKey = key
+                case .success(let key)?:
+                    var size: (Int?, Int?) = (nil, nil)
+                    if case .success(let img)? = fetched[cs.url] { size = (img.width, img.height) }
+                    if cs.given || EPUBBuilder.isCoverShaped(width: size.0, height: size.1) { coverKey = key }
                 case .failure(let f)?:
-                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "cover image not used: \(f.reason); the book gets \(options.fallbackCover == nil ? "a title page" : "the fallback cover") instead"))
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "cover image not used: \(f.reason); the book gets \(instead) instead"))
                 case nil: break
                 }
             } else {
                 do {
                     let (key, item) = try EPUBBuilder.localCover(cs.url, keepWebP: options.keepWebP)
-                    if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
-                    coverKey = key
+                    var size: (Int?, Int?) = (nil, nil)
+                    if case .image(let info) = ImageSniffer.sniff(item.bytes) { size = (info.width, info.height) }
+                    if cs.given || EPUBBuilder.isCoverShaped(width: size.0, height: size.1) {
+                        if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
+                        coverKey = key
+                    }
                 } catch let e as EPUBError {
-                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets \(options.fallbackCover == nil ? "a title page" : "the fallback cover") instead"))
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets \(instead) instead"))
                 }
             }
         }
@@ -205,7 +215,7 @@ public struct EPUBBuilder: Sendable {
                 if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
                 coverKey = key
             } catch let e as EPUBError {
-                diagnostics.append(Diagnostic(origin: "fallback cover", location: fallback, "\(e.message); the book gets a title page instead"))
+                diagnostics.append(Diagnostic(origin: "fallback cover", location: fallback, "\(e.message); the book gets \(options.generatesCover ? "a generated cover" : "no cover") instead"))
             }
         }
 
@@ -247,6 +257,16 @@ public struct EPUBBuilder: Sendable {
                 let t = Chapter.collapse(s)
                 if !t.isEmpty && seen.insert(t.lowercased()).inserted { subjects.append(t) }
             }
+        }
+
+        // The date the title page (and a generated cover) shows: not when the title says it already.
+        let shownDate = bookDate.flatMap { title.utf8Contains($0) ? nil : $0 }
+        if coverKey == nil && options.generatesCover {
+            let svg = GeneratedCover.svg(title: title, creators: creators, date: shownDate)
+            let key = Hex.sha256(svg)
+            let short = String(key.prefix(20))
+            items[key] = ImageItem(id: "img-" + short, href: "images/\(short).svg", mediaType: "image/svg+xml", file: nil, bytes: svg)
+            coverKey = key
         }
 
         // Write.
@@ -421,13 +441,15 @@ public struct EPUBBuilder: Sendable {
             landmarks.append(["landmarkType": "cover", "href": "text/cover.xhtml", "label": x(labels.cover)])
             guide.append(["guideType": "cover", "guideTitle": x(labels.cover), "href": "text/cover.xhtml"])
             book["coverImageID"] = "cover-image"
-        } else {
-            try zip.add("EPUB/text/titlepage.xhtml", bytes: try transformed(Array(try templates.render("titlepage.xhtml.mustache", ctx).utf8), "EPUB/text/titlepage.xhtml"))
-            front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": "application/xhtml+xml"])
-            frontSpine.append(["idref": "titlepage", "linear": true])
-            landmarks.append(["landmarkType": "titlepage", "href": "text/titlepage.xhtml", "label": x(labels.titlePage)])
-            guide.append(["guideType": "title-page", "guideTitle": x(labels.titlePage), "href": "text/titlepage.xhtml"])
         }
+        // Always a title page: title, subtitle, authors, series, publisher, date.
+        var titleCtx = ctx
+        titleCtx["date"] = shownDate.map { x(Chapter.collapse($0)) }
+        try zip.add("EPUB/text/titlepage.xhtml", bytes: try transformed(Array(try templates.render("titlepage.xhtml.mustache", titleCtx).utf8), "EPUB/text/titlepage.xhtml"))
+        front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": "application/xhtml+xml"])
+        frontSpine.append(["idref": "titlepage", "linear": true])
+        landmarks.append(["landmarkType": "titlepage", "href": "text/titlepage.xhtml", "label": x(labels.titlePage)])
+        guide.append(["guideType": "title-page", "guideTitle": x(labels.titlePage), "href": "text/titlepage.xhtml"])
         landmarks.append(["landmarkType": "toc", "href": "nav.xhtml#toc", "label": x(labels.contents)])
         landmarks.append(["landmarkType": "bodymatter", "href": "text/" + chapters[0].files[0], "label": x(labels.start)])
         guide.append(["guideType": "toc", "guideTitle": x(labels.contents), "href": "nav.xhtml"])
@@ -530,6 +552,14 @@ public struct EPUBBuilder: Sendable {
             counts[v, default: 0] += 1
         }
         return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) }
+    }
+
+    /// Whether an article's image is fit to be a book's cover: portrait, between 1.2 and 2 times
+    /// as high as wide (covers are about 1.5), and at least 500×700 pixels. An image whose
+    /// size is unknown is not.
+    static func isCoverShaped(width: Int?, height: Int?) -> Bool {
+        guard let w = width, let h = height, w >= 500, h >= 700 else { return false }
+        return h * 10 >= w * 12 && h <= w * 2
     }
 
     /// A cover image from a local path or `file:` URL: its sha256 and manifest item.
