@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument", "OffprintSupport"]),
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),
-        .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
+        .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "OffprintSupport", "OffprintTestSupport", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
         .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintSupport", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
