@@ -569,9 +569,10 @@ public struct EPUBBuilder: Sendable {
             throw EPUBError("cannot read the cover image \(path)")
         }
         var bytes = [UInt8](data)
-        guard let (type, ext) = sniffImage(bytes), coreImageTypes.contains(type) || (keepWebP && type == "image/webp") else {
+        guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == "image/webp") else {
             throw EPUBError("the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
         }
+        let type = info.mediaType, ext = CachedImage.fileExtension(forMediaType: type)
         if type == "image/svg+xml" {
             guard let clean = SVGSanitizer.sanitize(bytes) else { throw EPUBError("the cover image \(path) is not a well-formed SVG drawing") }
             bytes = clean
@@ -579,16 +580,5 @@ public struct EPUBBuilder: Sendable {
         let key = Hex.sha256(bytes)
         let short = String(key.prefix(20))
         return (key, ("img-" + short, "images/\(short).\(ext)", type, bytes))
-    }
-
-    /// The media type of image bytes, from their signature.
-    static func sniffImage(_ b: [UInt8]) -> (String, String)? {
-        if b.count >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF { return ("image/jpeg", "jpg") }
-        if b.count >= 8 && b[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return ("image/png", "png") }
-        if b.count >= 6 && (b[0..<6].elementsEqual(Array("GIF87a".utf8)) || b[0..<6].elementsEqual(Array("GIF89a".utf8))) { return ("image/gif", "gif") }
-        if b.count >= 12 && b[0..<4].elementsEqual(Array("RIFF".utf8)) && b[8..<12].elementsEqual(Array("WEBP".utf8)) { return ("image/webp", "webp") }
-        let head = String(decoding: b.prefix(1024), as: UTF8.self)
-        if head.contains("<svg") { return ("image/svg+xml", "svg") }
-        return nil
     }
 }

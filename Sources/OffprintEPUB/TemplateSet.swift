@@ -1,5 +1,4 @@
 import OffprintSupport
-import CLibXML2
 import Foundation
 import Mustache
 import OffprintArticle
@@ -111,21 +110,5 @@ struct TemplateSet {
     }
 
     /// Nil when `xml` is well-formed; else libxml2's complaint with its line.
-    static func wellFormednessProblem(_ xml: String) -> String? {
-        var bytes = Array(xml.utf8)
-        if bytes.isEmpty { return "empty output" }
-        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
-        let doc = bytes.withUnsafeMutableBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                xmlReadMemory($0, Int32(clamping: buf.count), "template.xml", "UTF-8", flags)
-            }
-        }
-        if let doc {
-            xmlFreeDoc(doc)
-            return nil
-        }
-        guard let err = xmlGetLastError() else { return "unknown error" }
-        let message = err.pointee.message.map { String(cString: $0).trimmed } ?? "unknown error"
-        return "line \(err.pointee.line): \(message)"
-    }
+    static func wellFormednessProblem(_ xml: String) -> String? { XMLCheck.wellFormednessProblem(xml) }
 }
