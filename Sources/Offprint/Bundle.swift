@@ -195,14 +195,18 @@ public struct Bundler: Sendable {
         return BundleResult(report: built.report, diagnostics: diagnostics, failedInputs: failed, profile: built)
     }
 
-    /// "posts, 2021-07-14 – 2022-01-03": the folder (or first file) name and the date range.
+    /// "posts, 2021-07-14 – 2022-01-03": the folder (or single file) name and the date range;
+    /// for a list of files, "4 articles, 2019-11-18 – 2019-11-20" (short: the book's title
+    /// page and cover show it, and the date once, since the title says it).
     static func defaultTitle(inputs: [String], articles: [Article]) -> String {
         let base: String
         if inputs.count == 1 {
             let u = URL(fileURLWithPath: inputs[0]).standardizedFileURL
             base = articles.count == 1 ? (articles[0].title ?? u.deletingPathExtension().lastPathComponent) : u.lastPathComponent
+        } else if articles.count == 1 {
+            base = articles[0].title ?? "Article"
         } else {
-            base = articles.first?.title.map { articles.count > 1 ? "\($0) and \(articles.count - 1) more" : $0 } ?? "Articles"
+            base = "\(articles.count) articles"
         }
         let days = articles.compactMap { $0.date.map { String($0.prefix(10)) } }.sorted()
         guard let first = days.first, let last = days.last, articles.count > 1 else { return base }

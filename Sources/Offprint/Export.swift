@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintDocument
 import OffprintArticle
@@ -115,7 +116,6 @@ public struct Exporter: Sendable {
     }
 
     private func isFetchable(_ src: String) -> Bool {
-        let l = src.lowercased()
-        return l.hasPrefix("http://") || l.hasPrefix("https://") || l.hasPrefix("data:")
+        WebURL.isHTTP(src) || WebURL.isData(src)
     }
 }
