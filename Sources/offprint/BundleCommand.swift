@@ -109,6 +109,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Articles loaded at once (default: the number of cores).")
     var jobs: Int?
 
+    @OptionGroup var sharding: ShardFlags
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give articles, folders, or a collection manifest to bundle") }
         if !output.lowercased().hasSuffix(".epub") {
@@ -168,6 +170,7 @@ struct BundleCommand: AsyncParsableCommand {
         options.identifier = identifier
         options.order = sort?.order
         if let j = jobs { options.jobs = j }
+        options.shard = sharding.value
 
         options.profile = try resolvedProfile()
         options.splitVolumes = splitVolumes
