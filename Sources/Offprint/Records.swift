@@ -144,53 +144,53 @@ public struct RecordConverter: Sendable {
         var options: ExportOptions
     }
 
-    /// Reads one line's record; throws the error record's message.
+    /// Reads one line's record; throws the error record's message. (JSONDecoder, not
+    /// JSONSerialization: corelibs' JSONSerialization drops U+FEFF inside strings.)
     func parse(_ line: [UInt8], number: Int, idJSON: inout String?) throws -> Input {
-        let object: Any
+        let record: [String: JSONValue]
         do {
-            object = try JSONSerialization.jsonObject(with: Data(line), options: [])
+            record = try JSONDecoder().decode([String: JSONValue].self, from: Data(line))
+        } catch DecodingError.typeMismatch {
+            throw OffprintError("not a JSON object (each line must be one object, like {\"id\": 1, \"html\": \"<p>…</p>\"})")
         } catch {
             throw OffprintError("not valid JSON (each line must be one JSON object, like {\"id\": 1, \"html\": \"<p>…</p>\"})")
         }
-        guard let record = object as? [String: Any] else {
-            throw OffprintError("not a JSON object (each line must be one object, like {\"id\": 1, \"html\": \"<p>…</p>\"})")
-        }
         var key = String(number)
-        if let id = record["id"], !(id is NSNull) {
-            if let s = id as? String {
-                idJSON = Self.jsonText(of: s)
-                key = s
-            } else if let text = Self.jsonText(of: id) {
-                idJSON = text
-                key = text
-            }
+        switch record["id"] {
+        case nil, .null?: break
+        case .string(let s)?: idJSON = record["id"]!.json; key = s
+        case .number?, .bool?: idJSON = record["id"]!.json; key = idJSON!
+        case let other?: throw OffprintError("\"id\" must be a string or a number, got \(other.json)")
         }
-        guard let htmlValue = record["html"], !(htmlValue is NSNull) else {
+        guard let htmlValue = record["html"], htmlValue != .null else {
             throw OffprintError("no \"html\" field (each record needs \"html\": the page or post as a string)")
         }
-        guard let html = htmlValue as? String else {
-            throw OffprintError("\"html\" must be a string (the page's HTML text)")
+        guard case .string(let html) = htmlValue else {
+            throw OffprintError("\"html\" must be a string (the page's HTML text), got \(htmlValue.kind)")
         }
         var export = options.export
-        if let u = record["url"], !(u is NSNull) {
-            guard let url = u as? String, WebURL.isHTTP(url) else {
-                throw OffprintError("\"url\" must be an absolute http(s) URL (the page's address), got \(Self.jsonText(of: u) ?? "?")")
+        // The page is a JSON string: already decoded text, whatever its <meta charset> says.
+        export.load.encodingHint = "utf-8"
+        if let u = record["url"], u != .null {
+            guard case .string(let url) = u, WebURL.isHTTP(url) else {
+                throw OffprintError("\"url\" must be an absolute http(s) URL (the page's address), got \(u.json)")
             }
             export.load.sourceURL = url
         }
-        if let c = record["content"], !(c is NSNull) {
-            guard let s = c as? String, let mode = RecordContent(rawValue: s) else {
-                throw OffprintError("\"content\" must be \"auto\", \"main\" or \"all\", got \(Self.jsonText(of: c) ?? "?")")
+        if let c = record["content"], c != .null {
+            guard case .string(let s) = c, let mode = RecordContent(rawValue: s) else {
+                throw OffprintError("\"content\" must be \"auto\", \"main\" or \"all\", got \(c.json)")
             }
             mode.apply(to: &export)
         }
-        if let f = record["front_matter"], !(f is NSNull) {
-            if let s = f as? String, let style = ExportOptions.FrontMatterStyle(rawValue: s) {
-                export.frontMatter = style
-            } else if let b = f as? Bool {
+        if let f = record["front_matter"], f != .null {
+            switch f {
+            case .string(let s) where ExportOptions.FrontMatterStyle(rawValue: s) != nil:
+                export.frontMatter = ExportOptions.FrontMatterStyle(rawValue: s)!
+            case .bool(let b):
                 export.frontMatter = b ? .yaml : .none
-            } else {
-                throw OffprintError("\"front_matter\" must be \"yaml\", \"toml\" or \"none\", got \(Self.jsonText(of: f) ?? "?")")
+            default:
+                throw OffprintError("\"front_matter\" must be \"yaml\", \"toml\" or \"none\", got \(f.json)")
             }
         }
         return Input(idJSON: idJSON, key: key, html: Array(html.utf8), options: export)
@@ -242,16 +242,53 @@ public struct RecordConverter: Sendable {
         return out
     }
 
-    /// A JSON value's text (`"a"`, `17`, `true`), nil for what JSONSerialization cannot write.
-    static func jsonText(of value: Any) -> String? {
-        if let s = value as? String {
+}
+
+/// A JSON value as read from a record.
+enum JSONValue: Decodable, Equatable {
+    case null
+    case bool(Bool)
+    /// The number's JSON text (`17`, `2.5`).
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
+        if let i = try? c.decode(Int64.self) { self = .number(String(i)); return }
+        if let d = try? c.decode(Double.self) { self = .number(d.isFinite ? "\(d)" : "null"); return }
+        if let s = try? c.decode(String.self) { self = .string(s); return }
+        if let a = try? c.decode([JSONValue].self) { self = .array(a); return }
+        self = .object(try c.decode([String: JSONValue].self))
+    }
+
+    var kind: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    /// Its JSON text (objects and arrays shortened: they only appear in messages).
+    var json: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return n
+        case .string(let s):
             var w = JSONWriter()
             w.string(s)
             return String(decoding: w.bytes, as: UTF8.self)
+        case .array: return "[…]"
+        case .object: return "{…}"
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: [value], options: [.fragmentsAllowed]),
-              let text = String(data: data, encoding: .utf8), text.hasPrefix("["), text.hasSuffix("]") else { return nil }
-        return String(text.dropFirst().dropLast())
     }
 }
 
