@@ -357,3 +357,64 @@ func runMeasuringMemory(_ args: [String], stdin: Data) throws -> (result: CLI.Re
         }
     }
 }
+
+/// examples/spark/warc_records.py: WARC → records → `export --jsonl`.
+@Suite struct WARCRecordsTests {
+    static let warcioMissing: Bool = {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import warcio"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return true }
+        p.waitUntilExit()
+        return p.terminationStatus != 0
+    }()
+
+    @Test(.enabled(if: !warcioMissing, "warcio is not installed (pip install 'warcio>=1.7,<2', as .ci/run does)"))
+    func warcResponsesBecomeMarkdownRecords() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let warc = dir.appendingPathComponent("crawl.warc.gz")
+        // A WARC written with warcio: a GBK page (charset in the HTTP header), a UTF-8 page
+        // (charset in <meta>), an image response, a 404 and a request record.
+        let writer = """
+        import io, sys
+        from warcio.warcwriter import WARCWriter
+        from warcio.statusandheaders import StatusAndHeaders
+        with open(sys.argv[1], 'wb') as f:
+            w = WARCWriter(f, gzip=True)
+            def response(url, status, ctype, body):
+                h = StatusAndHeaders(status, [('Content-Type', ctype)], protocol='HTTP/1.1')
+                w.write_record(w.create_warc_record(url, 'response', payload=io.BytesIO(body), http_headers=h))
+            response('https://example.cn/news/1.html', '200 OK', 'text/html; charset=gbk',
+                     '<html><head><title>新闻标题</title></head><body><h1>新闻标题</h1><p>正文 <img src="/a.jpg"></p></body></html>'.encode('gbk'))
+            response('https://example.org/post', '200 OK', 'text/html',
+                     '<html><head><meta charset="utf-8"><title>Café</title></head><body><p>Crème brûlée</p></body></html>'.encode('utf-8'))
+            response('https://example.org/logo.png', '200 OK', 'image/png', b'\\x89PNG\\r\\n\\x1a\\n')
+            response('https://example.org/missing', '404 Not Found', 'text/html', b'<p>gone</p>')
+            w.write_record(w.create_warc_record('https://example.org/post', 'request', payload=io.BytesIO(b'GET /post HTTP/1.1\\r\\n\\r\\n')))
+        """
+        let script = dir.appendingPathComponent("write_warc.py")
+        try Data(writer.utf8).write(to: script)
+        let shell = "python3 \(script.path) \(warc.path) && python3 \(CLI.repoRoot.path)/examples/spark/warc_records.py \(warc.path) | \(CLI.binary.path) export --jsonl --quiet"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", shell + " > \(dir.path)/out.jsonl 2> \(dir.path)/err.txt"]
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let r = CLI.Result(status: p.terminationStatus,
+                           stdout: (try? String(contentsOf: dir.appendingPathComponent("out.jsonl"), encoding: .utf8)) ?? "",
+                           stderr: (try? String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)) ?? "")
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = StreamRecords.parse(r.stdout)
+        try #require(out.count == 2, "the two HTML 200 responses: \(r.stdout) \(r.stderr)")
+        #expect(out[0]["url"] as? String == "https://example.cn/news/1.html")
+        #expect(out[0]["title"] as? String == "新闻标题")
+        #expect((out[0]["markdown"] as? String)?.contains("正文 ![](https://example.cn/a.jpg)") == true, "\(out[0])")
+        #expect((out[0]["id"] as? String)?.hasPrefix("<urn:uuid:") == true)
+        #expect(out[1]["title"] as? String == "Café")
+        #expect((out[1]["markdown"] as? String)?.contains("Crème brûlée") == true)
+    }
+}
