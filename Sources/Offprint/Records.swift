@@ -203,42 +203,67 @@ public struct RecordConverter: Sendable {
         return (try? parse(line, number: number, idJSON: &id).key) ?? String(number)
     }
 
-    /// Converts one line (without its newline).
-    public func convert(line: [UInt8], number: Int) async -> RecordOutput {
-        var idJSON: String?
-        let input: Input
-        do {
-            input = try parse(line, number: number, idJSON: &idJSON)
-        } catch {
-            return RecordOutput(idJSON: idJSON, line: number, error: "line \(number): \(error)")
-        }
-        return await convert(input, number: number)
+    enum Parsed {
+        case record(Input)
+        case failed(RecordOutput)
     }
 
-    func convert(_ input: Input, number: Int) async -> RecordOutput {
-        let origin = "line \(number)"
-        let exporter = Exporter(options: input.options)
-        var out = RecordOutput(idJSON: input.idJSON, line: number)
+    func read(_ line: [UInt8], _ number: Int) -> Parsed {
+        var idJSON: String?
         do {
-            let result: ExportResult
-            if let images {
-                result = try await exporter.export(input.html, origin: origin, images: images)
-                out.images = result.assets.map(\.image)
-            } else {
-                result = try exporter.export(input.html, origin: origin)
-            }
-            let a = result.article
-            out.markdown = result.markdown
-            out.title = a.title
-            out.authors = a.authors
-            out.date = a.date
-            out.language = a.language
-            out.url = a.sourceURL ?? input.options.load.sourceURL
-            out.warnings = result.diagnostics.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message }
+            return .record(try parse(line, number: number, idJSON: &idJSON))
         } catch {
-            let message = "\(error)"
-            return RecordOutput(idJSON: input.idJSON, line: number, error: message.hasPrefix(origin) ? message : "\(origin): \(message)")
+            return .failed(RecordOutput(idJSON: idJSON, line: number, error: "line \(number): \(error)"))
         }
+    }
+
+    /// Converts one line (without its newline).
+    public func convert(line: [UInt8], number: Int) async -> RecordOutput {
+        guard let images else { return convertRemote(line: line, number: number) }
+        let input: Input
+        switch read(line, number) {
+        case .failed(let out): return out
+        case .record(let i): input = i
+        }
+        do {
+            let result = try await Exporter(options: input.options).export(input.html, origin: "line \(number)", images: images)
+            return output(input, number, result, images: result.assets.map(\.image))
+        } catch {
+            return failure(input, number, error)
+        }
+    }
+
+    /// Converts one line with image links left remote, on the calling thread.
+    public func convertRemote(line: [UInt8], number: Int) -> RecordOutput {
+        let input: Input
+        switch read(line, number) {
+        case .failed(let out): return out
+        case .record(let i): input = i
+        }
+        do {
+            return output(input, number, try Exporter(options: input.options).export(input.html, origin: "line \(number)"), images: nil)
+        } catch {
+            return failure(input, number, error)
+        }
+    }
+
+    private func failure(_ input: Input, _ number: Int, _ error: Error) -> RecordOutput {
+        let origin = "line \(number)"
+        let message = "\(error)"
+        return RecordOutput(idJSON: input.idJSON, line: number, error: message.hasPrefix(origin) ? message : "\(origin): \(message)")
+    }
+
+    private func output(_ input: Input, _ number: Int, _ result: ExportResult, images: [CachedImage]?) -> RecordOutput {
+        var out = RecordOutput(idJSON: input.idJSON, line: number)
+        let a = result.article
+        out.images = images
+        out.markdown = result.markdown
+        out.title = a.title
+        out.authors = a.authors
+        out.date = a.date
+        out.language = a.language
+        out.url = a.sourceURL ?? input.options.load.sourceURL
+        out.warnings = result.diagnostics.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message }
         return out
     }
 
@@ -342,6 +367,9 @@ public final class JSONLinesStream: @unchecked Sendable {
     /// The same, on the calling thread (which it blocks until the end of the input).
     public func runBlocking(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) throws -> StreamSummary {
         signal(SIGPIPE, SIG_IGN)
+        lock.lock()
+        (pending, nextToWrite, inFlight, writeError, summary) = ([:], 0, 0, nil, StreamSummary())
+        lock.unlock()
         let options = converter.options
         let window = options.effectiveWindow
         let jobs = max(1, min(options.jobs, window))
@@ -353,7 +381,9 @@ public final class JSONLinesStream: @unchecked Sendable {
             group.enter()
             let t = Thread { [self] in
                 while let (seq, number, line) = work.take() {
-                    let out = Self.blocking { await self.converter.convert(line: line, number: number) }
+                    let out = self.converter.images == nil
+                        ? self.converter.convertRemote(line: line, number: number)
+                        : Self.blocking { await self.converter.convert(line: line, number: number) }
                     self.finish(seq, out, output: output)
                 }
                 group.leave()
