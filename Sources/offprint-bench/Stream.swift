@@ -12,7 +12,7 @@ enum StreamBench {
         let dir = config.work + "/stream"
         let (paths, bytes) = try Batch.inputs(corpus: corpus, into: dir, copies: config.batchCopies)
         let jsonl = config.work + "/stream.jsonl"
-        FileManager.default.createFile(atPath: jsonl, contents: nil)
+        _ = FileManager.default.createFile(atPath: jsonl, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: jsonl))
         let encoder = JSONEncoder()
         for p in paths {
@@ -27,9 +27,10 @@ enum StreamBench {
         let jobs = cores > 1 ? [1, cores] : [1]
         print("## Stream mode vs file mode: \(paths.count) records (the corpus ×\(config.batchCopies)), \(fmt(mb(bytes))) MB")
         print("")
-        print("`export --jsonl < records.jsonl` against `export FILES -o folder/`; per core = records/s ÷ --jobs.")
+        print("`export --jsonl < records.jsonl` against `export FILES -o folder/`. Per core: records per CPU-second")
+        print("(records ÷ the process's user+system time), which does not depend on what else the machine runs.")
         print("")
-        print("| mode | --jobs | wall | CPU | records/s | records/s per core | peak RSS |")
+        print("| mode | --jobs | wall | CPU | records/s (wall) | records/s per core | peak RSS |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         let runs = max(1, min(config.runs, 3))
         for n in jobs {
@@ -42,8 +43,7 @@ enum StreamBench {
     }
 
     static func row(_ mode: String, _ jobs: Int, _ r: ProcessRun, _ records: Int) {
-        let rate = Double(records) / r.wall
-        print("| \(mode) | \(jobs) | \(fmt(r.wall, 2)) s | \(fmt(r.cpu, 2)) s | \(fmt(rate, 0)) | \(fmt(rate / Double(jobs), 0)) | \(mib(r.peakRSS)) |")
+        print("| \(mode) | \(jobs) | \(fmt(r.wall, 2)) s | \(fmt(r.cpu, 2)) s | \(fmt(Double(records) / r.wall, 0)) | \(fmt(Double(records) / r.cpu, 0)) | \(mib(r.peakRSS)) |")
     }
 
     /// The best of `runs` runs reading `stdin`, output discarded.

@@ -13,7 +13,7 @@
 //   batch      offprint export of the whole corpus (copied --batch-copies times) into a
 //              folder with --jobs 1, 2, … the core count: scaling
 //   stream     offprint export --jsonl (records on standard input) next to the file mode on
-//              the same pages, --jobs 1 and the core count: records/s and records/s per core
+//              the same pages, --jobs 1 and the core count: records/s and records per CPU-second
 //   bundle     offprint bundle of 50 / 500 / 1000 articles from a warm image cache
 //
 //   offprint-bench --profile FILE [--stage parse|load|cleanup|export] [--repeat N]

@@ -418,3 +418,57 @@ func runMeasuringMemory(_ args: [String], stdin: Data) throws -> (result: CLI.Re
         #expect((out[1]["markdown"] as? String)?.contains("Crème brûlée") == true)
     }
 }
+
+/// `--jsonl --images download --cache-dir`: images fetched (from a loopback server the test
+/// starts) into the shared cache, linked from the Markdown, listed in the record.
+@Suite struct StreamImageTests {
+    @Test func downloadsIntoTheSharedCache() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let site = dir.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: CLI.repoRoot.appendingPathComponent("Tests/OffprintImagesTests/Fixtures/img.png"),
+                                         to: site.appendingPathComponent("cat.png"))
+        // python3's http.server on 127.0.0.1, an ephemeral port (it says which).
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", site.path, "0"]
+        let out = Pipe()
+        server.standardOutput = out
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        var banner = Data()
+        while !String(decoding: banner, as: UTF8.self).contains("port ") || !String(decoding: banner, as: UTF8.self).contains(")") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            banner += chunk
+        }
+        let text = String(decoding: banner, as: UTF8.self)
+        let port = try #require(text.range(of: #"port (\d+)"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(5)) }, "\(text)")
+
+        var input = Data()
+        input.append(StreamRecords.line(["id": 1, "html": "<p>A cat <img src='/cat.png' alt='cat'> and a lost one <img src='/gone.png'></p>",
+                                         "url": "http://127.0.0.1:\(port)/post/"]))
+        let cache = dir.appendingPathComponent("cache")
+        let r = try CLI.run(["export", "--jsonl", "--images", "download", "--cache-dir", cache.path, "--quiet"], stdin: input)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rec = try #require(StreamRecords.parse(r.stdout).first)
+        let images = try #require(rec["images"] as? [[String: Any]], "\(rec)")
+        #expect(images.count == 1)
+        let file = try #require(images.first?["file"] as? String)
+        #expect(file.hasPrefix(cache.path), "the image is in the shared cache")
+        #expect(FileManager.default.contentsEqual(atPath: file, andPath: site.appendingPathComponent("cat.png").path))
+        #expect(images.first?["type"] as? String == "image/png")
+        let md = rec["markdown"] as? String ?? ""
+        #expect(md.contains("![cat](\(file))"), "\(md)")
+        #expect(md.contains("http://127.0.0.1:\(port)/gone.png"), "a missing image keeps its remote link")
+        #expect((rec["warnings"] as? [String])?.contains { $0.contains("gone.png") } == true)
+
+        // Without --images download, nothing is fetched: the links stay remote.
+        let remote = try CLI.run(["export", "--jsonl", "--quiet"], stdin: input)
+        let plain = try #require(StreamRecords.parse(remote.stdout).first)
+        #expect(plain["images"] == nil)
+        #expect((plain["markdown"] as? String)?.contains("](http://127.0.0.1:\(port)/cat.png)") == true)
+    }
+}
