@@ -151,7 +151,7 @@ public struct EPUBBuilder: Sendable {
                 usable[url] = .failure(f)
             case .success(let img):
                 guard EPUBBuilder.coreImageTypes.contains(img.mediaType) || (options.keepWebP && img.mediaType == "image/webp") else {
-                    usable[url] = .failure(ImageFailure(url: url, reason: "\(img.mediaType) is not an image type EPUB readers must support (JPEG, PNG, GIF, SVG\(options.keepWebP ? ", WebP" : "")); convert it to keep it"))
+                    usable[url] = .failure(ImageFailure(url: url, reason: "\(img.mediaType) is not an image type EPUB readers must support (JPEG, PNG, GIF, SVG\(options.keepWebP ? ", WebP" : "")); bundle with --profile (any profile converts it to JPEG or PNG) to keep it"))
                     continue
                 }
                 guard FileManager.default.isReadableFile(atPath: img.file.path) else {

@@ -128,7 +128,7 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
             case 401, 407:
                 return .done(.failed(text + " (the image needs a login; not retried)"))
             case 403:
-                return .done(.failed(text + " (the host refuses the request; if it guards against hot-linking, try the image-origin Referer policy)"))
+                return .done(.failed(text + " (the host refuses the request; if it guards against hot-linking, try --referer origin)"))
             case 404, 410:
                 return .done(.failed(text + " (the image is gone or the URL is wrong; not retried)"))
             case 300...399:
@@ -148,9 +148,9 @@ final class Downloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         case .tooLarge(let declared):
             let limit = Self.size(options.maxBytes)
             if let declared {
-                return .done(.failed("too large: \(Self.size(declared)) declared, the limit is \(limit) (raise the image size limit to keep it)"))
+                return .done(.failed("too large: \(Self.size(declared)) declared, the limit is \(limit) (raise it with --max-download-size to keep it)"))
             }
-            return .done(.failed("too large: stopped after more than \(limit) (raise the image size limit to keep it)"))
+            return .done(.failed("too large: stopped after more than \(limit) (raise the limit with --max-download-size to keep it)"))
         case .tooManyRedirects:
             return .done(.failed("more than \(options.maxRedirects) redirects (a redirect loop?)"))
         case .badRedirect(let to):
@@ -541,7 +541,7 @@ final class Transfer: Sendable {
         case .cannotFindHost, .dnsLookupFailed:
             return .transport("host not found (DNS); check the URL", retryable: false)
         case .notConnectedToInternet:
-            return .transport("no network connection; use offline mode to work from the cache", retryable: false)
+            return .transport("no network connection; use --offline to work from the cache", retryable: false)
         case .httpTooManyRedirects:
             return .tooManyRedirects
         case .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,

@@ -25,10 +25,12 @@ struct ExportCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"),
+              completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"),
+            completion: .file())
     var output: String?
 
     @Option(name: .customLong("front-matter"), help: "Front matter in the output: yaml, toml or none (default yaml; none with --jsonl).")
@@ -40,7 +42,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: ArgumentHelp("Resolve relative links and images against this URL (when the page has no <base> and the post no link).", valueName: "url"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("Character encoding of the input when it does not declare one (e.g. gbk, big5, shift_jis).", valueName: "name"))
+    @Option(help: ArgumentHelp("Read the input in this character encoding, whatever it declares (e.g. gbk, big5, shift_jis, euc-kr, windows-1252). Without it: byte-order mark, HTTP header, <meta charset>, UTF-8, then a guess (with a warning).", valueName: "name"))
     var encoding: String?
 
     @Option(name: .customLong("unwrap-proxy"), help: ArgumentHelp("Also unwrap image/link URLs wrapped by this proxy prefix (repeatable), e.g. https://proxy.example/?url=", valueName: "prefix"))
@@ -63,22 +65,31 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
     var quiet = false
 
+    @OptionGroup var reporting: ReportFlags
+
     @Option(name: .shortAndLong, help: "Inputs converted at once (default: the number of cores).")
     var jobs: Int?
 
     @OptionGroup var stream: StreamFlags
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if stream.jsonl { return try validateStream() }
         if inputs.isEmpty { throw ValidationError("give at least one input file (or - for standard input)") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given only once") }
         if inputs.count > 1 && output == nil {
             throw ValidationError("several inputs need -o FOLDER (each becomes FOLDER/<name>.md)")
         }
+        if inputs.count > 1, let o = output, !o.hasSuffix("/"), !isDirectory(o) {
+            throw ValidationError("several inputs need -o FOLDER: '\(o)' is not an existing folder; end it with / to create it (-o \(o)/)")
+        }
         if images == .download && output == nil {
             throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
         }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let e = encoding, Charset.supportedName(e) == nil {
+            throw ValidationError("--encoding: unknown character encoding '\(e)' (use a WHATWG label or an iconv name, e.g. utf-8, gbk, big5, shift_jis, euc-kr, windows-1252; `iconv -l` lists them)")
+        }
         if stream.shard != nil && inputs.contains("-") { throw ValidationError("--shard splits files; standard input (-) cannot be split (use --jsonl for a stream of records)") }
     }
 
@@ -100,6 +111,11 @@ struct ExportCommand: AsyncParsableCommand {
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
         } ?? false
         let plan = try plannedOutputs(folderMode: folderMode).filter { stream.inShard($0.input) }
+        if !quiet {
+            for item in plan where item.renamed {
+                warn("offprint: note: \(item.input): another input also makes \(item.defaultName); written as \(URL(fileURLWithPath: item.output!).lastPathComponent)")
+            }
+        }
 
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
@@ -109,20 +125,34 @@ struct ExportCommand: AsyncParsableCommand {
         var failed = 0
         var warnings = 0
         var fetched = 0, failedImages = 0
-        for r in results {
-            for line in r.messages where !quiet { warn(line) }
+        var diagnostics: [Diagnostic] = []
+        var report = RunReport(command: "export", output: output)
+        for (item, r) in zip(plan, results) {
+            diagnostics += r.diagnostics
+            for line in r.errors {
+                warn("offprint: \(line)")  // errors are printed even with -q
+                report.addError(origin: item.input, line)
+            }
             warnings += r.warnings
             if r.failed { failed += 1 }
             fetched += r.images
             failedImages += r.imageFailures
             if let md = r.stdout { FileHandle.standardOutput.write(Data(md.utf8)) }
         }
-        if let cache, !quiet {
+        report.add(diagnostics)
+        report.counts = ["inputs": plan.count, "failedInputs": failed, "warnings": warnings,
+                         "imagesLinked": fetched, "imagesNotDownloaded": failedImages]
+        var summaryLine: String?
+        if let cache {
             let s = await cache.summary()
-            warn("images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+            summaryLine = BundleCommand.describe(s)
+            report.counts["imageURLs"] = s.requested
+            report.counts["imageURLsFailed"] = s.failed
         }
+        try reporting.emit(diagnostics, quiet: quiet, report: report)
+        if let summaryLine, !quiet { warn(summaryLine) }
         if failed > 0 {
-            if plan.count > 1 && !quiet { warn("\(failed) of \(plan.count) inputs failed") }
+            if plan.count > 1 { warn("offprint: \(failed) of \(plan.count) inputs failed") }
             throw ExitCode.failure
         }
         if strict && warnings > 0 {
@@ -134,10 +164,16 @@ struct ExportCommand: AsyncParsableCommand {
     struct Item: Sendable {
         var input: String
         var output: String?  // nil: standard output
+        /// The name it would have had, when another input took it first.
+        var defaultName = ""
+        var renamed = false
     }
 
     struct ItemOutcome: Sendable {
-        var messages: [String] = []
+        /// Warnings (hidden by -q, grouped unless --verbose).
+        var diagnostics: [Diagnostic] = []
+        /// Errors (always printed).
+        var errors: [String] = []
         var warnings = 0
         var failed = false
         var stdout: String?
@@ -163,7 +199,7 @@ struct ExportCommand: AsyncParsableCommand {
             used.insert(name)
             let path = URL(fileURLWithPath: output).appendingPathComponent(name).path
             try Files.checkNotAnInput(path, inputs: inputs)
-            items.append(Item(input: input, output: path))
+            items.append(Item(input: input, output: path, defaultName: stem + ".md", renamed: name != stem + ".md"))
         }
         return items
     }
@@ -184,7 +220,7 @@ struct ExportCommand: AsyncParsableCommand {
             } else {
                 result = try exporter.export(bytes, origin: origin)
             }
-            outcome.messages += result.diagnostics.map { "offprint: warning: \($0)" }
+            outcome.diagnostics += result.diagnostics
             outcome.warnings = result.diagnostics.count
             if let out = item.output {
                 try Files.writeAtomically(Data(result.markdown.utf8), to: URL(fileURLWithPath: out))
@@ -193,7 +229,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         } catch {
             outcome.failed = true
-            outcome.messages.append("offprint: \(error)")
+            outcome.errors.append("\(error)")
         }
         return outcome
     }

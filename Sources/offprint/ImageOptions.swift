@@ -10,7 +10,8 @@ struct CacheFlags: ParsableArguments {
     @Flag(help: "Revalidate cached images with conditional requests (If-None-Match / If-Modified-Since).")
     var refresh = false
 
-    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"),
+            completion: .directory)
     var cacheDir: String?
 
     @Option(name: .customLong("image-jobs"), help: "Image downloads at once (default 8; at most 4 per host).")
@@ -19,12 +20,19 @@ struct CacheFlags: ParsableArguments {
     @Option(name: .customLong("user-agent"), help: ArgumentHelp("User-Agent for image requests.", valueName: "text"))
     var userAgent: String?
 
+    @Option(name: .customLong("max-download-size"), help: ArgumentHelp("Largest image to download, like 25MB (the default) or 800KB; larger images are left out with a warning.", valueName: "size"))
+    var maxDownloadSize: String?
+
     @Option(help: ArgumentHelp("Referer sent with image requests: none (default), origin (the image's own site) or a fixed URL.", valueName: "policy"))
     var referer: String = "none"
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if offline && refresh { throw ValidationError("--offline and --refresh cannot be used together") }
         if imageJobs < 1 { throw ValidationError("--image-jobs must be at least 1") }
+        if let m = maxDownloadSize, DeviceProfile.parseByteSize(m) == nil {
+            throw ValidationError("--max-download-size takes a size like 25MB or 800KB (got '\(m)')")
+        }
     }
 
     func cacheOptions(progress: (@Sendable (ImageProgress) -> Void)? = nil) -> ImageCacheOptions {
@@ -33,6 +41,7 @@ struct CacheFlags: ParsableArguments {
         o.concurrency = imageJobs
         o.perHostConcurrency = min(4, imageJobs)
         if let ua = userAgent { o.userAgent = ua }
+        if let m = maxDownloadSize.flatMap(DeviceProfile.parseByteSize) { o.maxBytes = m }
         switch referer {
         case "none": o.referer = .none
         case "origin": o.referer = .imageOrigin
@@ -82,8 +91,19 @@ struct CacheCommand: AsyncParsableCommand {
     )
 
     struct Location: ParsableArguments {
-        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"),
+                completion: .directory)
         var cacheDir: String?
+
+        /// The cache folder, or nil (after saying so) when it does not exist: looking at a
+        /// cache never creates one.
+        func existing() -> URL? {
+            let dir = cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ImageCacheOptions.defaultDirectory()
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue { return dir }
+            print("cache: \(dir.path)\nno such folder: nothing cached there yet\(cacheDir == nil ? "" : " (check --cache-dir)")")
+            return nil
+        }
 
         func open() throws -> ImageCache {
             do {
@@ -97,7 +117,10 @@ struct CacheCommand: AsyncParsableCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How many images, how many bytes, how old.")
         @OptionGroup var location: Location
-        func run() async throws { print(try location.open().stats()) }
+        func run() async throws {
+            guard location.existing() != nil else { return }
+            print(try location.open().stats())
+        }
     }
 
     struct Prune: AsyncParsableCommand {
@@ -107,12 +130,14 @@ struct CacheCommand: AsyncParsableCommand {
         var olderThan: String
 
         func validate() throws {
+            guard !Validation.skipped else { return }
             if ImageCacheOptions.parseAge(olderThan) == nil {
                 throw ValidationError("--older-than takes an age such as 90d, 12h, 30m, 2w (got '\(olderThan)')")
             }
         }
 
         func run() async throws {
+            guard location.existing() != nil else { return }
             let cache = try location.open()
             let age = ImageCacheOptions.parseAge(olderThan)!
             print(cache.prune(olderThan: age))
@@ -125,6 +150,7 @@ struct CacheCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check every cached image against its hash; drop damaged ones.")
         @OptionGroup var location: Location
         func run() async throws {
+            guard location.existing() != nil else { return }
             let r = try location.open().verify()
             print(r)
             if !r.isClean { throw ExitCode.failure }

@@ -10,6 +10,7 @@ struct ShardFlags: ParsableArguments {
     var value: Shard? { shard.flatMap(Shard.init(parsing:)) }
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if let s = shard, Shard(parsing: s) == nil {
             throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, like 2/8 (got '\(s)')")
         }
@@ -35,6 +36,7 @@ struct StreamFlags: ParsableArguments {
     func inShard(_ path: String) -> Bool { sharding.contains(path: path) }
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if let m = maxRecordSize {
             guard DeviceProfile.parseByteSize(m) != nil else {
                 throw ValidationError("--max-record-size takes a size like 64MB or 800KB (got '\(m)')")

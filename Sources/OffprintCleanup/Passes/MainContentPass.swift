@@ -40,7 +40,7 @@ public struct MainContentPass: CleanupPass {
         article.content = c
         let share = visibleLength(c, doc) * 100 / total
         return [Diagnostic(origin: article.origin, location: doc.describe(c),
-                           "kept only the main content (\(share)% of the page text); turn extractMainContent off for the whole page")]
+                           "kept only the main content (\(share)% of the page text); leave out --main-content to keep the whole page")]
     }
 
     /// Characters of text below `node`, outside scripts and styles.
