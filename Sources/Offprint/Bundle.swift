@@ -36,6 +36,8 @@ public struct BundleOptions: Sendable {
     /// Memory for loaded articles while the book is planned (estimated bytes of trees);
     /// past it, articles wait in a temporary file next to the output (`ArticleStore`).
     public var articleMemoryLimit = 32 << 20
+    /// Only this shard of the inputs (`--shard I/N`; see `Shard`).
+    public var shard: Shard?
 
     public init() {}
 }
@@ -102,7 +104,7 @@ public struct Bundler: Sendable {
     public func bundle(_ inputs: [String], to output: URL, images: ImageProvider) async throws -> BundleResult {
         var diagnostics: [Diagnostic] = []
         var manifest: CollectionManifest?
-        let files: [URL]
+        var files: [URL]
         var overrides: [CollectionManifest.Entry?] = []
         if inputs.count == 1, Self.isManifest(inputs[0]) {
             let m: CollectionManifest
@@ -122,6 +124,10 @@ public struct Bundler: Sendable {
             }
             files = try Self.articleFiles(inputs)
             overrides = Array(repeating: nil, count: files.count)
+        }
+
+        if let shard = options.shard {
+            (files, overrides) = try Self.shard(files, overrides, shard, inputs: inputs, manifest: manifest != nil)
         }
 
         // Load and clean every article, several at once, keeping the input order. The store
@@ -193,6 +199,18 @@ public struct Bundler: Sendable {
         }
         diagnostics += built.volumes.flatMap(\.diagnostics) + built.diagnostics
         return BundleResult(report: built.report, diagnostics: diagnostics, failedInputs: failed, profile: built)
+    }
+
+    /// The files (and their manifest entries) of `shard`, keyed by their paths as the
+    /// inputs give them (a manifest's entries: relative to its folder).
+    static func shard(_ files: [URL], _ overrides: [CollectionManifest.Entry?], _ shard: Shard,
+                      inputs: [String], manifest: Bool) throws -> ([URL], [CollectionManifest.Entry?]) {
+        let roots = manifest ? [{ let d = (inputs[0] as NSString).deletingLastPathComponent; return d.isEmpty ? "." : d }()] : inputs
+        let kept = files.indices.filter { shard.contains(Shard.key(for: files[$0], inputs: roots)) }
+        if kept.isEmpty {
+            throw OffprintError("--shard \(shard): no article of the \(files.count) inputs falls in this shard; nothing written (use fewer shards than inputs)")
+        }
+        return (kept.map { files[$0] }, kept.map { overrides[$0] })
     }
 
     /// "posts, 2021-07-14 – 2022-01-03": the folder (or single file) name and the date range;

@@ -77,6 +77,27 @@ public struct Exporter: Sendable {
     /// `linkPrefix/<file>` (e.g. `post.assets/cat.jpg`). An image that cannot be had keeps
     /// its remote link, with a warning.
     public func export(_ bytes: [UInt8], origin: String, images: ImageProvider, assets: URL, linkPrefix: String) async throws -> ExportResult {
+        var folder = AssetFolder(directory: assets)
+        return try await export(bytes, origin: origin, images: images) { image in
+            do {
+                return linkPrefix + "/" + (try folder.place(image)).lastPathComponent
+            } catch {
+                throw OffprintError("\(assets.path): cannot copy an image there (\(error)); check that the folder is writable")
+            }
+        }
+    }
+
+    /// The whole export of one input with images fetched through `images` (a shared cache)
+    /// and linked where they are in it (the cache file's absolute path): the stream mode's
+    /// `--images download`, where there is no output folder. An image that cannot be had
+    /// keeps its remote link, with a warning.
+    public func export(_ bytes: [UInt8], origin: String, images: ImageProvider) async throws -> ExportResult {
+        try await export(bytes, origin: origin, images: images) { $0.file.path }
+    }
+
+    /// Fetches the content's images and links each one as `link` says.
+    private func export(_ bytes: [UInt8], origin: String, images: ImageProvider,
+                        link: (CachedImage) throws -> String) async throws -> ExportResult {
         var (article, diagnostics) = try prepare(bytes, origin: origin)
         let imgs = article.document.elements(named: "img", under: article.content)
         var urls: [String] = []
@@ -84,21 +105,15 @@ public struct Exporter: Sendable {
             if let src = article.document[img].attribute("src"), isFetchable(src), !urls.contains(src) { urls.append(src) }
         }
         let results = await images.images(for: urls)
-        var folder = AssetFolder(directory: assets)
         var placed: [(link: String, image: CachedImage)] = []
         var failures: [ImageFailure] = []
         var linkFor: [String: String] = [:]
         for url in urls {
             switch results[url] {
             case .success(let image)?:
-                do {
-                    let file = try folder.place(image)
-                    let link = linkPrefix + "/" + file.lastPathComponent
-                    linkFor[url] = link
-                    placed.append((link, image))
-                } catch {
-                    throw OffprintError("\(assets.path): cannot copy an image there (\(error)); check that the folder is writable")
-                }
+                let l = try link(image)
+                linkFor[url] = l
+                placed.append((l, image))
             case .failure(let f)?:
                 failures.append(f)
                 diagnostics.append(Diagnostic(origin: origin, location: "<img src=\"\(url)\">", "image not downloaded (\(f.reason)); the link stays remote"))

@@ -2,7 +2,7 @@
 // corpus. A developer tool, not shipped to users; run it release-built (scripts/bench.sh).
 //
 //   offprint-bench [--corpus DIR] [--work DIR] [--offprint PATH] [--runs N] [--mix-bytes N]
-//                  [--batch-copies N] [--only parse,export,anchors,batch,bundle]
+//                  [--batch-copies N] [--only parse,export,anchors,batch,stream,bundle]
 //
 // What it measures (best wall time of --runs runs; peak RSS from wait4 of each child):
 //   parse      in this process, one thread: libxml2 parse + tree, load, clean-up, Markdown
@@ -12,6 +12,8 @@
 //              anchors that are not installed are skipped, saying so
 //   batch      offprint export of the whole corpus (copied --batch-copies times) into a
 //              folder with --jobs 1, 2, … the core count: scaling
+//   stream     offprint export --jsonl (records on standard input) next to the file mode on
+//              the same pages, --jobs 1 and the core count: records/s and records per CPU-second
 //   bundle     offprint bundle of 50 / 500 / 1000 articles from a warm image cache
 //
 //   offprint-bench --profile FILE [--stage parse|load|cleanup|export] [--repeat N]
@@ -29,7 +31,7 @@ struct Config {
     var mixBytes = 1_000_000
     var batchCopies = 4
     var bundleSizes = [50, 500, 1000]
-    var only: Set<String> = ["parse", "anchors", "batch", "bundle"]
+    var only: Set<String> = ["parse", "anchors", "batch", "stream", "bundle"]
 }
 
 func parseArguments() -> Config {
@@ -64,7 +66,7 @@ func usage(_ problem: String?) -> Never {
     let text = """
     usage: offprint-bench [--corpus DIR] [--work DIR] [--offprint PATH] [--runs N]
                           [--mix-bytes N] [--batch-copies N] [--bundle-sizes 50,500,1000]
-                          [--only parse,anchors,batch,bundle]
+                          [--only parse,anchors,batch,stream,bundle]
     """
     if let problem { FileHandle.standardError.write(Data("offprint-bench: \(problem)\n\(text)\n".utf8)); exit(2) }
     print(text)
@@ -106,6 +108,9 @@ if config.only.contains("anchors") {
 }
 if config.only.contains("batch") {
     try Batch.run(corpus: corpus, config: config)
+}
+if config.only.contains("stream") {
+    try StreamBench.run(corpus: corpus, config: config)
 }
 if config.only.contains("bundle") {
     try await BundleBench.run(corpus: corpus, config: config)

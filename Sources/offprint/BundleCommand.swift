@@ -117,6 +117,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Articles loaded at once (default: the number of cores).")
     var jobs: Int?
 
+    @OptionGroup var sharding: ShardFlags
+
     func validate() throws {
         guard !Validation.skipped else { return }
         if inputs.isEmpty { throw ValidationError("give articles, folders, or a collection manifest to bundle") }
@@ -191,6 +193,7 @@ struct BundleCommand: AsyncParsableCommand {
         options.identifier = identifier
         options.order = sort?.order
         if let j = jobs { options.jobs = j }
+        options.shard = sharding.value
 
         options.profile = try resolvedProfile()
         options.splitVolumes = splitVolumes
