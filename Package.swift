@@ -2,6 +2,7 @@
 // Offprint: article HTML → clean Markdown, article sets → EPUB books.
 //
 // The pipeline, one module per stage:
+//   OffprintSupport   shared small pieces: URLs, hex/SHA-256, atomic files, escaping
 //   OffprintDocument  HTML bytes → Swift value tree (libxml2, freed inside the parse call)
 //   OffprintArticle   input file → Article (metadata + Document)
 //   OffprintFeeds     RSS/Atom/JSON Feed/OPML → entries (streamed), entries → Articles
@@ -40,16 +41,17 @@ let package = Package(
                        providers: [.apt(["libzip-dev"]), .brew(["libzip"])]),
         .systemLibrary(name: "CLibVips"),  // libvips is loaded at run time (dlopen), only by profiles
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
-                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"]), .brew(["cmark-gfm"])]),  // libvips is loaded at run time (dlopen), only by profiles
-        .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
-        .target(name: "OffprintArticle", dependencies: ["OffprintDocument", "CCmarkGFM", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "OffprintFeeds", dependencies: ["OffprintDocument", "OffprintArticle"]),
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"]), .brew(["cmark-gfm"])]),
+        .target(name: "OffprintSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintDocument", dependencies: ["CLibXML2", "OffprintSupport"]),
+        .target(name: "OffprintArticle", dependencies: ["OffprintDocument", "OffprintSupport", "CCmarkGFM", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "OffprintFeeds", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
         .target(name: "OffprintExtract", dependencies: ["OffprintDocument", "OffprintArticle"]),
-        .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
-        .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
+        .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
+        .target(name: "OffprintImages", dependencies: ["OffprintSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument", "OffprintSupport"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
+        .target(name: "Offprint", dependencies: ["OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .target(name: "OffprintDelivery", dependencies: ["CLibZip", "CLibXML2",
                                                          .product(name: "NIOCore", package: "swift-nio"),
                                                          .product(name: "NIOPosix", package: "swift-nio"),
@@ -66,11 +68,11 @@ let package = Package(
                             .embedInCode("epub/toc.ncx.mustache"), .embedInCode("epub/chapter.xhtml.mustache"),
                             .embedInCode("epub/titlepage.xhtml.mustache"), .embedInCode("epub/cover.xhtml.mustache"),
                             .embedInCode("epub/style.css")]),
-        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "CLibXML2", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
+        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "CLibXML2", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
                                                      .product(name: "Mustache", package: "swift-mustache"),
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
+        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintTestSupport", dependencies: ["CLibZip", "OffprintArticle", "OffprintDocument", "OffprintImages",
@@ -78,17 +80,18 @@ let package = Package(
                                                             .product(name: "Yams", package: "Yams")],
                 path: "Tests/OffprintTestSupport"),
 
+        .testTarget(name: "OffprintSupportTests", dependencies: ["OffprintSupport"]),
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"], exclude: ["Charsets"]),
-        .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument", "OffprintSupport"]),
         .testTarget(name: "OffprintExtractTests", dependencies: ["OffprintExtract", "OffprintArticle", "OffprintDocument"]),
-        .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument", "OffprintSupport"]),
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),
         .testTarget(name: "OffprintDeliveryTests", dependencies: ["OffprintDelivery", "CLibZip"]),
-        .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
-        .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintTestSupport"],
+        .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "OffprintSupport", "OffprintTestSupport", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
+        .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintSupport", "OffprintTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox"),
+        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintSupport", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintDocument", "OffprintArticle", "OffprintImages",

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintArticle
 @_exported import OffprintEPUB
 import OffprintImages
@@ -38,6 +39,8 @@ public struct BundleOptions: Sendable {
     public var articleMemoryLimit = 32 << 20
     /// Feed inputs: `--since`, `--max-entries`, `--fetch-entries`, the page fetcher.
     public var feeds = FeedOptions()
+    /// Only this shard of the inputs (`--shard I/N`; see `Shard`).
+    public var shard: Shard?
 
     public init() {}
 }
@@ -198,6 +201,10 @@ public struct Bundler: Sendable {
             overrides = Array(repeating: nil, count: sources.count)
         }
 
+        if let shard = options.shard {
+            (sources, overrides) = try Self.shard(sources, overrides, shard, inputs: inputs, manifest: manifest != nil)
+        }
+
         // Load and clean every article, several at once, keeping the input order. The store
         // keeps each article's content; past its memory budget, in a temporary file.
         var loadOptions = options.export
@@ -331,17 +338,39 @@ public struct Bundler: Sendable {
         return first == last ? "\(base), \(first)" : "\(base), \(first) – \(last)"
     }
 
-    /// "posts, 2021-07-14 – 2022-01-03": the folder (or first file) name and the date range.
+    /// The sources (and their manifest entries) of `shard`, keyed by their paths as the
+    /// inputs give them (a manifest's entries: relative to its folder; a feed URL: the URL).
+    /// A feed is one input: its entries stay together in one shard.
+    static func shard(_ sources: [Source], _ overrides: [CollectionManifest.Entry?], _ shard: Shard,
+                      inputs: [String], manifest: Bool) throws -> ([Source], [CollectionManifest.Entry?]) {
+        let roots = manifest ? [{ let d = (inputs[0] as NSString).deletingLastPathComponent; return d.isEmpty ? "." : d }()] : inputs
+        func key(_ s: Source) -> String {
+            switch s {
+            case .article(let u): return Shard.key(for: u, inputs: roots)
+            case .feed(.file(let p)): return Shard.key(for: URL(fileURLWithPath: p), inputs: roots)
+            case .feed(.url(let u)): return u
+            }
+        }
+        let kept = sources.indices.filter { shard.contains(key(sources[$0])) }
+        if kept.isEmpty {
+            throw OffprintError("--shard \(shard): no article or feed of the \(sources.count) inputs falls in this shard; nothing written (use fewer shards than inputs)")
+        }
+        return (kept.map { sources[$0] }, kept.map { overrides[$0] })
+    }
+
+    /// "posts, 2021-07-14 – 2022-01-03": the folder (or single file) name and the date range;
+    /// for a list of files, "4 articles, 2019-11-18 – 2019-11-20" (short: the book's title
+    /// page and cover show it, and the date once, since the title says it).
     static func defaultTitle(inputs: [String], articles: [Article]) -> String {
         let base: String
         if inputs.count == 1, !WebURL.isHTTP(inputs[0]) {
             let u = URL(fileURLWithPath: inputs[0]).standardizedFileURL
             base = articles.count == 1 ? (articles[0].title ?? u.deletingPathExtension().lastPathComponent) : u.lastPathComponent
+        } else if articles.count == 1 {
+            base = articles[0].title ?? "Article"
         } else {
-            base = articles.first?.title.map { articles.count > 1 ? "\($0) and \(articles.count - 1) more" : $0 } ?? "Articles"
+            base = "\(articles.count) articles"
         }
-        let days = articles.compactMap { $0.date.map { String($0.prefix(10)) } }.sorted()
-        guard let first = days.first, let last = days.last, articles.count > 1 else { return base }
-        return first == last ? "\(base), \(first)" : "\(base), \(first) – \(last)"
+        return dated(base, articles: articles)
     }
 }

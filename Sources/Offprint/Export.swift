@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintDocument
 import OffprintArticle
@@ -85,8 +86,31 @@ public struct Exporter: Sendable {
         ExportResult(article: prepared, markdown: render(prepared), diagnostics: diagnostics, assets: [], imageFailures: [])
     }
 
-    /// The same for an article already prepared (a feed entry, say).
+    /// The same for an article already prepared (a feed entry, say): images fetched through
+    /// `images` and copied into `assets`, linked as `linkPrefix/<file>`.
     public func export(_ prepared: Article, diagnostics: [Diagnostic], images: ImageProvider, assets: URL, linkPrefix: String) async throws -> ExportResult {
+        var folder = AssetFolder(directory: assets)
+        return try await export(prepared, diagnostics: diagnostics, images: images) { image in
+            do {
+                return linkPrefix + "/" + (try folder.place(image)).lastPathComponent
+            } catch {
+                throw OffprintError("\(assets.path): cannot copy an image there (\(error)); check that the folder is writable")
+            }
+        }
+    }
+
+    /// The whole export of one input with images fetched through `images` (a shared cache)
+    /// and linked where they are in it (the cache file's absolute path): the stream mode's
+    /// `--images download`, where there is no output folder. An image that cannot be had
+    /// keeps its remote link, with a warning.
+    public func export(_ bytes: [UInt8], origin: String, images: ImageProvider) async throws -> ExportResult {
+        let (article, diagnostics) = try prepare(bytes, origin: origin)
+        return try await export(article, diagnostics: diagnostics, images: images) { $0.file.path }
+    }
+
+    /// Fetches the content's images and links each one as `link` says.
+    private func export(_ prepared: Article, diagnostics: [Diagnostic], images: ImageProvider,
+                        link: (CachedImage) throws -> String) async throws -> ExportResult {
         var article = prepared
         var diagnostics = diagnostics
         let origin = article.origin
@@ -96,21 +120,15 @@ public struct Exporter: Sendable {
             if let src = article.document[img].attribute("src"), isFetchable(src), !urls.contains(src) { urls.append(src) }
         }
         let results = await images.images(for: urls)
-        var folder = AssetFolder(directory: assets)
         var placed: [(link: String, image: CachedImage)] = []
         var failures: [ImageFailure] = []
         var linkFor: [String: String] = [:]
         for url in urls {
             switch results[url] {
             case .success(let image)?:
-                do {
-                    let file = try folder.place(image)
-                    let link = linkPrefix + "/" + file.lastPathComponent
-                    linkFor[url] = link
-                    placed.append((link, image))
-                } catch {
-                    throw OffprintError("\(assets.path): cannot copy an image there (\(error)); check that the folder is writable")
-                }
+                let l = try link(image)
+                linkFor[url] = l
+                placed.append((l, image))
             case .failure(let f)?:
                 failures.append(f)
                 diagnostics.append(Diagnostic(origin: origin, location: "<img src=\"\(url)\">", "image not downloaded (\(f.reason)); the link stays remote"))
@@ -128,7 +146,6 @@ public struct Exporter: Sendable {
     }
 
     private func isFetchable(_ src: String) -> Bool {
-        let l = src.lowercased()
-        return l.hasPrefix("http://") || l.hasPrefix("https://") || l.hasPrefix("data:")
+        WebURL.isHTTP(src) || WebURL.isData(src)
     }
 }

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 
 /// What can go wrong reading inputs and writing outputs: what, where, and what to do.
@@ -36,28 +37,15 @@ public enum Files {
     /// Writes `data` to `url` atomically: a temporary file in the same folder, flushed, then
     /// renamed over the target. A failed or killed run leaves the old file (or none).
     public static func writeAtomically(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try AtomicFile.write(data, to: url)
         } catch {
-            throw OffprintError("\(dir.path): cannot create the output folder (\(error.localizedDescription))")
-        }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
-        guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
-            throw OffprintError("\(url.path): cannot write here (check that the folder is writable)")
-        }
-        do {
-            let h = try FileHandle(forWritingTo: tmp)
-            try h.write(contentsOf: data)
-            try h.synchronize()
-            try h.close()
-            if rename(tmp.path, url.path) != 0 {
-                throw OffprintError("\(url.path): cannot replace the file (\(String(cString: strerror(errno))))")
+            switch error.step {
+            case .createFolder: throw OffprintError("\(error.path): cannot create the output folder (\(error.reason))")
+            case .createTemporary: throw OffprintError("\(url.path): cannot write here (\(error.reason); check that the folder is writable)")
+            case .rename: throw OffprintError("\(url.path): cannot replace the file (\(error.reason))")
+            default: throw OffprintError("\(url.path): cannot write (\(error.reason))")
             }
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            if let e = error as? OffprintError { throw e }
-            throw OffprintError("\(url.path): cannot write (\(error.localizedDescription))")
         }
     }
 

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintDocument
 

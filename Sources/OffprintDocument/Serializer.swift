@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 
 /// Writes a `Document` (or a subtree) back out as markup, iteratively.
@@ -46,7 +47,7 @@ public struct Serializer: Sendable {
                 if let p = n.parent, !xml, Serializer.rawTextElements.contains(doc[p].name) {
                     out += n.text
                 } else {
-                    Serializer.escapeText(n.text, into: &out, xml: xml)
+                    Escape.text(n.text, into: &out, xml: xml)
                 }
                 return .skipChildren
             case .comment:
@@ -62,7 +63,7 @@ public struct Serializer: Sendable {
                     }
                     if dash { t += " " }
                     out += "<!--"
-                    out += xml ? Serializer.xmlSafe(t) : t
+                    out += xml ? Escape.xmlSafe(t) : t
                     out += "-->"
                 }
                 return .skipChildren
@@ -79,7 +80,7 @@ public struct Serializer: Sendable {
                     out += " "
                     out += a.name
                     out += "=\""
-                    Serializer.escapeAttribute(a.value, into: &out, xml: xml)
+                    Escape.attribute(a.value, into: &out, xml: xml)
                     out += "\""
                 }
                 if HTMLElements.void.contains(n.name) {
@@ -116,55 +117,6 @@ public struct Serializer: Sendable {
         }
         if colons == 0 { return true }
         return colons == 1 && knownPrefixes.contains(where: { name.hasPrefix($0) })
-    }
-
-    /// Removes characters XML 1.0 does not allow (C0 controls other than tab, LF, CR;
-    /// U+FFFE, U+FFFF).
-    public static func xmlSafe(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { !isXMLChar($0) }) else { return s }
-        var out = String.UnicodeScalarView()
-        for c in s.unicodeScalars where isXMLChar(c) { out.append(c) }
-        return String(out)
-    }
-
-    @inline(__always) static func isXMLChar(_ c: Unicode.Scalar) -> Bool {
-        let v = c.value
-        if v >= 0x20 { return v != 0xFFFE && v != 0xFFFF }
-        return v == 0x9 || v == 0xA || v == 0xD
-    }
-
-    static func escapeText(_ s: String, into out: inout String, xml: Bool) {
-        if !s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 < 0x20 || $0 == 0xEF }) {
-            out += s
-            return
-        }
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default:
-                if xml && !isXMLChar(c) { continue }
-                out.unicodeScalars.append(c)
-            }
-        }
-    }
-
-    static func escapeAttribute(_ s: String, into out: inout String, xml: Bool) {
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n" where xml: out += "&#10;"
-            case "\t" where xml: out += "&#9;"
-            case "\r" where xml: out += "&#13;"
-            default:
-                if xml && !isXMLChar(c) { continue }
-                out.unicodeScalars.append(c)
-            }
-        }
     }
 }
 

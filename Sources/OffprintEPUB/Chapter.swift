@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -44,8 +45,8 @@ struct Chapter {
         date = article.date
         self.language = language
         sourceURL = article.sourceURL.flatMap { s in
-            let c = URLs.clean(s)
-            return URLs.scheme(c).map { $0 == "http" || $0 == "https" } == true ? c : nil
+            let c = WebURL.encoded(s)
+            return WebURL.scheme(of: c).map { $0 == "http" || $0 == "https" } == true ? c : nil
         }
         baseURL = article.baseURL ?? article.sourceURL
         doc = article.document.subtree(article.content)
@@ -154,7 +155,7 @@ struct Chapter {
                         diagnostics.append(Diagnostic(origin: origin, location: "<a href=\"\(href)\">",
                                                       "link to a fragment that is not in the article: kept as plain text"))
                     }
-                } else if let other = book[URLs.pageKey(href)] {
+                } else if let other = book[WebURL.pageKey(href)] {
                     let fragment = href.firstIndex(of: "#").map { String(href[href.index(after: $0)...]) } ?? ""
                     let fromPart = other == selfIndex ? p : -1
                     if !fragment.isEmpty, let t = Chapter.resolveFragment(fragment, in: anchors[other], fromPart: fromPart) {

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import Yams
@@ -137,7 +138,7 @@ public struct CollectionManifest: Sendable {
             case "subjects": metadata.subjects = try Self.strings(v, key, origin)
             case "cover", "cover_image", "cover-image":
                 if let c = try Self.string(v, key, origin), !c.isEmpty {
-                    if let sch = URLs.scheme(c), sch == "http" || sch == "https" || sch == "file" {
+                    if let sch = WebURL.scheme(of: c), sch == "http" || sch == "https" || sch == "file" {
                         metadata.coverImage = c
                     } else {
                         let path = c.hasPrefix("/") ? c : baseDirectory.appendingPathComponent(c).path

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -65,12 +66,12 @@ public struct EPUBBuilder: Sendable {
                 diagnostics.append(Diagnostic(origin: a.origin, "given twice: kept once (as the first, \(first))"))
                 continue
             }
-            if let s = a.sourceURL, !s.isEmpty, let first = byPage[URLs.pageKey(s)] {
+            if let s = a.sourceURL, !s.isEmpty, let first = byPage[WebURL.pageKey(s)] {
                 diagnostics.append(Diagnostic(origin: a.origin, location: s, "same source URL as \(first): left out as a duplicate"))
                 continue
             }
             byOrigin[a.origin] = a.origin
-            if let s = a.sourceURL, !s.isEmpty { byPage[URLs.pageKey(s)] = a.origin }
+            if let s = a.sourceURL, !s.isEmpty { byPage[WebURL.pageKey(s)] = a.origin }
             articles.append(stored)
         }
 
@@ -122,22 +123,24 @@ public struct EPUBBuilder: Sendable {
         }
         var pages: [String: Int] = [:]
         for (i, c) in chapters.enumerated() {
-            if let s = c.sourceURL { pages[URLs.pageKey(s)] = i }
+            if let s = c.sourceURL { pages[WebURL.pageKey(s)] = i }
         }
         let anchors = chapters.map(\.anchors)
 
         // Images: every <img> and the cover, fetched at once.
         var wanted = Set<String>()
         for c in chapters { wanted.formUnion(c.imageURLs) }
-        var coverSource: (url: String, origin: String)?
+        // `given`: the book's own cover (always used); else the first article's image, used
+        // only when it is cover-shaped (a banner or a thumbnail makes a poor cover).
+        var coverSource: (url: String, origin: String, given: Bool)?
         if let c = metadata.coverImage?.trimmed, !c.isEmpty {
-            coverSource = (c, "book metadata")
+            coverSource = (c, "book metadata", true)
         } else if let i = input.firstIndex(where: { ($0.metadata.coverImage ?? "").contains(where: { !$0.isWhitespace }) }) {
             let a = input[i].metadata
             let raw = a.coverImage!.trimmed
-            coverSource = (URLs.resolve(URLs.clean(raw), against: a.baseURL ?? a.sourceURL).map(URLs.clean) ?? raw, a.origin)
+            coverSource = (WebURL.absolute(WebURL.encoded(raw), against: a.baseURL ?? a.sourceURL).map(WebURL.encoded) ?? raw, a.origin, false)
         }
-        let coverIsRemote = coverSource.map { ["http", "https"].contains(URLs.scheme($0.url) ?? "") } ?? false
+        let coverIsRemote = coverSource.map { ["http", "https"].contains(WebURL.scheme(of: $0.url) ?? "") } ?? false
         if coverIsRemote { wanted.insert(coverSource!.url) }
         let fetched = wanted.isEmpty ? [:] : await images.images(for: wanted.sorted())
 
@@ -184,21 +187,29 @@ public struct EPUBBuilder: Sendable {
 
         // The cover image.
         var coverKey: String?
+        let instead = options.fallbackCover != nil ? "the fallback cover" : options.generatesCover ? "a generated cover" : "no cover"
         if let cs = coverSource {
             if coverIsRemote {
                 switch usable[cs.url] {
-                case .success(let key)?: coverKey = key
+                case .success(let key)?:
+                    var size: (Int?, Int?) = (nil, nil)
+                    if case .success(let img)? = fetched[cs.url] { size = (img.width, img.height) }
+                    if cs.given || EPUBBuilder.isCoverShaped(width: size.0, height: size.1) { coverKey = key }
                 case .failure(let f)?:
-                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "cover image not used: \(f.reason); the book gets \(options.fallbackCover == nil ? "a title page" : "the fallback cover") instead"))
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "cover image not used: \(f.reason); the book gets \(instead) instead"))
                 case nil: break
                 }
             } else {
                 do {
                     let (key, item) = try EPUBBuilder.localCover(cs.url, keepWebP: options.keepWebP)
-                    if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
-                    coverKey = key
+                    var size: (Int?, Int?) = (nil, nil)
+                    if case .image(let info) = ImageSniffer.sniff(item.bytes) { size = (info.width, info.height) }
+                    if cs.given || EPUBBuilder.isCoverShaped(width: size.0, height: size.1) {
+                        if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
+                        coverKey = key
+                    }
                 } catch let e as EPUBError {
-                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets \(options.fallbackCover == nil ? "a title page" : "the fallback cover") instead"))
+                    diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets \(instead) instead"))
                 }
             }
         }
@@ -208,7 +219,7 @@ public struct EPUBBuilder: Sendable {
                 if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
                 coverKey = key
             } catch let e as EPUBError {
-                diagnostics.append(Diagnostic(origin: "fallback cover", location: fallback, "\(e.message); the book gets a title page instead"))
+                diagnostics.append(Diagnostic(origin: "fallback cover", location: fallback, "\(e.message); the book gets \(options.generatesCover ? "a generated cover" : "no cover") instead"))
             }
         }
 
@@ -252,6 +263,18 @@ public struct EPUBBuilder: Sendable {
             }
         }
 
+        // The date the title page (and a generated cover) shows: not when the title says it already.
+        let shownDate = bookDate.flatMap { title.utf8Contains($0) ? nil : $0 }
+        var generatedCover = false
+        if coverKey == nil && options.generatesCover {
+            let svg = GeneratedCover.svg(title: title, creators: creators, date: shownDate)
+            let key = Hex.sha256(svg)
+            let short = String(key.prefix(20))
+            items[key] = ImageItem(id: "img-" + short, href: "images/\(short).svg", mediaType: "image/svg+xml", file: nil, bytes: svg)
+            coverKey = key
+            generatedCover = true
+        }
+
         // Write.
         let tempPath = outDir.appendingPathComponent(".\(output.lastPathComponent).offprint-\(getpid()).tmp").path
         let spillDir = outDir.appendingPathComponent(".\(output.lastPathComponent).offprint-\(getpid()).parts")
@@ -275,7 +298,7 @@ public struct EPUBBuilder: Sendable {
         var manifest: [[String: Any]] = []
         var spine: [[String: Any]] = []
         var tocItems: [TOCItem] = []
-        let x = Serializer.xmlSafe
+        let x = Escape.xmlSafe
         let rtl = LanguageTags.isRTL(bookLanguage)
         func transformed(_ xhtml: [UInt8], _ path: String) throws -> [UInt8] {
             try options.contentTransform.map { try $0.transformXHTML(xhtml, path: path) } ?? xhtml
@@ -374,7 +397,8 @@ public struct EPUBBuilder: Sendable {
             if key == coverKey { m["itemProperties"] = "cover-image" }
             imageManifest.append(m)
         }
-        report.imagesEmbedded = usedImages.count
+        // The generated cover is drawn, not an image the articles or the metadata gave.
+        report.imagesEmbedded = usedImages.count - (generatedCover ? 1 : 0)
 
         // Front matter pages, navigation, package.
         var book: [String: Any] = [
@@ -412,13 +436,15 @@ public struct EPUBBuilder: Sendable {
             landmarks.append(["landmarkType": "cover", "href": "text/cover.xhtml", "label": x(labels.cover)])
             guide.append(["guideType": "cover", "guideTitle": x(labels.cover), "href": "text/cover.xhtml"])
             book["coverImageID"] = "cover-image"
-        } else {
-            try zip.add("EPUB/text/titlepage.xhtml", bytes: try transformed(Array(try templates.render("titlepage.xhtml.mustache", ctx).utf8), "EPUB/text/titlepage.xhtml"))
-            front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": "application/xhtml+xml"])
-            frontSpine.append(["idref": "titlepage", "linear": true])
-            landmarks.append(["landmarkType": "titlepage", "href": "text/titlepage.xhtml", "label": x(labels.titlePage)])
-            guide.append(["guideType": "title-page", "guideTitle": x(labels.titlePage), "href": "text/titlepage.xhtml"])
         }
+        // Always a title page: title, subtitle, authors, series, publisher, date.
+        var titleCtx = ctx
+        titleCtx["date"] = shownDate.map { x(Chapter.collapse($0)) }
+        try zip.add("EPUB/text/titlepage.xhtml", bytes: try transformed(Array(try templates.render("titlepage.xhtml.mustache", titleCtx).utf8), "EPUB/text/titlepage.xhtml"))
+        front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": "application/xhtml+xml"])
+        frontSpine.append(["idref": "titlepage", "linear": true])
+        landmarks.append(["landmarkType": "titlepage", "href": "text/titlepage.xhtml", "label": x(labels.titlePage)])
+        guide.append(["guideType": "title-page", "guideTitle": x(labels.titlePage), "href": "text/titlepage.xhtml"])
         landmarks.append(["landmarkType": "toc", "href": "nav.xhtml#toc", "label": x(labels.contents)])
         landmarks.append(["landmarkType": "bodymatter", "href": "text/" + chapters[0].files[0], "label": x(labels.start)])
         guide.append(["guideType": "toc", "guideTitle": x(labels.contents), "href": "nav.xhtml"])
@@ -446,9 +472,10 @@ public struct EPUBBuilder: Sendable {
         try zip.add("EPUB/package.opf", string: try templates.render("package.opf.mustache", opf))
 
         try zip.close()
-        guard rename(tempPath, output.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw EPUBError("cannot move the finished book to \(output.path): \(reason)")
+        do {
+            try AtomicFile.moveIntoPlace(URL(fileURLWithPath: tempPath), output)
+        } catch {
+            throw EPUBError("cannot move the finished book to \(output.path): \(error.reason)")
         }
         done = true
         report.bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
@@ -511,7 +538,7 @@ public struct EPUBBuilder: Sendable {
             sectionNumber += 1
             playOrder += 1
             var sectionNCX: [String: Any] = ["navID": "section-\(sectionNumber)", "playOrder": playOrder,
-                                             "label": Serializer.xmlSafe(section), "ncxHref": items[i].href]
+                                             "label": Escape.xmlSafe(section), "ncxHref": items[i].href]
             var navKids: [[String: Any]] = []
             var ncxKids: [[String: Any]] = []
             depth = max(depth, 2)
@@ -526,7 +553,7 @@ public struct EPUBBuilder: Sendable {
             sectionNCX["hasChildren"] = true
             ncx.append(sectionNCX)
             nav.append(["href": ncxKids.first?["ncxHref"] as? String ?? "",
-                        "label": Serializer.xmlSafe(section), "hasChildren": true, "children": navKids,
+                        "label": Escape.xmlSafe(section), "hasChildren": true, "children": navKids,
                         "entryLanguage": bookLanguage, "entryRTL": false])
         }
         return (nav, ncx, depth)
@@ -560,7 +587,7 @@ public struct EPUBBuilder: Sendable {
     }
 
     static func labelContext(_ l: BookLabels) -> [String: String] {
-        let x = Serializer.xmlSafe
+        let x = Escape.xmlSafe
         return ["contents": x(l.contents), "landmarks": x(l.landmarks), "cover": x(l.cover),
                 "titlePage": x(l.titlePage), "source": x(l.source), "start": x(l.start)]
     }
@@ -595,6 +622,14 @@ public struct EPUBBuilder: Sendable {
         return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) }
     }
 
+    /// Whether an article's image is fit to be a book's cover: portrait, between 1.2 and 2 times
+    /// as high as wide (covers are about 1.5), and at least 500×700 pixels. An image whose
+    /// size is unknown is not.
+    static func isCoverShaped(width: Int?, height: Int?) -> Bool {
+        guard let w = width, let h = height, w >= 500, h >= 700 else { return false }
+        return h * 10 >= w * 12 && h <= w * 2
+    }
+
     /// A cover image from a local path or `file:` URL: its sha256 and manifest item.
     static func localCover(_ raw: String, keepWebP: Bool) throws -> (String, (id: String, href: String, mediaType: String, bytes: [UInt8])) {
         let path = raw.hasPrefix("file:") ? (URL(string: raw)?.path ?? String(raw.dropFirst(5))) : raw
@@ -602,26 +637,16 @@ public struct EPUBBuilder: Sendable {
             throw EPUBError("cannot read the cover image \(path)")
         }
         var bytes = [UInt8](data)
-        guard let (type, ext) = sniffImage(bytes), coreImageTypes.contains(type) || (keepWebP && type == "image/webp") else {
+        guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == "image/webp") else {
             throw EPUBError("the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
         }
+        let type = info.mediaType, ext = CachedImage.fileExtension(forMediaType: type)
         if type == "image/svg+xml" {
             guard let clean = SVGSanitizer.sanitize(bytes) else { throw EPUBError("the cover image \(path) is not a well-formed SVG drawing") }
             bytes = clean
         }
-        let key = Identifiers.sha256Hex(bytes)
+        let key = Hex.sha256(bytes)
         let short = String(key.prefix(20))
         return (key, ("img-" + short, "images/\(short).\(ext)", type, bytes))
-    }
-
-    /// The media type of image bytes, from their signature.
-    static func sniffImage(_ b: [UInt8]) -> (String, String)? {
-        if b.count >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF { return ("image/jpeg", "jpg") }
-        if b.count >= 8 && b[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return ("image/png", "png") }
-        if b.count >= 6 && (b[0..<6].elementsEqual(Array("GIF87a".utf8)) || b[0..<6].elementsEqual(Array("GIF89a".utf8))) { return ("image/gif", "gif") }
-        if b.count >= 12 && b[0..<4].elementsEqual(Array("RIFF".utf8)) && b[8..<12].elementsEqual(Array("WEBP".utf8)) { return ("image/webp", "webp") }
-        let head = String(decoding: b.prefix(1024), as: UTF8.self)
-        if head.contains("<svg") { return ("image/svg+xml", "svg") }
-        return nil
     }
 }

@@ -22,7 +22,8 @@ public struct BookMetadata: Sendable, Equatable {
     /// `dc:subject`s. Nil: the articles' categories and tags (first seen first).
     public var subjects: [String]?
     /// The cover: an `http(s)` URL (fetched through the `ImageProvider`), or a local file
-    /// path or `file:` URL. Nil: the first article's `coverImage`, else a generated title page.
+    /// path or `file:` URL. Nil: the first article's `coverImage` when it is cover-shaped
+    /// (portrait, at least 500×700), else a generated cover.
     public var coverImage: String?
     /// `dc:identifier` (`urn:isbn:…`, `urn:uuid:…`). Nil: a UUID derived from the articles'
     /// sources, so the same articles always give the same identifier.
@@ -81,8 +82,12 @@ public struct EPUBOptions: Sendable {
     /// style sheets for older engines). Nil: stored as rendered.
     public var contentTransform: (any EPUBContentTransform)? = nil
     /// A local image file (path) for the cover when the book has no usable cover image
-    /// (a generated cover, say). Nil: a title page instead.
+    /// (a generated raster cover, say). Nil: see `generatesCover`.
     public var fallbackCover: String? = nil
+    /// Draw an SVG cover (title, authors, date) for a book with neither a cover image of its
+    /// own, a cover-shaped article image, nor a `fallbackCover`. Off: no cover page (the
+    /// title page, always there, opens the book).
+    public var generatesCover: Bool = true
 
     public init(templatesDirectory: URL? = nil, maxChapterBytes: Int = 250_000, tocIncludesSubheadings: Bool = true,
                 modified: Date? = nil, keepWebP: Bool = false, dropRepeatedTitle: Bool = true, labels: BookLabels? = nil,
@@ -150,7 +155,8 @@ public struct BuildReport: Sendable {
     public var output: URL
     public var identifier: String
     public var chapters: [Chapter]
-    /// Distinct images stored in the book (identical bytes are stored once).
+    /// Distinct images stored in the book (identical bytes are stored once), not counting a
+    /// generated cover.
     public var imagesEmbedded: Int
     /// `<img>` URLs that could not be had or used; each became its alt text.
     public var imagesFailed: Int

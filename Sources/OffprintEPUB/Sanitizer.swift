@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -68,9 +69,6 @@ struct Sanitizer {
         if doc[p].name == "p", let pp = doc.parent(of: p), doc[pp].name == "li" { p = pp }
         return doc[p].name == "li"
     }
-
-    /// Active or embedded content that becomes a link to what it showed.
-    static let embedded: Set<String> = ["iframe", "video", "audio", "embed", "object"]
 
     /// Elements whose content must be phrasing content (no blocks inside).
     static let phrasingOnly: Set<String> = [
@@ -143,12 +141,17 @@ struct Sanitizer {
                 doc.replace(id, with: span)
                 continue
             }
-            if Sanitizer.embedded.contains(name) {
-                if let link = embeddedLink(&doc, id) {
-                    doc.replace(id, with: link)
+            if EmbeddedMedia.elements.contains(name) {
+                // (Clean-up has made players links already; this is for articles that were not
+                // cleaned: the same link, with an absolute http(s) URL.)
+                let base = baseURL
+                let link = EmbeddedMedia.replaceByLink(id, in: &doc) { raw in
+                    guard let abs = WebURL.absolute(WebURL.encoded(raw), against: base), WebURL.isHTTP(abs) else { return nil }
+                    return WebURL.encoded(abs)
+                }
+                if let link {
                     embeddedLinks += 1
-                } else {
-                    doc.detach(id)
+                    stack.append(link)  // cleaned like any link (its poster image like any image)
                 }
                 continue
             }
@@ -195,29 +198,6 @@ struct Sanitizer {
             diagnostics.append(Diagnostic(origin: origin, location: "<iframe>/<video>/<audio>",
                                           "\(embeddedLinks) embedded player\(embeddedLinks == 1 ? "" : "s") replaced by a link (books carry no active content)"))
         }
-    }
-
-    /// An `<a>` pointing at what an iframe/video/audio/embed/object showed, or nil when it had no URL.
-    private func embeddedLink(_ doc: inout Document, _ id: NodeID) -> NodeID? {
-        let n = doc[id]
-        var url = n.attribute("src") ?? n.attribute("data")
-        if url == nil || url!.trimmed.isEmpty {
-            for k in doc.descendants(of: id) where doc[k].name == "source" {
-                if let s = doc[k].attribute("src"), !s.isEmpty { url = s; break }
-            }
-        }
-        guard let raw = url, let abs = URLs.resolve(URLs.clean(raw), against: baseURL),
-              let sch = URLs.scheme(abs), sch == "http" || sch == "https" else { return nil }
-        let label: String
-        let title = n.attribute("title")?.trimmed ?? ""
-        switch n.name {
-        case "video": label = "▶ " + (title.isEmpty ? abs : title)
-        case "audio": label = "♫ " + (title.isEmpty ? abs : title)
-        default: label = "↗ " + (title.isEmpty ? abs : title)
-        }
-        let a = doc.makeElement("a", attributes: [.init("href", URLs.clean(abs)), .init("class", "embedded-link")])
-        doc.append(doc.makeText(label), to: a)
-        return a
     }
 
     /// Replaces an `<img>` by its alt text (or removes it when there is none).
@@ -310,27 +290,14 @@ struct Sanitizer {
         doc.setAttributes(out, of: id)
     }
 
-    /// The URL an `<img>` shows: `src`, else a lazy-loading attribute, else the first `srcset`
-    /// candidate; made absolute. Nil when there is none.
+    /// The URL an `<img>` shows, made absolute: `ImageURLs.declaredURL`, the one choice
+    /// clean-up makes too (so a book built without clean-up shows the same picture as an
+    /// export). Nil when it has none.
     func imageSource(_ n: Document.Node) -> String? {
-        var candidates: [String] = []
-        if let s = n.attribute("src") { candidates.append(s) }
-        for k in ["data-src", "data-original", "data-lazy-src", "data-actualsrc"] {
-            if let s = n.attribute(k) { candidates.append(s) }
-        }
-        if let set = n.attribute("srcset"), let first = set.split(separator: ",").first?.split(separator: " ").first {
-            candidates.append(String(first))
-        }
-        // A `data:` URL is usually a placeholder for a lazy-loaded image: a real URL wins.
-        var inline: String?
-        for c in candidates {
-            let t = c.trimmed
-            if t.isEmpty || t == "#" || t.hasPrefix("about:") || t.hasPrefix("javascript:") { continue }
-            if t.hasPrefix("data:") { inline = inline ?? t; continue }
-            guard let abs = URLs.resolve(URLs.clean(t), against: baseURL) else { continue }
-            return URLs.clean(abs)
-        }
-        return inline
+        guard let raw = ImageURLs.declaredURL(of: n, preferLargest: false) else { return nil }
+        if WebURL.isData(raw) { return raw }
+        guard let abs = WebURL.absolute(WebURL.encoded(raw), against: baseURL) else { return nil }
+        return WebURL.encoded(abs)
     }
 
     /// An href a book can keep: fragments as they are (checked later), absolute URLs with a
@@ -339,13 +306,13 @@ struct Sanitizer {
         let t = raw.trimmed
         if t.isEmpty { return nil }
         if t.hasPrefix("#") { return t.count > 1 ? t : nil }
-        let cleaned = URLs.clean(t)
-        if let sch = URLs.scheme(cleaned) {
+        let cleaned = WebURL.encoded(t)
+        if let sch = WebURL.scheme(of: cleaned) {
             return ["http", "https", "mailto", "ftp", "tel", "news", "gopher"].contains(sch) ? cleaned : nil
         }
-        guard let abs = URLs.resolve(cleaned, against: baseURL), let sch = URLs.scheme(abs),
+        guard let abs = WebURL.absolute(cleaned, against: baseURL), let sch = WebURL.scheme(of: abs),
               sch == "http" || sch == "https" else { return nil }
-        return URLs.clean(abs)
+        return WebURL.encoded(abs)
     }
 
     /// Keeps only simple, harmless declarations a reader may honour (alignment, emphasis,

@@ -1,8 +1,9 @@
+import OffprintSupport
 import Crypto
 import Foundation
 import OffprintArticle
 
-// Small helpers the builder needs: identifiers, dates, language tags, XML names, URLs.
+// Small helpers the builder needs: identifiers, dates, language tags, XML names.
 
 extension StringProtocol {
     /// Without leading and trailing white space (Foundation's `trimmingCharacters` bridges
@@ -15,22 +16,6 @@ extension StringProtocol {
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(scalars[start...end])
-    }
-}
-
-enum Hex {
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    static let upper: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    static func lower<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var out: [UInt8] = []
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// `%XX` (upper case, as RFC 3986 recommends).
-    static func percent(_ b: UInt8) -> String {
-        String(decoding: [0x25, upper[Int(b >> 4)], upper[Int(b & 0xF)]], as: UTF8.self)
     }
 }
 
@@ -48,10 +33,6 @@ enum Identifiers {
         let hex = Hex.lower(b)
         let c = Array(hex)
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
-    }
-
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
-        Hex.lower(SHA256.hash(data: bytes))
     }
 }
 
@@ -276,80 +257,5 @@ enum XMLNames {
         var r = String(out)
         if r.isEmpty || !isNameStart(r.unicodeScalars.first!) { r = "id-" + r }
         return r
-    }
-}
-
-enum URLs {
-    /// An href or src made acceptable to epubcheck's URL checks: white space trimmed, spaces,
-    /// quotes, angle brackets and other characters URLs may not hold percent-encoded, non-ASCII
-    /// characters after the host percent-encoded as UTF-8, stray `%` escaped.
-    static func clean(_ raw: String) -> String {
-        let s = raw.trimmed
-        let bytes = Array(s.utf8)
-        // Where the host ends (an international host is left alone).
-        var hostEnd = 0
-        if let r = s.firstRange(of: "://") {
-            let afterScheme = s.utf8.distance(from: s.startIndex, to: r.upperBound)
-            hostEnd = bytes[afterScheme...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }) ?? bytes.count
-        }
-        func hex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
-        var seenHash = false
-        var i = 0
-        func percent(_ b: UInt8) { out.append(0x25); out.append(Hex.upper[Int(b >> 4)]); out.append(Hex.upper[Int(b & 0xF)]) }
-        while i < bytes.count {
-            let b = bytes[i]
-            switch b {
-            case 0x80...:
-                if i < hostEnd { out.append(b) } else { percent(b) }
-            case 0x00...0x20, 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D, 0x7F:
-                percent(b)
-            case 0x25:
-                if i + 2 < bytes.count && hex(bytes[i + 1]) && hex(bytes[i + 2]) { out.append(b) } else { percent(b) }
-            case 0x23:
-                if seenHash { percent(b) } else { out.append(b); seenHash = true }
-            default:
-                out.append(b)
-            }
-            i += 1
-        }
-        return out == bytes ? s : String(decoding: out, as: UTF8.self)
-    }
-
-    /// The scheme of an absolute URL, lower-cased (`https`), or nil for a relative one.
-    static func scheme(_ s: String) -> String? {
-        guard let colon = s.firstIndex(of: ":") else { return nil }
-        let sch = s[..<colon]
-        guard let f = sch.first, f.isASCII && f.isLetter,
-              sch.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) else { return nil }
-        return sch.lowercased()
-    }
-
-    /// `href` resolved against `base` (absolute URLs returned as they are); nil when it
-    /// cannot be made absolute.
-    static func resolve(_ href: String, against base: String?) -> String? {
-        if let sch = scheme(href) { return sch.isEmpty ? nil : href }
-        if href.hasPrefix("//") {
-            let baseScheme = base.flatMap(scheme) ?? "https"
-            return baseScheme + ":" + href
-        }
-        guard let base, scheme(base) != nil, let b = URL(string: clean(base)),
-              let u = URL(string: href, relativeTo: b) else { return nil }
-        return u.absoluteString
-    }
-
-    /// A key under which two URLs of the same page compare equal: no fragment, no scheme,
-    /// host lower-cased without `www.`, no trailing slash.
-    static func pageKey(_ s: String) -> String {
-        var t = s.trimmed
-        if let h = t.firstIndex(of: "#") { t = String(t[..<h]) }
-        if let r = t.firstRange(of: "://") { t = String(t[r.upperBound...]) }
-        let slash = t.firstIndex(of: "/") ?? t.endIndex
-        var host = t[..<slash].lowercased()
-        if host.hasPrefix("www.") { host.removeFirst(4) }
-        var path = String(t[slash...])
-        while path.hasSuffix("/") { path.removeLast() }
-        return host + path
     }
 }

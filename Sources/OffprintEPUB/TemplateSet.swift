@@ -1,4 +1,4 @@
-import CLibXML2
+import OffprintSupport
 import Foundation
 import Mustache
 import OffprintArticle
@@ -28,8 +28,9 @@ struct TemplateSet {
                 if BundledTemplates.names.contains(name) {
                     files[name] = dir.appendingPathComponent(name)
                 } else {
+                    let hint = TemplateSet.nearestName(to: name).map { "did you mean \($0)? " } ?? ""
                     set.diagnostics.append(Diagnostic(origin: dir.path, location: name,
-                                                      "not a template name, ignored (the names are: \(BundledTemplates.names.joined(separator: ", ")))"))
+                                                      "not a template name, ignored (\(hint)the names are: \(BundledTemplates.names.joined(separator: ", ")))"))
                 }
             }
         }
@@ -48,9 +49,16 @@ struct TemplateSet {
                 do {
                     set.templates[name] = try MustacheTemplate(string: text)
                 } catch {
-                    throw EPUBError("template \(files[name]?.path ?? name) is not valid Mustache: \(error)")
+                    throw EPUBError(TemplateSet.describe(error, file: files[name]?.path ?? name))
                 }
             } else {
+                if let file = files[name], name.hasSuffix(".css") {
+                    let problems = StylesheetCheck.problems(text)
+                    if !problems.isEmpty {
+                        let list = problems.prefix(5).map { "\(file.path):\($0.line): \($0.message)" }.joined(separator: "; ")
+                        throw EPUBError("style sheet \(list)\(problems.count > 5 ? " (and \(problems.count - 5) more)" : ""): a book with it would fail epubcheck; fix the file, or remove it from the --templates folder to use the bundled one")
+                    }
+                }
                 set.texts[name] = text
             }
         }
@@ -58,6 +66,38 @@ struct TemplateSet {
     }
 
     func text(_ name: String) -> String { texts[name] ?? "" }
+
+    /// A Mustache parse error as `FILE:LINE:COLUMN: what is wrong (the line)`.
+    static func describe(_ error: Error, file: String) -> String {
+        guard let e = error as? MustacheTemplate.ParserError else {
+            return "template \(file) is not valid Mustache (\(error)): fix it, or remove it from the --templates folder to use the bundled one"
+        }
+        let what: String
+        switch e.error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect?: what = "a closing tag {{/…}} does not match the section it closes"
+        case .unfinishedName?: what = "a tag is not finished (a {{ without its }}, or a bad name)"
+        case .expectedSectionEnd?: what = "a section {{#…}} or {{^…}} is never closed with {{/…}}"
+        case .invalidSetDelimiter?: what = "a delimiter change {{=… …=}} is malformed"
+        case .transformAppliedToInheritanceSection?: what = "a transform is applied to an inheritance section"
+        case .illegalTokenInsideInheritSection?, .textInsideInheritSection?: what = "an inheritance section holds something other than blocks"
+        case .invalidConfigVariableSyntax?, .unrecognisedConfigVariable?: what = "a {{% …}} pragma is not understood"
+        case nil: what = String(describing: e.error)
+        }
+        let line = e.context.line.trimmingCharacters(in: .whitespaces)
+        let shown = line.count > 80 ? String(line.prefix(77)) + "…" : line
+        return "template \(file):\(e.context.lineNumber):\(e.context.columnNumber): \(what) (in “\(shown)”): fix it, or remove it from the --templates folder to use the bundled one"
+    }
+
+    /// The known template name a misnamed file was most likely meant to be.
+    static func nearestName(to name: String) -> String? {
+        let lower = name.lowercased()
+        if let exact = BundledTemplates.names.first(where: { $0 == lower }) { return exact }
+        if let known = BundledTemplates.names.first(where: { $0.hasPrefix(lower) || lower.hasPrefix($0) }) { return known }
+        let stem = lower.split(separator: ".").first.map(String.init) ?? lower
+        if let known = BundledTemplates.names.first(where: { $0.split(separator: ".").first.map(String.init) == stem }) { return known }
+        if lower.hasSuffix(".css") { return "style.css" }
+        return nil
+    }
 
     /// Renders template `name`; output of an overriding template must be well-formed XML.
     func render(_ name: String, _ context: [String: Any]) throws -> String {
@@ -70,21 +110,5 @@ struct TemplateSet {
     }
 
     /// Nil when `xml` is well-formed; else libxml2's complaint with its line.
-    static func wellFormednessProblem(_ xml: String) -> String? {
-        var bytes = Array(xml.utf8)
-        if bytes.isEmpty { return "empty output" }
-        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
-        let doc = bytes.withUnsafeMutableBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                xmlReadMemory($0, Int32(clamping: buf.count), "template.xml", "UTF-8", flags)
-            }
-        }
-        if let doc {
-            xmlFreeDoc(doc)
-            return nil
-        }
-        guard let err = xmlGetLastError() else { return "unknown error" }
-        let message = err.pointee.message.map { String(cString: $0).trimmed } ?? "unknown error"
-        return "line \(err.pointee.line): \(message)"
-    }
+    static func wellFormednessProblem(_ xml: String) -> String? { XMLCheck.wellFormednessProblem(xml) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintDocument
 

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 
 /// A folder an export's images are copied into (`notes/post.assets/`), with readable,
@@ -50,15 +51,13 @@ public struct AssetFolder: Sendable {
             try fm.createDirectory(at: directory, withIntermediateDirectories: true)
             if let attrs = try? fm.attributesOfItem(atPath: dest.path),
                (attrs[.size] as? NSNumber)?.intValue == image.byteCount,
-               let existing = try? Data(contentsOf: dest), CacheStore.sha256Hex(existing) == image.sha256 {
+               let existing = try? Data(contentsOf: dest), Hex.sha256(existing) == image.sha256 {
                 return dest
             }
-            let temp = directory.appendingPathComponent(".\(name).\(UUID().uuidString.prefix(8)).part")
-            try fm.copyItem(at: image.file, to: temp)
-            if rename(temp.path, dest.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? fm.removeItem(at: temp)
-                throw ImageCacheError(path: dest.path, "cannot write the image: \(reason)")
+            do {
+                try AtomicFile.copy(image.file, to: dest)
+            } catch {
+                throw ImageCacheError(path: dest.path, "cannot write the image: \(error.reason)")
             }
             return dest
         } catch let error as ImageCacheError {

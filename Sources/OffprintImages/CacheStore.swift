@@ -1,3 +1,4 @@
+import OffprintSupport
 import Crypto
 import Foundation
 #if canImport(Glibc)
@@ -84,12 +85,9 @@ final class CacheStore: Sendable {
 
     // MARK: - Paths
 
-    static func sha256Hex(_ data: some DataProtocol) -> String {
-        hexString(SHA256.hash(data: data))
-    }
 
     func indexFile(forURL url: String) -> URL {
-        let key = Self.sha256Hex(Data(url.utf8))
+        let key = Hex.sha256(Data(url.utf8))
         return indexDir.appendingPathComponent(String(key.prefix(2)), isDirectory: true)
             .appendingPathComponent(key + ".json")
     }
@@ -170,19 +168,17 @@ final class CacheStore: Sendable {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
         }
-        return hexString(hasher.finalize())
+        return Hex.lower(hasher.finalize())
     }
 
     /// Flushes a complete temp file to disk and moves it into `objects/` under its hash.
     func commitObject(temp: URL, sha256: String, mediaType: String) throws -> URL {
-        let fd = open(temp.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0, fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if fd >= 0 { close(fd) }
+        do {
+            try AtomicFile.flush(temp)
+        } catch {
             unlink(temp.path)
-            throw ImageCacheError(path: temp.path, "cannot flush a download to disk: \(reason)")
+            throw ImageCacheError(path: temp.path, "cannot flush a download to disk: \(error.reason)")
         }
-        close(fd)
         let dest = objectFile(sha256: sha256, mediaType: mediaType)
         try renameIntoPlace(temp, dest)
         return dest
@@ -215,29 +211,20 @@ final class CacheStore: Sendable {
     }
 
     func writeAtomically(_ data: Data, to dest: URL) throws {
-        let (temp, handle) = try makeTempFile()
+        let temp = tmpDir.appendingPathComponent("\(pid)-\(UUID().uuidString.lowercased()).part")
         do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            try renameIntoPlace(temp, dest)
+            try AtomicFile.write(data, to: dest, temporary: temp)
         } catch {
-            try? handle.close()
-            unlink(temp.path)
-            throw error
+            throw ImageCacheError(path: error.path, "cannot store a file in the cache: \(error.reason)")
         }
     }
 
+    /// Moves a finished temp file into place (the fan-out folder is made when missing).
     private func renameIntoPlace(_ temp: URL, _ dest: URL) throws {
-        let dir = dest.deletingLastPathComponent()
-        if rename(temp.path, dest.path) != 0 {
-            // The fan-out folder may not exist yet (or was pruned meanwhile): make it, retry.
-            try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            guard rename(temp.path, dest.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temp.path)
-                throw ImageCacheError(path: dest.path, "cannot move a finished download into the cache: \(reason)")
-            }
+        do {
+            try AtomicFile.moveIntoPlace(temp, dest)
+        } catch {
+            throw ImageCacheError(path: dest.path, "cannot move a finished download into the cache: \(error.reason)")
         }
     }
 

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -193,7 +194,7 @@ public final class ImageCache: ImageProvider, Sendable {
         case .notImage(let what):
             return .failed(url, "the data: URL holds \(what), not an image (it declares \(decoded.declaredType))")
         case .image(let info):
-            let sha = CacheStore.sha256Hex(decoded.bytes)
+            let sha = Hex.sha256(decoded.bytes)
             do {
                 let file = try store.storeObject(decoded.bytes, sha256: sha, mediaType: info.mediaType)
                 return Resolution(result: .success(CachedImage(url: url, file: file, sha256: sha, mediaType: info.mediaType,

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 
 /// What the bytes of an image say about it.
@@ -238,7 +239,7 @@ public enum ImageSniffer {
             if line.hasPrefix("{") || line.hasPrefix("[") { return .notImage("JSON text (\"\(line)…\")") }
             return .notImage("text (\"\(line)…\")")
         }
-        return .notImage("an unknown format (first bytes \(hexString(b.prefix(8))))")
+        return .notImage("an unknown format (first bytes \(Hex.lower(b.prefix(8))))")
     }
 
     private static let htmlPage = "an HTML page"

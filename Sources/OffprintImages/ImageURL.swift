@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 
 /// The one place image URLs are normalised. The cache keys its index by the result, so two
@@ -30,12 +31,7 @@ public enum ImageURL {
         var s = String(String.UnicodeScalarView(chars))
         if s.hasPrefix("//") { s = "https:" + s }
 
-        guard let colon = s.firstIndex(of: ":") else { return nil }
-        let scheme = s[..<colon]
-        guard let first = scheme.unicodeScalars.first, isASCIIAlpha(first),
-              scheme.unicodeScalars.allSatisfy({ isASCIIAlpha($0) || isASCIIDigit($0) || $0 == "+" || $0 == "-" || $0 == "." })
-        else { return nil }
-        let lowerScheme = scheme.lowercased()
+        guard let lowerScheme = WebURL.scheme(of: s), let colon = s.firstIndex(of: ":") else { return nil }
         let rest = s[s.index(after: colon)...]
         guard lowerScheme == "http" || lowerScheme == "https" else {
             return lowerScheme + ":" + rest
@@ -100,12 +96,7 @@ public enum ImageURL {
     public static func scheme(of raw: String) -> String? {
         let t = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if t.hasPrefix("//") { return "https" }
-        guard let colon = t.firstIndex(of: ":") else { return nil }
-        let scheme = t[..<colon]
-        guard let f = scheme.unicodeScalars.first, isASCIIAlpha(f),
-              scheme.unicodeScalars.allSatisfy({ isASCIIAlpha($0) || isASCIIDigit($0) || $0 == "+" || $0 == "-" || $0 == "." })
-        else { return nil }
-        return scheme.lowercased()
+        return WebURL.scheme(of: t)
     }
 
     /// The host of a normalised http(s) URL (`example.com`, `[::1]`), for per-host limits.
@@ -194,10 +185,6 @@ public enum ImageURL {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
     }
     private static func upperHex(_ b: UInt8) -> UInt8 { (b >= 0x61 && b <= 0x66) ? b - 0x20 : b }
-    private static func isASCIIAlpha(_ c: Unicode.Scalar) -> Bool {
-        (c.value >= 0x41 && c.value <= 0x5a) || (c.value >= 0x61 && c.value <= 0x7a)
-    }
-    private static func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
     /// RFC 3986 §5.2.4, iteratively; `%2E` counts as a dot as in WHATWG.
     private static func removeDotSegments(_ path: String) -> String {

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 
 /// A value guarded by a lock, for state shared between URLSession delegate callbacks,
@@ -19,14 +20,7 @@ final class Locked<Value>: @unchecked Sendable {
     var current: Value { withLock { $0 } }
 }
 
-/// Lower-case hex of some bytes (hashes, sniffing diagnostics).
-func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    out.reserveCapacity(64)
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}
+/// Lower-case hex of some bytes: `Hex.lower` (OffprintSupport), under the name the
+/// downloader calls.
+@inline(__always)
+func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 { Hex.lower(bytes) }

@@ -1,3 +1,5 @@
+import OffprintSupport
+
 /// Turns a leaf block's inline atoms into Markdown text.
 ///
 /// Three passes over the atoms:
@@ -1089,14 +1091,8 @@ struct InlineRenderer {
             // inline HTML tags is still Markdown: punctuation is escaped.
             var html = "<code>"
             for c in content.unicodeScalars {
-                switch c {
-                case "&": html += "&amp;"
-                case "<": html += "&lt;"
-                case ">": html += "&gt;"
-                default:
-                    if CharacterClass.isASCIIPunctuation(c) { html += "\\" }
-                    html.unicodeScalars.append(c)
-                }
+                if c != "&" && c != "<" && c != ">" && CharacterClass.isASCIIPunctuation(c) { html += "\\" }
+                Escape.appendText(c, to: &html)
             }
             return html + "</code>"
         }
@@ -1136,20 +1132,7 @@ extension String {
     }
 
     /// `&`, `<`, `>` (and `"`) as character references.
-    func htmlEscaped(quotes: Bool = false) -> String {
-        guard unicodeScalars.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" || (quotes && $0 == "\"") }) else { return self }
-        var out = ""
-        for c in unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where quotes: out += "&quot;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    func htmlEscaped(quotes: Bool = false) -> String { Escape.html(self, quotes: quotes) }
 }
 
 extension Array where Element == UInt8 {

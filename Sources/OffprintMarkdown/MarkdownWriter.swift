@@ -472,26 +472,14 @@ struct BlockWriter {
     /// Video, audio and embedded frames become links: `[Video](src)`, with the poster
     /// image as the link text when there is one.
     private mutating func addMedia(_ id: Document.NodeID, _ n: Document.Node) {
-        var src = n.attribute("src") ?? (n.name == "object" ? n.attribute("data") : nil) ?? ""
-        if src.trimmingHTMLSpace().isEmpty {
-            for k in doc[id].children where doc[k].name == "source" {
-                if let s = doc[k].attribute("src"), !s.trimmingHTMLSpace().isEmpty { src = s; break }
-            }
-        }
-        src = src.trimmingHTMLSpace()
-        guard !src.isEmpty, !src.lowercased().hasPrefix("javascript:"), src != "about:blank" else { return }
-        if n.name != "video" && n.name != "audio" && Self.isMachineryFrame(n) { return }
-        let label: String
-        switch n.name {
-        case "video": label = options.videoLabel
-        case "audio": label = options.audioLabel
-        default:
-            let t = (n.attribute("title") ?? "").collapsingHTMLSpace()
-            label = t.isEmpty ? options.embedLabel : t
-        }
+        // (Clean-up has made players links already; this is for trees that were not cleaned.
+        // The URL, the label and what counts as machinery: `EmbeddedMedia`, as clean-up.)
+        guard !EmbeddedMedia.isMachinery(n), let src = EmbeddedMedia.url(of: id, in: doc) else { return }
+        let label = EmbeddedMedia.label(for: n, labels: EmbeddedMedia.Labels(video: options.videoLabel, audio: options.audioLabel,
+                                                                            other: options.embedLabel))
         let linked = inline.isActive(.link)
         if !linked { inline.pushMark(Mark(kind: .link, form: .markdown, href: src)) }
-        if let poster = n.attribute("poster")?.trimmingHTMLSpace(), !poster.isEmpty {
+        if let poster = EmbeddedMedia.poster(of: n) {
             inline.addImage(InlineImage(src: poster, alt: label, title: ""))
         } else {
             inline.addSpace()
@@ -499,19 +487,6 @@ struct BlockWriter {
             inline.addSpace()
         }
         if !linked { inline.popMark(.link) }
-    }
-
-    /// A frame a reader never sees, kept only for scripts (cross-domain messaging, tracking):
-    /// hidden, `aria-hidden="true"`, or at most one pixel wide or high. Writing it as a
-    /// link would invent content.
-    static func isMachineryFrame(_ n: Document.Node) -> Bool {
-        if n.isHiddenByMarkup || n.attribute("aria-hidden")?.trimmingHTMLSpace().lowercased() == "true" { return true }
-        for key in ["width", "height"] {
-            var value = n.attribute(key)?.trimmingHTMLSpace() ?? n.styleProperty(key) ?? ""
-            if value.hasSuffix("px") { value.removeLast(2) }
-            if let v = Double(value), v <= 1 { return true }
-        }
-        return false
     }
 
     // MARK: Lists

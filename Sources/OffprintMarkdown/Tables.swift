@@ -1,3 +1,4 @@
+import OffprintSupport
 import OffprintDocument
 
 /// GFM pipe tables.
@@ -226,12 +227,7 @@ enum MinimalHTML {
                         out += " "
                     }
                     space = false
-                    switch c {
-                    case "&": out += "&amp;"
-                    case "<": out += "&lt;"
-                    case ">": out += "&gt;"
-                    default: out.unicodeScalars.append(c)
-                    }
+                    Escape.appendText(c, to: &out)
                 }
                 return .skipChildren
             case .comment, .root:

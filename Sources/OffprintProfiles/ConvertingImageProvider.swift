@@ -1,3 +1,4 @@
+import OffprintSupport
 import Crypto
 import Foundation
 import OffprintImages
@@ -226,26 +227,11 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
     }
 
     static func writeAtomically(_ data: Data, to dest: URL) throws {
-        let dir = dest.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(".\(dest.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).part")
-        guard FileManager.default.createFile(atPath: temp.path, contents: data) else {
-            throw ProfileError("cannot write \(temp.path)")
-        }
-        guard rename(temp.path, dest.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp.path)
-            throw ProfileError("cannot move \(temp.path) to \(dest.path): \(reason)")
+        do {
+            try AtomicFile.write(data, to: dest)
+        } catch {
+            throw ProfileError(error.description)
         }
     }
 }
 
-enum Hex {
-    static func sha256(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in SHA256.hash(data: bytes) { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

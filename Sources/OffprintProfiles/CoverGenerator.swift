@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 
 /// A plain raster cover for books without one: the title large, the authors and the date
@@ -83,18 +84,5 @@ public struct CoverGenerator: Sendable {
     }
 
     /// Text escaped for Pango markup.
-    static func markup(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func markup(_ s: String) -> String { Escape.html(s, quotes: true, apostrophes: true) }
 }

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintEPUB
@@ -76,10 +77,12 @@ public struct ProfileBuilder: Sendable {
         }
 
         // A local cover file is converted like any image (a huge PNG, a WebP…).
-        if let c = metadata.coverImage?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty, !c.hasPrefix("http:"), !c.hasPrefix("https:") {
+        if let c = metadata.coverImage?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty, !WebURL.isHTTP(c) {
             let path = c.hasPrefix("file:") ? (URL(string: c)?.path ?? String(c.dropFirst(5))) : c
             metadata.coverImage = try convertLocalCover(path)
         }
+        // No SVG cover drawn by the EPUB builder where the profile takes no SVG.
+        if !profile.images.formats.contains(.svg) { epub.generatesCover = false }
         // A generated cover for books without a usable one.
         if let w = profile.coverWidth, let h = profile.coverHeight, options.fallbackCover == nil {
             let title = metadata.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
@@ -90,7 +93,8 @@ public struct ProfileBuilder: Sendable {
                 for a in articles { for au in a.metadata.authors where seen.insert(au).inserted { creators.append(au) } }
                 if creators.count > 3 { creators = Array(creators.prefix(3)) + ["…"] }
             }
-            let date = metadata.date ?? articles.compactMap { $0.metadata.date.map { String($0.prefix(10)) } }.max()
+            var date = metadata.date ?? articles.compactMap { $0.metadata.date.map { String($0.prefix(10)) } }.max()
+            if let d = date, title.contains(d) { date = nil }  // the date once: not again under a title that says it
             do {
                 epub.fallbackCover = try CoverGenerator(width: w, height: h).file(title: title, creators: creators, date: date, in: derivedDirectory).path
             } catch let e as ProfileError {

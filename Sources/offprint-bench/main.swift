@@ -2,7 +2,7 @@
 // corpus. A developer tool, not shipped to users; run it release-built (scripts/bench.sh).
 //
 //   offprint-bench [--corpus DIR] [--work DIR] [--offprint PATH] [--runs N] [--mix-bytes N]
-//                  [--batch-copies N] [--only parse,export,anchors,batch,bundle,feeds]
+//                  [--batch-copies N] [--only parse,export,anchors,batch,stream,bundle,feeds]
 //
 // What it measures (best wall time of --runs runs; peak RSS from wait4 of each child):
 //   parse      in this process, one thread: libxml2 parse + tree, load, clean-up, Markdown
@@ -12,6 +12,8 @@
 //              anchors that are not installed are skipped, saying so
 //   batch      offprint export of the whole corpus (copied --batch-copies times) into a
 //              folder with --jobs 1, 2, … the core count: scaling
+//   stream     offprint export --jsonl (records on standard input) next to the file mode on
+//              the same pages, --jobs 1 and the core count: records/s and records per CPU-second
 //   bundle     offprint bundle of 50 / 500 / 1000 articles from a warm image cache
 //   feeds      offprint bundle of one RSS feed of 500 / 5,000 entries (--feed-sizes)
 //
@@ -31,7 +33,7 @@ struct Config {
     var batchCopies = 4
     var bundleSizes = [50, 500, 1000]
     var feedSizes = [500, 5000]
-    var only: Set<String> = ["parse", "anchors", "batch", "bundle", "feeds"]
+    var only: Set<String> = ["parse", "anchors", "batch", "stream", "bundle", "feeds"]
 }
 
 func parseArguments() -> Config {
@@ -67,7 +69,7 @@ func usage(_ problem: String?) -> Never {
     let text = """
     usage: offprint-bench [--corpus DIR] [--work DIR] [--offprint PATH] [--runs N]
                           [--mix-bytes N] [--batch-copies N] [--bundle-sizes 50,500,1000] [--feed-sizes 500,5000]
-                          [--only parse,anchors,batch,bundle,feeds]
+                          [--only parse,anchors,batch,stream,bundle,feeds]
     """
     if let problem { FileHandle.standardError.write(Data("offprint-bench: \(problem)\n\(text)\n".utf8)); exit(2) }
     print(text)
@@ -109,6 +111,9 @@ if config.only.contains("anchors") {
 }
 if config.only.contains("batch") {
     try Batch.run(corpus: corpus, config: config)
+}
+if config.only.contains("stream") {
+    try StreamBench.run(corpus: corpus, config: config)
 }
 if config.only.contains("bundle") {
     try await BundleBench.run(corpus: corpus, config: config)

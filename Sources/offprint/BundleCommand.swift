@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Offprint
+import OffprintSupport
 
 struct BundleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -134,6 +135,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Articles loaded at once (default: the number of cores).")
     var jobs: Int?
 
+    @OptionGroup var sharding: ShardFlags
+
     func validate() throws {
         guard !Validation.skipped else { return }
         if inputs.isEmpty { throw ValidationError("give articles, folders, or a collection manifest to bundle") }
@@ -216,6 +219,7 @@ struct BundleCommand: AsyncParsableCommand {
         options.feeds.maxEntries = maxEntries
         options.feeds.fetchEntries = fetchEntries.value
         if let j = jobs { options.jobs = j }
+        options.shard = sharding.value
 
         options.profile = try resolvedProfile()
         options.splitVolumes = splitVolumes

@@ -16,6 +16,13 @@ struct ExportCommand: AsyncParsableCommand {
           offprint export posts/*.md -o out/
           offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
           offprint export feed.xml -o entries/      (one Markdown file per feed entry)
+          offprint export posts/*.md -o out/ --shard 2/8                (the second of 8 disjoint parts)
+          offprint export --jsonl < records.jsonl > markdown.jsonl      (JSON Lines in and out)
+
+        --jsonl reads {"id", "html", "url"?, "content"?: auto|main|all, "front_matter"?: yaml|toml|none}
+        records, one a line, from standard input and writes {"id", "markdown", "title", "authors",
+        "date", "language", "url", "warnings"} lines in input order; a record that fails gives
+        {"id", "line", "error"} and the stream goes on.
         """
     )
 
@@ -27,8 +34,8 @@ struct ExportCommand: AsyncParsableCommand {
             completion: .file())
     var output: String?
 
-    @Option(name: .customLong("front-matter"), help: "Front matter in the output: yaml, toml or none.")
-    var frontMatter: ExportOptions.FrontMatterStyle = .yaml
+    @Option(name: .customLong("front-matter"), help: "Front matter in the output: yaml, toml or none (default yaml; none with --jsonl).")
+    var frontMatter: ExportOptions.FrontMatterStyle?
 
     @Option(help: "Markdown flavor: gfm (tables, strikethrough, task lists) or commonmark (tables as HTML).")
     var flavor: MarkdownFlavorArgument = .gfm
@@ -79,8 +86,11 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Inputs converted at once (default: the number of cores).")
     var jobs: Int?
 
+    @OptionGroup var stream: StreamFlags
+
     func validate() throws {
         guard !Validation.skipped else { return }
+        if stream.jsonl { return try validateStream() }
         if inputs.isEmpty { throw ValidationError("give at least one input file (or - for standard input)") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given only once") }
         if inputs.count > 1 && output == nil {
@@ -101,11 +111,12 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("--encoding: unknown character encoding '\(e)' (use a WHATWG label or an iconv name, e.g. utf-8, gbk, big5, shift_jis, euc-kr, windows-1252; `iconv -l` lists them)")
         }
         if mainContent, let c = content, c != .main { throw ValidationError("--main-content is --content main; it cannot go with --content \(c.rawValue)") }
+        if stream.shard != nil && inputs.contains("-") { throw ValidationError("--shard splits files; standard input (-) cannot be split (use --jsonl for a stream of records)") }
     }
 
     func run() async throws {
         var options = ExportOptions()
-        options.frontMatter = frontMatter
+        options.frontMatter = frontMatter ?? (stream.jsonl ? .none : .yaml)
         options.markdown.flavor = flavor.value
         options.images = images
         if let b = baseURL { options.load.baseURL = b; options.cleanup.baseURL = b }
@@ -114,6 +125,7 @@ struct ExportCommand: AsyncParsableCommand {
         options.cleanup.removeHidden = dropHidden
         options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
         options.load.body = body.value
+        if stream.jsonl { return try await runStream(options) }
         options.load.inlineLocalImages = images == .download
         let exporter = Exporter(options: options)
         let cache = images == .download ? try cacheFlags.makeCache(quiet: quiet) : nil
@@ -129,6 +141,8 @@ struct ExportCommand: AsyncParsableCommand {
             do { sources = try Bundler.sources([input]).sources } catch { fileInputs.append(input); continue }
             let feeds = sources.compactMap { s -> FeedSource? in if case .feed(let f) = s { return f } else { return nil } }
             if feeds.isEmpty { fileInputs.append(input); continue }
+            // A feed is one input for --shard: its entries go to the shard the feed falls in.
+            if !stream.inShard(input) { continue }
             guard let output, output.hasSuffix("/") || isDirectory(output) else {
                 throw ValidationError("\(input) is a feed: it exports one Markdown file per entry, so give -o FOLDER/")
             }
@@ -152,7 +166,9 @@ struct ExportCommand: AsyncParsableCommand {
         let folderMode = output.map { o in
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
         } ?? false
+        // Names are planned over every input, so each shard writes the names a whole run would.
         let plan = try plannedOutputs(fileInputs, folderMode: folderMode, entries: feedItems)
+            .filter { $0.entry != nil || stream.inShard($0.input) }
         if !quiet {
             for item in plan where item.renamed {
                 warn("offprint: note: \(item.input): another input also makes \(item.defaultName); written as \(URL(fileURLWithPath: item.output!).lastPathComponent)")

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import Testing
 import OffprintArticle
@@ -32,7 +33,7 @@ import OffprintDocument
                 return .skipChildren
             case .element:
                 if hiddenFromText.contains(n.name) { return .skipChildren }
-                if n.name == "object" || n.name == "embed" { f.hasEmbeds = true }
+                if EmbeddedMedia.elements.contains(n.name) { f.hasEmbeds = true }  // they become links (with a label)
                 if n.name == "img" {
                     if expected {
                         if let u = ImageURLs.declaredURL(of: n, preferLargest: false) { f.images.append(norm(u)) }

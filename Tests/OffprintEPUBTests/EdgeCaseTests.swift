@@ -153,7 +153,7 @@ struct EdgeCaseTests {
         let jpegs = zip.names.filter { $0.hasSuffix(".jpg") }
         #expect(jpegs.count == 1)
         let svgs = zip.names.filter { $0.hasSuffix(".svg") }
-        #expect(svgs.count == 2)
+        #expect(svgs.count == 3)  // the two drawings and the generated cover
         for f in svgs {
             let svg = zip.string(f) ?? ""
             for bad in ["<!DOCTYPE", "<script", "onclick", "remote.png", "foreignObject", "sodipodi:namedview", "inkscape:version", "<!--"] {
@@ -172,9 +172,9 @@ struct EdgeCaseTests {
         let uid = try #require(opf.range(of: "<dc:identifier id=\"uid\">").map { opf[$0.upperBound...].prefix(while: { $0 != "<" }) })
         #expect(ncx.contains("<meta name=\"dtb:uid\" content=\"\(uid)\"/>"))
         #expect(opf.contains("<dc:title id=\"title\">Edge &amp; &lt;cases&gt; &quot;book&quot; 🎉</dc:title>"))
-        // No cover image given, none in the articles: a title page.
+        // No cover image given, none in the articles: a generated (SVG) cover, and the title page.
         #expect(zip.names.contains("EPUB/text/titlepage.xhtml"))
-        #expect(!opf.contains("cover-image"))
+        #expect(opf.contains("media-type=\"image/svg+xml\" properties=\"cover-image\""))
     }
 
     @Test("OCF layout: mimetype first, stored, no extra field; fixed timestamps")

@@ -53,15 +53,8 @@ struct InternalsTests {
         #expect(Identifiers.uuidV5(name: "https://example.com/") == "dd2c1780-811a-5296-81c5-178a0ef488bc")
     }
 
-    @Test("URLs cleaned for epubcheck, resolved, and compared by page")
-    func urls() {
-        #expect(URLs.clean(" https://ex.com/a b?q=\"x\"#f#g ") == "https://ex.com/a%20b?q=%22x%22#f%23g")
-        #expect(URLs.clean("https://ex.com/路径") == "https://ex.com/%E8%B7%AF%E5%BE%84")
-        #expect(URLs.clean("https://ex.com/100%") == "https://ex.com/100%25")
-        #expect(URLs.resolve("../b", against: "https://ex.com/x/y/z") == "https://ex.com/x/b")
-        #expect(URLs.resolve("//cdn.ex.com/i.png", against: "http://ex.com/") == "http://cdn.ex.com/i.png")
-        #expect(URLs.resolve("b.html", against: nil) == nil)
-        #expect(URLs.pageKey("https://www.Ex.com/a/#top") == URLs.pageKey("http://ex.com/a"))
+    @Test("XML names for ids (URLs: OffprintSupportTests)")
+    func names() {
         #expect(XMLNames.ncName("9 bad:id") == "id-9-bad-id")
         #expect(XMLNames.isNCName("中文-id") && !XMLNames.isNCName("a:b"))
     }

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import Testing
 @testable import OffprintImages
@@ -55,7 +56,7 @@ import Testing
         for (url, bytes) in good {
             let image = try #require(batch.images[url]?.success, "\(url): \(String(describing: batch.images[url]))")
             #expect(fileBytes(image.file) == bytes, "\(url): cached bytes differ from the served ones")
-            #expect(image.sha256 == CacheStore.sha256Hex(bytes))
+            #expect(image.sha256 == Hex.sha256(bytes))
             #expect(image.byteCount == bytes.count)
             #expect(image.file.lastPathComponent == image.sha256 + "." + image.fileExtension)
         }
@@ -288,7 +289,7 @@ import Testing
             let ix = try #require(x.images[url]?.success)
             let iy = try #require(y.images[url]?.success)
             #expect(ix == iy)
-            #expect(fileBytes(ix.file).map { CacheStore.sha256Hex($0) } == ix.sha256)
+            #expect(fileBytes(ix.file).map { Hex.sha256($0) } == ix.sha256)
         }
         let v = a.verify()
         #expect(v.isClean && v.objectsChecked == urls.count && v.entriesChecked == urls.count)
@@ -526,7 +527,7 @@ extension Paths {
 
 @Suite struct AssetFolderTests {
     private func image(_ url: String, _ bytes: Data, _ type: String = "image/png") -> CachedImage {
-        CachedImage(url: url, file: URL(fileURLWithPath: "/nonexistent"), sha256: CacheStore.sha256Hex(bytes),
+        CachedImage(url: url, file: URL(fileURLWithPath: "/nonexistent"), sha256: Hex.sha256(bytes),
                     mediaType: type, byteCount: bytes.count)
     }
 

@@ -1,3 +1,4 @@
+import OffprintSupport
 import FlyingFox
 import FlyingSocks
 import Foundation
@@ -317,7 +318,7 @@ struct ImageHandler: HTTPHandler {
             return HTTPResponse(statusCode: .tooManyRequests, headers: HTTPHeaders([HTTPHeader("Retry-After"): "3600"]))
         default:
             if let bytes = state.withLock({ $0.images[path] }) {
-                let etag = "\"" + CacheStore.sha256Hex(bytes).prefix(16) + "\""
+                let etag = "\"" + Hex.sha256(bytes).prefix(16) + "\""
                 if request.headers[.ifNoneMatch] == etag {
                     return HTTPResponse(statusCode: .notModified, headers: HTTPHeaders([.eTag: etag]))
                 }

@@ -1,10 +1,12 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
 
 /// Removes what a reader never sees or cannot use in a document:
 /// - scripts, styles, templates, `noscript` and head-only elements (`removeScripts`);
-/// - `<object>` / `<embed>`: a link to their URL, or nothing (`embedsToLinks`);
+/// - embedded players (video, audio, iframe, embed, object): a link to what they showed, or
+///   nothing (`embedsToLinks`; `EmbeddedMedia` decides the URL and the label);
 /// - form controls, as `options.forms` says;
 /// - hidden elements (`removeHidden`, off by default).
 public struct RemoveJunkPass: CleanupPass {
@@ -26,7 +28,7 @@ public struct RemoveJunkPass: CleanupPass {
         var toRemove: [Document.NodeID] = []
         var toUnwrap: [Document.NodeID] = []
         var toSpace: [Document.NodeID] = []
-        var toLink: [(Document.NodeID, String)] = []
+        var toLink: [Document.NodeID] = []
         doc.walk(from: article.content) { id, depth in
             guard doc[id].kind == .element else { return .skipChildren }
             if depth == 0 { return .descend }
@@ -40,10 +42,13 @@ public struct RemoveJunkPass: CleanupPass {
                 hiddenRemoved += 1
                 return .skipChildren
             }
-            if options.embedsToLinks && (n.name == "object" || n.name == "embed") {
-                if let url = embedURL(id, doc) { toLink.append((id, url)) }
-                else if n.name == "object", !doc.textContent(of: id).allSatisfy(\.isWhitespace) { toUnwrap.append(id) }
-                else { toRemove.append(id) }
+            if options.embedsToLinks && EmbeddedMedia.elements.contains(n.name) {
+                // An object without a URL shows its fallback content.
+                if n.name == "object", EmbeddedMedia.url(of: id, in: doc) == nil, !doc.textContent(of: id).allSatisfy(\.isWhitespace) {
+                    toUnwrap.append(id)
+                } else {
+                    toLink.append(id)
+                }
                 return .skipChildren
             }
             if n.name == "input", n.attribute("type")?.lowercased() == "checkbox", isTaskCheckbox(id, doc) {
@@ -79,13 +84,12 @@ public struct RemoveJunkPass: CleanupPass {
         for id in toRemove { doc.detach(id) }
         for id in toSpace { doc.replace(id, with: doc.makeText(" ")) }
         for id in toUnwrap { doc.unwrap(id) }
-        for (id, url) in toLink {
-            let n = doc[id]
-            let label = n.attribute("title") ?? n.attribute("aria-label") ?? fileName(url)
-            let a = doc.makeElement("a", attributes: [.init("href", url)])
-            doc.append(doc.makeText(label), to: a)
-            doc.replace(id, with: a)
-            diags.append(Diagnostic(origin: article.origin, location: doc.describe(id), "embedded object replaced by a link to it"))
+        var linked = 0
+        for id in toLink {
+            if EmbeddedMedia.replaceByLink(id, in: &doc) != nil { linked += 1 }
+        }
+        if linked > 0 {
+            diags.append(Diagnostic(origin: article.origin, "\(linked) embedded player\(linked == 1 ? "" : "s") (video, audio, frame, object) replaced by a link to what it showed"))
         }
         if options.forms == .keepText {
             keepFormText(&doc, under: article.content, selects: selects)
@@ -135,28 +139,6 @@ public struct RemoveJunkPass: CleanupPass {
 
     private func isHidden(_ n: Document.Node) -> Bool {
         n.isHiddenByMarkup || (n.name == "img" && n.attribute("aria-hidden") == "true")
-    }
-
-    private func embedURL(_ id: Document.NodeID, _ doc: Document) -> String? {
-        let n = doc[id]
-        for key in ["data", "src", "movie"] {
-            if let v = n.attribute(key), !WebURL.clean(v).isEmpty { return WebURL.clean(v) }
-        }
-        // <object><param name="movie" value="…"> or a nested <embed src>.
-        for d in doc.descendants(of: id) {
-            let c = doc[d]
-            if c.name == "param", ["movie", "src", "url"].contains(c.attribute("name")?.lowercased() ?? ""),
-               let v = c.attribute("value"), !v.isEmpty { return WebURL.clean(v) }
-            if c.name == "embed", let v = c.attribute("src"), !v.isEmpty { return WebURL.clean(v) }
-        }
-        return nil
-    }
-
-    private func fileName(_ url: String) -> String {
-        var path = Substring(url)
-        if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<q] }
-        let last = path.split(separator: "/").last.map(String.init) ?? ""
-        return last.isEmpty ? url : last
     }
 }
 

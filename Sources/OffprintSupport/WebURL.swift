@@ -1,6 +1,6 @@
-import OffprintDocument
 
-/// URL reference resolution (RFC 3986 §5) on plain strings.
+/// URLs as plain strings: the scheme, reference resolution (RFC 3986 §5), the encoding a
+/// book's links need, a page key. The one URL implementation every stage uses.
 ///
 /// Foundation's `URL(string:relativeTo:)` refuses strings with spaces or non-ASCII
 /// characters, which real pages are full of (`/图片/a b.jpg`); this works on the text as
@@ -27,6 +27,9 @@ public enum WebURL {
     }
 
     public static func isAbsolute(_ s: String) -> Bool { scheme(of: s) != nil }
+
+    /// Whether `s` is an absolute `data:` URL.
+    public static func isData(_ s: String) -> Bool { scheme(of: s) == "data" }
 
     /// Whether `s` is an absolute `http:` or `https:` URL.
     public static func isHTTP(_ s: String) -> Bool {
@@ -162,7 +165,7 @@ public enum WebURL {
     /// RFC 3986 §5.2.4.
     static func removeDotSegments(_ path: String) -> String {
         // Only "." and ".." segments change anything: a path without one is its own result.
-        guard path.utf8Contains("/./") || path.utf8Contains("/../") || path.hasSuffix("/.") || path.hasSuffix("/..")
+        guard path.contains("/./") || path.contains("/../") || path.hasSuffix("/.") || path.hasSuffix("/..")
                 || path.hasPrefix("./") || path.hasPrefix("../") || path == "." || path == ".." else { return path }
         var input = Substring(path)
         var output: [Substring] = []
@@ -191,6 +194,72 @@ public enum WebURL {
         }
         for seg in output { out += seg }
         return out
+    }
+
+    /// `reference` made absolute against `base`, or nil when it cannot be (no usable base).
+    public static func absolute(_ reference: String, against base: String?) -> String? {
+        let r = resolve(reference, against: base)
+        return isAbsolute(r) ? r : nil
+    }
+
+    /// A URL as a book's `href`/`src` must hold it (epubcheck's URL checks): white space
+    /// around it trimmed; spaces, quotes, angle brackets and other characters URLs may not
+    /// hold percent-encoded; non-ASCII characters after the host percent-encoded as UTF-8
+    /// (an international host is left alone); a stray `%` or second `#` escaped.
+    public static func encoded(_ raw: String) -> String {
+        let s = trimmedWhitespace(raw)
+        let bytes = Array(s.utf8)
+        var hostEnd = 0
+        if let r = s.firstRange(of: "://") {
+            let afterScheme = s.utf8.distance(from: s.startIndex, to: r.upperBound)
+            hostEnd = bytes[afterScheme...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }) ?? bytes.count
+        }
+        func hex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var seenHash = false
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 0x80...:
+                if i < hostEnd { out.append(b) } else { Hex.appendPercent(b, to: &out) }
+            case 0x00...0x20, 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D, 0x7F:
+                Hex.appendPercent(b, to: &out)
+            case 0x25:
+                if i + 2 < bytes.count && hex(bytes[i + 1]) && hex(bytes[i + 2]) { out.append(b) } else { Hex.appendPercent(b, to: &out) }
+            case 0x23:
+                if seenHash { Hex.appendPercent(b, to: &out) } else { out.append(b); seenHash = true }
+            default:
+                out.append(b)
+            }
+            i += 1
+        }
+        return out == bytes ? s : String(decoding: out, as: UTF8.self)
+    }
+
+    /// A key under which two URLs of the same page compare equal: no fragment, no scheme,
+    /// host lower-cased without `www.`, no trailing slash.
+    public static func pageKey(_ s: String) -> String {
+        var t = trimmedWhitespace(s)
+        if let h = t.firstIndex(of: "#") { t = String(t[..<h]) }
+        if let r = t.firstRange(of: "://") { t = String(t[r.upperBound...]) }
+        let slash = t.firstIndex(of: "/") ?? t.endIndex
+        var host = t[..<slash].lowercased()
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        var path = String(t[slash...])
+        while path.hasSuffix("/") { path.removeLast() }
+        return host + path
+    }
+
+    /// Without leading and trailing white space (Unicode's definition).
+    static func trimmedWhitespace(_ s: String) -> String {
+        let u = s.utf8
+        if let f = u.first, let l = u.last, f > 0x20 && f < 0x80 && l > 0x20 && l < 0x80 { return s }
+        let scalars = s.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
     }
 
     private static func isAlpha(_ c: UInt8) -> Bool {

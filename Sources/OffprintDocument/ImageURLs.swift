@@ -1,6 +1,5 @@
+import OffprintSupport
 import Foundation
-import OffprintArticle
-import OffprintDocument
 
 /// Where a page keeps an image's real URL, and how to tell a placeholder from a picture.
 public enum ImageURLs {
@@ -16,7 +15,7 @@ public enum ImageURLs {
     /// Lazy-loading `srcset` attributes.
     public static let lazySrcsetAttributes = ["data-srcset", "data-lazy-srcset", "data-original-set"]
     /// Attributes that go once an image has its URL in `src`.
-    static let consumed = Set(lazyAttributes + lazySrcsetAttributes + ["srcset", "sizes", "data-sizes", "data-lazy-sizes"])
+    public static let consumed = Set(lazyAttributes + lazySrcsetAttributes + ["srcset", "sizes", "data-sizes", "data-lazy-sizes"])
 
     /// The URL the image should show, or nil when it has none (only placeholders).
     ///
