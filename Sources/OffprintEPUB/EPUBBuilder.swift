@@ -292,6 +292,7 @@ public struct EPUBBuilder: Sendable {
         var report = BuildReport(output: output, identifier: identifier, chapters: [], imagesEmbedded: 0, imagesFailed: 0, bytes: 0, diagnostics: [])
         var usedImages = Set<String>()
         if let k = coverKey { usedImages.insert(k) }
+        var articleImages = Set<String>()  // what the report counts: the articles' images, not a cover made for the book
         var inMemory = 0
         var manifest: [[String: Any]] = []
         var spine: [[String: Any]] = []
@@ -319,6 +320,7 @@ public struct EPUBBuilder: Sendable {
                     case .success(let key)?:
                         chapters[i].doc.setAttribute("src", "../" + items[key]!.href, on: d)
                         usedImages.insert(key)
+                        articleImages.insert(key)
                     case .failure(let f)?:
                         report.imagesFailed += 1
                         diagnostics.append(Diagnostic(origin: chapters[i].origin, location: "<img src=\"\(EPUBBuilder.short(src))\">",
@@ -407,7 +409,7 @@ public struct EPUBBuilder: Sendable {
             if key == coverKey { m["itemProperties"] = "cover-image" }
             imageManifest.append(m)
         }
-        report.imagesEmbedded = usedImages.count
+        report.imagesEmbedded = articleImages.count
 
         // Front matter pages, navigation, package.
         var book: [String: Any] = [
