@@ -6,6 +6,8 @@
 //   OffprintArticle   input file → Article (metadata + Document)
 //   OffprintCleanup   clean-up passes over the tree (lazy images, proxies, URLs, junk)
 //   OffprintMarkdown  Document → Markdown text
+//   OffprintHTTP      the one HTTP client (AsyncHTTPClient): pages, feeds and images; retries,
+//                     per-host circuit breaker, proxies
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
 //   OffprintEPUB      articles → EPUB 3 (libzip, Mustache templates from templates/)
 //   OffprintProfiles  e-reader profiles: images converted with libvips, KEPUB, budgets
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
@@ -37,10 +41,15 @@ let package = Package(
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
-        .target(name: "OffprintImages", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintHTTP", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio"),
+                                                     .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        .target(name: "OffprintImages", dependencies: ["OffprintHTTP", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
+        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintHTTP", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "offprint-bench", dependencies: ["Offprint", .product(name: "FlyingFox", package: "FlyingFox")]),
@@ -68,7 +77,7 @@ let package = Package(
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),
         .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
-        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox"),
+        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintHTTP", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintDocument", "OffprintArticle", "OffprintImages",

@@ -19,6 +19,8 @@ public struct LoadOptions: Sendable, Equatable {
     /// The character encoding to assume when the bytes have no byte-order mark (an HTTP
     /// `Content-Type` charset, say). Wins over an in-document `<meta charset>`.
     public var encodingHint: String?
+    /// The charset named by the HTTP `Content-Type` header of a fetched page (`gb2312`).
+    public var transportCharset: String?
     public var format: InputFormat
 
     public init(baseURL: String? = nil, sourceURL: String? = nil, encodingHint: String? = nil,

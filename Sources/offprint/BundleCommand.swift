@@ -23,7 +23,7 @@ struct BundleCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Article files, folders, or one collection manifest (.yml).", valueName: "input"))
+    @Argument(help: ArgumentHelp("Article files, folders, http(s) URLs of pages, or one collection manifest (.yml).", valueName: "input"))
     var inputs: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The EPUB file to write.", valueName: "file.epub"))
@@ -179,9 +179,20 @@ struct BundleCommand: AsyncParsableCommand {
         let out = URL(fileURLWithPath: output)
         try Files.checkNotAnInput(output, inputs: inputs)
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let cache = try cacheFlags.makeCache(quiet: quiet)
-        let result = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+        let http = cacheFlags.makeHTTP()
+        options.http = http
+        let cache = try cacheFlags.makeCache(quiet: quiet, http: http)
+        let bundled: BundleResult
+        do {
+            bundled = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+        } catch {
+            await http.shutdown()
+            throw error
+        }
+        await http.shutdown()
+        let result = bundled
         let s = await cache.summary()
+        let hostWarnings = cache.reportHosts(s, quiet: quiet)
         if !quiet {
             for d in result.diagnostics { warn("offprint: warning: \(d)") }
             for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
@@ -189,14 +200,14 @@ struct BundleCommand: AsyncParsableCommand {
                 for r in p.volumes {
                     warn("\(r.output.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB")
                 }
-                warn("profile \(options.profile!.name): images \(p.images)\(p.attempts > 1 ? "; \(p.attempts) builds to meet the budget (images capped at \((p.settings.maxImageBytes ?? 0) / 1000) KB)" : ""); downloads: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+                warn("profile \(options.profile!.name): images \(p.images)\(p.attempts > 1 ? "; \(p.attempts) builds to meet the budget (images capped at \((p.settings.maxImageBytes ?? 0) / 1000) KB)" : ""); downloads: \(s.line)")
             } else {
                 let r = result.report
-                warn("\(out.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB; images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+                warn("\(out.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB; images: \(s.line)")
             }
         }
         if !result.failedInputs.isEmpty { throw ExitCode.failure }
-        if strict && !result.diagnostics.isEmpty { throw ExitCode.failure }
+        if strict && (!result.diagnostics.isEmpty || hostWarnings > 0) { throw ExitCode.failure }
     }
 }
 

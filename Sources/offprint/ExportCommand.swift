@@ -12,13 +12,13 @@ struct ExportCommand: AsyncParsableCommand {
 
           offprint export post.md -o post-clean.md
           offprint export page.html -o article.md
-          curl -s URL | offprint export - --base-url URL > article.md
+          offprint export https://example.com/post -o article.md   (fetched; links resolve against the final URL)
           offprint export posts/*.md -o out/
           offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
         """
     )
 
-    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; http(s) URLs of pages; - for standard input.", valueName: "input"))
     var inputs: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"))
@@ -82,7 +82,15 @@ struct ExportCommand: AsyncParsableCommand {
         options.cleanup.removeHidden = dropHidden
         options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
         let exporter = Exporter(options: options)
-        let cache = images == .download ? try cacheFlags.makeCache(quiet: quiet) : nil
+        // One HTTP client for the run: pages given by URL and images share it.
+        let http = images == .download || inputs.contains(where: WebInput.isURL) ? cacheFlags.makeHTTP() : nil
+        let cache: ImageCacheHandle?
+        do {
+            cache = images == .download ? try cacheFlags.makeCache(quiet: quiet, http: http) : nil
+        } catch {
+            await http?.shutdown()
+            throw error
+        }
 
         let folderMode = output.map { o in
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
@@ -91,8 +99,9 @@ struct ExportCommand: AsyncParsableCommand {
 
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
-            await convert(item, exporter: exporter, cache: cache)
+            await convert(item, exporter: exporter, cache: cache, http: http)
         }
+        await http?.shutdown()
 
         var failed = 0
         var warnings = 0
@@ -105,9 +114,10 @@ struct ExportCommand: AsyncParsableCommand {
             failedImages += r.imageFailures
             if let md = r.stdout { FileHandle.standardOutput.write(Data(md.utf8)) }
         }
-        if let cache, !quiet {
+        if let cache {
             let s = await cache.summary()
-            warn("images: \(s.fetched) fetched, \(s.fromCache) from cache, \(s.failed) failed")
+            warnings += cache.reportHosts(s, quiet: quiet)
+            if !quiet { warn("images: \(s.line)") }
         }
         if failed > 0 {
             if plan.count > 1 && !quiet { warn("\(failed) of \(plan.count) inputs failed") }
@@ -143,7 +153,9 @@ struct ExportCommand: AsyncParsableCommand {
         var used = Set<String>()
         var items: [Item] = []
         for input in inputs {
-            var stem = input == "-" ? "stdin" : URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+            var stem = input == "-" ? "stdin"
+                : WebInput.isURL(input) ? WebInput.outputStem(for: input)
+                : URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
             stem = Files.safeFileName(stem)
             var name = stem + ".md"
             var n = 2
@@ -156,10 +168,20 @@ struct ExportCommand: AsyncParsableCommand {
         return items
     }
 
-    func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?) async -> ItemOutcome {
+    func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?, http: HTTPFetcher?) async -> ItemOutcome {
         var outcome = ItemOutcome()
         do {
-            let bytes = try Files.read(item.input)
+            var exporter = exporter
+            let bytes: [UInt8]
+            if WebInput.isURL(item.input), let http {
+                let (page, load) = try await WebInput.fetch(item.input, http: http, load: exporter.options.load)
+                exporter.options.load = load
+                bytes = page
+            } else if let scheme = WebInput.unsupportedScheme(item.input) {
+                throw OffprintError("\(item.input): \(scheme): URLs are not fetched (only http and https are); save the page and give the file")
+            } else {
+                bytes = try Files.read(item.input)
+            }
             let origin = item.input == "-" ? "<stdin>" : item.input
             let result: ExportResult
             if let cache, let out = item.output {
