@@ -153,7 +153,7 @@ public final class ImageCache: ImageProvider, Sendable {
         for raw in urls where images[raw] == nil {
             let key = keyOf[raw]!
             let resolution = byKey[key]!
-            images[raw] = resolution.result.mapError { ImageFailure(url: raw, reason: $0.reason) }
+            images[raw] = resolution.result.mapError { f in var f = f; f.url = raw; return f }
         }
         return ImageBatch(images: images, summary: summary)
     }

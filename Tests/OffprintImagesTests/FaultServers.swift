@@ -1,4 +1,5 @@
 import Foundation
+@testable import OffprintImages
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -174,7 +175,7 @@ final class ConnectProxy: @unchecked Sendable {
         let ok = "HTTP/1.1 200 Connection established\r\n\r\n"
         _ = ok.withCString { send(client, $0, strlen($0), 0) }
         let done = Locked(0)
-        func pump(_ from: Int32, _ to: Int32) {
+        @Sendable func pump(_ from: Int32, _ to: Int32) {
             var b = [UInt8](repeating: 0, count: 16_384)
             while true {
                 let n = recv(from, &b, b.count, 0)

@@ -131,20 +131,23 @@ import Testing
         let dir = TempDir()
         defer { dir.remove() }
         let cache = try ImageCache(options: testOptions(dir.url) { $0.proxies = .none })
-        _ = await cache.fetch([server.url("/404"), server.url("/img/img.png")])
+        _ = await cache.fetch([server.url("/later.png"), server.url("/img/img.png")])
         await cache.shutdown()
-        let record = try #require(cache.store.readFailure(forURL: server.url("/404")))
+        let record = try #require(cache.store.readFailure(forURL: server.url("/later.png")))
         #expect(record.status == 404)
         #expect(record.retryAfter.timeIntervalSince(record.failedAt) > 6 * 86_400)
         #expect(cache.store.readFailure(forURL: server.url("/img/img.png")) == nil)
 
         // The image appears under the URL: --retry-failed fetches it, the record goes.
-        server.setImage("/404", Paths.fixture("img.gif"))
+        server.setImage("/later.png", Paths.fixture("img.gif"))
+        let plain = try ImageCache(options: testOptions(dir.url) { $0.proxies = .none })
+        #expect(await plain.image(for: server.url("/later.png")).failure?.remembered == true)
+        #expect(server.count("/later.png") == 1)
         let retry = try ImageCache(options: testOptions(dir.url) { $0.retryFailed = true; $0.proxies = .none })
-        let r = await retry.image(for: server.url("/404"))
+        let r = await retry.image(for: server.url("/later.png"))
         await retry.shutdown()
         #expect(r.success != nil, "\(r)")
-        #expect(retry.store.readFailure(forURL: server.url("/404")) == nil)
+        #expect(retry.store.readFailure(forURL: server.url("/later.png")) == nil)
         await server.stop()
     }
 
