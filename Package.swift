@@ -71,7 +71,7 @@ let package = Package(
                                                             .product(name: "Yams", package: "Yams")],
                 path: "Tests/OffprintTestSupport"),
 
-        .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"]),
+        .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"], exclude: ["Charsets"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),

@@ -67,7 +67,11 @@ public struct Bundler: Sendable {
     /// (hidden files and folders skipped). Errors for missing paths.
     public static func articleFiles(_ inputs: [String]) throws -> [URL] {
         var out: [URL] = []
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw OffprintError("standard input (-) can be given only once")
+        }
         for input in inputs {
+            if input == "-" { out.append(standardInput); continue }
             if WebInput.isURL(input), let url = URL(string: input) {
                 out.append(url)   // fetched when loaded
                 continue
@@ -95,6 +99,9 @@ public struct Bundler: Sendable {
         }
         return out
     }
+
+    /// How `-` (standard input) appears among the article files.
+    static let standardInput = URL(fileURLWithPath: "/dev/stdin")
 
     public static func isManifest(_ path: String) -> Bool {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
@@ -143,8 +150,9 @@ public struct Bundler: Sendable {
                     let (article, diagnostics) = try pageExporter.prepare(bytes, origin: file.absoluteString)
                     return .success((try store.store(article), diagnostics))
                 }
-                let bytes = try Files.read(file.path)
-                let (article, diagnostics) = try exporter.prepare(bytes, origin: file.path)
+                let stdin = file == Self.standardInput
+                let bytes = try Files.read(stdin ? "-" : file.path)
+                let (article, diagnostics) = try exporter.prepare(bytes, origin: stdin ? "<stdin>" : file.path)
                 return .success((try store.store(article), diagnostics))
             } catch {
                 return .failure(OffprintError("\(error)"))

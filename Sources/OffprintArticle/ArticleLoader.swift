@@ -12,18 +12,27 @@ import OffprintDocument
 /// `ArticleError`.
 public enum ArticleLoader {
     public static func load(_ bytes: [UInt8], origin: String, options: LoadOptions = .init()) throws -> (Article, [Diagnostic]) {
-        let encodingHint = try InputSniffer.check(bytes, origin: origin, hint: options.encodingHint)
+        let sniffed = try InputSniffer.check(bytes, origin: origin)
+        // One charset decision for the whole input (see `Charset.resolve`), with a warning
+        // when it is a guess.
+        let forced = options.encodingHint.flatMap(Charset.supportedName) ?? sniffed
+        let decision = bytes.withUnsafeBytes { Charset.resolve($0, forced: forced, transport: options.transportCharset) }
+        let charsetNotes = decision.warning.map { [Diagnostic(origin: origin, $0)] } ?? []
+        let encoding = decision.encoding
         if options.format == .post || (options.format == .auto && InputSniffer.mayStartWithFrontMatter(bytes)) {
-            let text = decode(bytes, hint: encodingHint)
+            let text = decode(bytes, encoding: encoding)
             if let split = FrontMatterSplitter.split(text) {
-                return loadPost(body: String(split.body), split: split, origin: origin, options: options, encodingHint: encodingHint)
+                let (a, d) = loadPost(body: String(split.body), split: split, origin: origin, options: options)
+                return (a, charsetNotes + d)
             }
             if options.format == .post {
-                return loadPost(body: text, split: nil, origin: origin, options: options, encodingHint: encodingHint)
+                let (a, d) = loadPost(body: text, split: nil, origin: origin, options: options)
+                return (a, charsetNotes + d)
             }
         }
-        let doc = HTMLParser.parse(bytes, options: .init(encodingHint: encodingHint))
-        return loadPage(doc, origin: origin, options: options)
+        let doc = HTMLParser.parse(bytes, options: .init(encodingHint: encoding))
+        let (a, d) = loadPage(doc, origin: origin, options: options)
+        return (a, charsetNotes + d)
     }
 
     /// Loads a file. Throws `ArticleError` with kind `.isDirectory` for a directory (callers
@@ -50,8 +59,7 @@ public enum ArticleLoader {
 
     // MARK: Posts
 
-    static func loadPost(body: String, split: FrontMatterSplit?, origin: String, options: LoadOptions,
-                         encodingHint: String?) -> (Article, [Diagnostic]) {
+    static func loadPost(body: String, split: FrontMatterSplit?, origin: String, options: LoadOptions) -> (Article, [Diagnostic]) {
         var diags: [Diagnostic] = []
         let doc = HTMLParser.parse(body)
         var article = Article(origin: origin, document: doc)
@@ -98,19 +106,18 @@ public enum ArticleLoader {
         return (article, diags)
     }
 
-    static func decode(_ bytes: [UInt8], hint: String?) -> String {
+    static func decode(_ bytes: [UInt8], encoding: String) -> String {
         bytes.withUnsafeBytes { raw in
-            let enc = Charset.detect(raw, hint: hint)
-            return String(decoding: Charset.utf8(raw, encoding: enc), as: UTF8.self)
+            String(decoding: Charset.utf8(raw, encoding: encoding), as: UTF8.self)
         }
     }
 }
 
 /// Tells text from binary before anything tries to parse it.
 enum InputSniffer {
-    /// Throws for empty and binary input; returns the encoding to assume (the caller's hint,
-    /// or UTF-16 for BOM-less UTF-16 text).
-    static func check(_ bytes: [UInt8], origin: String, hint: String?) throws -> String? {
+    /// Throws for empty and binary input; returns UTF-16LE or UTF-16BE for BOM-less UTF-16
+    /// text, else nil.
+    static func check(_ bytes: [UInt8], origin: String) throws -> String? {
         var i = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
         let isUTF16BOM = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
@@ -121,7 +128,7 @@ enum InputSniffer {
             throw ArticleError.emptyInput(origin: origin)
         }
         if let kind = magic(bytes) { throw ArticleError.notText(origin: origin, detected: kind) }
-        if isUTF16BOM { return hint }
+        if isUTF16BOM { return nil }
         let sample = bytes.prefix(8192)
         let nuls = sample.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
         if nuls > 0 {
@@ -137,7 +144,7 @@ enum InputSniffer {
         if controls * 10 > sample.count {
             throw ArticleError.notText(origin: origin, detected: "mostly control characters")
         }
-        return hint
+        return nil
     }
 
     /// Whether the first non-blank line could be a front matter delimiter (`---`, `+++`), so

@@ -16,18 +16,22 @@ public struct LoadOptions: Sendable, Equatable {
     /// Where the input was fetched from, when known (a downloaded page's URL). Used as the
     /// article's source URL and to resolve a relative `<base href>`.
     public var sourceURL: String?
-    /// The character encoding to assume when the bytes have no byte-order mark (an HTTP
-    /// `Content-Type` charset, say). Wins over an in-document `<meta charset>`.
+    /// The character encoding to read the input in, whatever it declares (`--encoding`);
+    /// only a byte-order mark wins over it. A label (`gbk`, `Shift_JIS`); check it with
+    /// `Charset.supportedName` first, unknown labels are ignored here.
     public var encodingHint: String?
-    /// The charset named by the HTTP `Content-Type` header of a fetched page (`gb2312`).
+    /// The charset of the HTTP `Content-Type` header the input came with (a fetched page).
+    /// Wins over `<meta charset>`; a declared legacy charset still loses to bytes that are
+    /// valid UTF-8, and a declared UTF-8 the bytes contradict gives way (`Charset.resolve`).
     public var transportCharset: String?
     public var format: InputFormat
 
     public init(baseURL: String? = nil, sourceURL: String? = nil, encodingHint: String? = nil,
-                format: InputFormat = .auto) {
+                transportCharset: String? = nil, format: InputFormat = .auto) {
         self.baseURL = baseURL
         self.sourceURL = sourceURL
         self.encodingHint = encodingHint
+        self.transportCharset = transportCharset
         self.format = format
     }
 }

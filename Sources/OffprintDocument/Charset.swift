@@ -7,9 +7,9 @@ import Darwin
 
 /// Finding a page's character encoding and turning its bytes into UTF-8.
 ///
-/// Order, as browsers do it: a byte-order mark; then a caller's hint (an HTTP header, say);
-/// then `<meta charset>` / `<meta http-equiv=content-type>` / `<?xml encoding?>` in the first
-/// few kilobytes; then UTF-8. Labels are mapped the way the WHATWG Encoding standard maps
+/// Which encoding: `resolve` (CharsetResolution.swift) — a byte-order mark, a forced
+/// encoding, the HTTP header, `<meta charset>` / `<meta http-equiv=content-type>` /
+/// `<?xml encoding?>` in the first few kilobytes, UTF-8, then a guess. Labels are mapped the way the WHATWG Encoding standard maps
 /// them (GB2312 and GBK decode as GB18030, Shift_JIS as Windows-31J, Latin-1 as windows-1252).
 public enum Charset {
     /// The iconv name for an encoding label, following the WHATWG label table for the
@@ -42,17 +42,26 @@ public enum Charset {
         }
     }
 
-    /// The encoding of `bytes`: BOM, then `hint`, then an in-document declaration, then UTF-8.
+    /// The encoding of `bytes`: BOM, then `hint` (forced), then the rules of `resolve`.
     public static func detect(_ bytes: UnsafeRawBufferPointer, hint: String? = nil) -> String {
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { return "UTF-8" }
-        if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE { return "UTF-16LE" }
-        if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF { return "UTF-16BE" }
-        if let h = hint.flatMap(canonicalName) { return h }
-        if let declared = declaredCharset(bytes), let name = canonicalName(declared) {
-            // A page that says UTF-16 but reached us as ASCII-compatible bytes is not UTF-16.
-            return name.hasPrefix("UTF-16") ? "UTF-8" : name
-        }
-        return "UTF-8"
+        resolve(bytes, forced: hint).encoding
+    }
+
+    /// The iconv name for `label` when iconv here can convert it to UTF-8, else nil: what
+    /// `--encoding` accepts (WHATWG labels such as `gbk`, `shift_jis`, `latin1`, and iconv's
+    /// own names such as `CP1251`).
+    public static func supportedName(_ label: String) -> String? {
+        // Labels are short tokens; iconv's "//TRANSLIT" suffixes and the like are not labels.
+        guard label.utf8.count <= 40,
+              label.trimmingASCIIWhitespace().utf8.allSatisfy({ b in
+                  (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E || b == 0x3A
+              }),
+              let name = canonicalName(label) else { return nil }
+        if name == "UTF-8" { return name }
+        let cd = iconv_open("UTF-8", name)
+        if cd == iconv_t(bitPattern: -1) { return nil }
+        iconv_close(cd)
+        return name
     }
 
     /// The charset named by a `<meta>` or `<?xml?>` declaration in the first 16 KB.

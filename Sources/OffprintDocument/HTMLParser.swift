@@ -20,12 +20,18 @@ import Darwin
 ///   into a paragraph; they are kept as the unknown elements browsers see.
 public enum HTMLParser {
     public struct Options: Sendable {
-        /// The charset to use when the bytes carry no BOM (an HTTP header's, say). Wins over
-        /// an in-document `<meta charset>`, as in browsers.
+        /// The charset to use whatever the page declares (only a byte-order mark wins over
+        /// it): `--encoding`, or a caller that has already chosen (`Charset.resolve`).
         public var encodingHint: String?
+        /// The charset of an HTTP `Content-Type` header: wins over `<meta charset>`, as in
+        /// browsers, but not over bytes that are valid UTF-8 (see `Charset.resolve`).
+        public var transportCharset: String?
         /// Repair misnested inline formatting the way browsers do.
         public var repairMisnestedFormatting: Bool = true
-        public init(encodingHint: String? = nil) { self.encodingHint = encodingHint }
+        public init(encodingHint: String? = nil, transportCharset: String? = nil) {
+            self.encodingHint = encodingHint
+            self.transportCharset = transportCharset
+        }
     }
 
     /// Parses a whole page (or a body fragment, which gets implied `<html><body>`).
@@ -48,7 +54,7 @@ public enum HTMLParser {
 
     public static func parse(_ bytes: UnsafeRawBufferPointer, options: Options = Options()) -> Document {
         precondition(libxmlReady)
-        let encoding = Charset.detect(bytes, hint: options.encodingHint)
+        let encoding = Charset.resolve(bytes, forced: options.encodingHint, transport: options.transportCharset).encoding
         var utf8 = Charset.utf8(bytes, encoding: encoding)
         var doc = Document()
         if utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }) {

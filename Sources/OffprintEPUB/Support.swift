@@ -164,10 +164,10 @@ enum Dates {
     }
 }
 
-enum LanguageTags {
+public enum LanguageTags {
     /// A well-formed BCP 47 tag in its usual case (`zh-CN`, `zh-Hant-TW`, `en`), from
     /// lenient input (`zh_cn`, ` EN-us `); nil when it cannot be one.
-    static func normalize(_ raw: String) -> String? {
+    public static func normalize(_ raw: String) -> String? {
         let parts = raw.trimmed.replacingOccurrences(of: "_", with: "-")
             .split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard let first = parts.first, (2...3).contains(first.count) || (5...8).contains(first.count),

@@ -39,7 +39,7 @@ public struct CacheStats: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var lines = ["cache: \(directory)",
-                     "\(entries) URLs, \(objects) images, \(Downloader.size(bytes))"]
+                     "\(counted(entries, "URL")), \(counted(objects, "image")), \(Downloader.size(bytes))"]
         if !objectsByType.isEmpty {
             lines.append(objectsByType.sorted { $0.key < $1.key }
                 .map { "\($0.key.replacingOccurrences(of: "image/", with: "")) \($0.value)" }
@@ -49,7 +49,7 @@ public struct CacheStats: Sendable, Equatable, CustomStringConvertible {
         if let o = oldestUse, let n = newestUse {
             lines.append("last used between \(f.string(from: o)) and \(f.string(from: n))")
         }
-        if tempFiles > 0 { lines.append("\(tempFiles) temp files") }
+        if tempFiles > 0 { lines.append(counted(tempFiles, "temp file")) }
         if failuresActive + failuresExpired > 0 {
             var line = "\(failuresActive) failed URL\(failuresActive == 1 ? "" : "s") not requested again until their time is up (--retry-failed to try now)"
             if failuresExpired > 0 { line += "; \(failuresExpired) expired (prune removes them)" }
@@ -71,9 +71,9 @@ public struct PruneResult: Sendable, Equatable, CustomStringConvertible {
     /// Remembered failures removed (expired, or older than the prune age).
     public var failuresRemoved = 0
     public var description: String {
-        "removed \(entriesRemoved) URLs and \(objectsRemoved) images (\(Downloader.size(bytesFreed)) freed)"
-            + (tempFilesRemoved > 0 ? ", \(tempFilesRemoved) stale temp files" : "")
-            + (failuresRemoved > 0 ? ", \(failuresRemoved) remembered failures" : "")
+        "removed \(counted(entriesRemoved, "URL")) and \(counted(objectsRemoved, "image")) (\(Downloader.size(bytesFreed)) freed)"
+            + (tempFilesRemoved > 0 ? ", \(counted(tempFilesRemoved, "stale temp file"))" : "")
+            + (failuresRemoved > 0 ? ", \(counted(failuresRemoved, "remembered failure"))" : "")
     }
 }
 
@@ -88,7 +88,7 @@ public struct VerifyResult: Sendable, Equatable, CustomStringConvertible {
     public var tempFilesRemoved = 0
     public var isClean: Bool { damagedObjects.isEmpty && entriesRemoved == 0 }
     public var description: String {
-        "checked \(objectsChecked) images and \(entriesChecked) URLs: \(damagedObjects.count) damaged images and \(entriesRemoved) broken URL entries removed"
+        "checked \(counted(objectsChecked, "image")) and \(counted(entriesChecked, "URL")): \(counted(damagedObjects.count, "damaged image")) and \(counted(entriesRemoved, "broken URL entry", "broken URL entries")) removed"
     }
 }
 
@@ -191,4 +191,9 @@ extension ImageCache {
         result.tempFilesRemoved = store.cleanTemporaryFiles()
         return result
     }
+}
+
+/// "1 image", "2 images", "0 images".
+fileprivate func counted(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+    "\(n) " + (n == 1 ? one : (many ?? one + "s"))
 }

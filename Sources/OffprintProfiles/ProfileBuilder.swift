@@ -72,7 +72,7 @@ public struct ProfileBuilder: Sendable {
                                                 adobeSafe: profile.stylesheet == .adobeSafe)
         if transform.isActive { epub.contentTransform = transform }
         if profile.kepub && !output.lastPathComponent.lowercased().hasSuffix(".kepub.epub") {
-            diagnostics.append(Diagnostic(origin: output.lastPathComponent, "a KEPUB book should be named *.kepub.epub: Kobo readers open other names with their older EPUB engine"))
+            diagnostics.append(Diagnostic(origin: output.lastPathComponent, "a KEPUB book should be named *.kepub.epub (-o \(output.deletingPathExtension().lastPathComponent).kepub.epub): Kobo readers open other names with their older EPUB engine"))
         }
 
         // A local cover file is converted like any image (a huge PNG, a WebP…).
@@ -98,7 +98,15 @@ public struct ProfileBuilder: Sendable {
             }
         }
 
-        let fitted = try await buildFitting(articles: articles, metadata: metadata, images: images, to: output, options: epub, settings: profile.images)
+        var fitted = try await buildFitting(articles: articles, metadata: metadata, images: images, to: output, options: epub, settings: profile.images)
+        // A small budget: the generated cover may be what does not fit. A title page instead.
+        if let budget = profile.maxBookBytes, fitted.report.bytes > budget, let cover = epub.fallbackCover, options.fallbackCover == nil,
+           let coverBytes = Self.fileSize(cover), fitted.report.bytes - coverBytes <= budget {
+            epub.fallbackCover = nil
+            diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "cover",
+                                          "the generated cover (\(Self.megabytes(coverBytes))) does not fit the \(profile.name) profile's \(Self.megabytes(budget)) budget: the book has a title page instead (raise the budget with --max-book-size to keep it)"))
+            fitted = try await buildFitting(articles: articles, metadata: metadata, images: images, to: output, options: epub, settings: profile.images)
+        }
         let report = fitted.report
         var result = ProfileBuildResult(volumes: [report], images: fitted.images, diagnostics: diagnostics, attempts: fitted.attempts, settings: fitted.settings)
         if let budget = profile.maxBookBytes, report.bytes > budget {
@@ -177,6 +185,10 @@ public struct ProfileBuilder: Sendable {
         return s.last ?? 0
     }
 
+    static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+    }
+
     /// The book in several volumes, each within the budget: articles in order, cut where a
     /// volume's estimated size (its text as compressed in the whole book, plus its images)
     /// would pass 85% of the budget; each volume's images are reduced further if need be.
@@ -188,9 +200,21 @@ public struct ProfileBuilder: Sendable {
         let imageBytes = estimate.images.sizes.reduce(0, +)
         let totalXHTML = max(1, whole.chapters.map(\.bytes).reduce(0, +))
         // What every volume carries: its cover, navigation, style sheet, package (about 10 KB besides the cover).
-        let coverBytes = epub.fallbackCover.flatMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int } ?? 0
+        var epub = epub
+        var diagnostics = diagnostics
+        var coverBytes = epub.fallbackCover.flatMap(Self.fileSize) ?? 0
+        var droppedCoverBytes = 0
+        if coverBytes > 0, Double(budget) * 0.85 - Double(coverBytes + 10_000) < Double(budget) * 0.25 {
+            // The generated cover would leave a volume (almost) no room: title pages instead.
+            diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "cover",
+                                          "the generated cover (\(Self.megabytes(coverBytes))) would take most of each volume's \(Self.megabytes(budget)) budget: the volumes have title pages instead (raise the budget with --max-book-size to keep it)"))
+            epub.fallbackCover = nil
+            droppedCoverBytes = coverBytes
+            coverBytes = 0
+        }
         let fixed = coverBytes + 10_000
-        let textRatio = Double(max(0, whole.bytes - imageBytes - fixed)) / Double(totalXHTML)
+        // The estimate was built with the cover this drops, if it dropped one.
+        let textRatio = Double(max(0, whole.bytes - imageBytes - fixed - droppedCoverBytes)) / Double(totalXHTML)
         var xhtmlByOrigin: [String: Int] = [:]
         for c in whole.chapters { xhtmlByOrigin[c.origin] = c.bytes }
         func share(_ stored: StoredArticle) throws -> Double {

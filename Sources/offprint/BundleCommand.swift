@@ -23,10 +23,10 @@ struct BundleCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Article files, folders, http(s) URLs of pages, or one collection manifest (.yml).", valueName: "input"))
+    @Argument(help: ArgumentHelp("Article files, folders, http(s) URLs of pages, or one collection manifest (.yml).", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The EPUB file to write.", valueName: "file.epub"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The EPUB file to write.", valueName: "file.epub"), completion: .file(extensions: ["epub"]))
     var output: String
 
     @Option(help: "Book title (default: the manifest's, else the folder name and date range).")
@@ -59,7 +59,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .customLong("subject"), help: ArgumentHelp("Subject (repeatable; default: the articles' categories and tags).", valueName: "text"))
     var subjects: [String] = []
 
-    @Option(help: ArgumentHelp("Cover image: a file or an http(s) URL (default: the first article's cover image, else a title page).", valueName: "image"))
+    @Option(help: ArgumentHelp("Cover image: a file or an http(s) URL (default: the first article's cover image, else a title page).", valueName: "image"),
+            completion: .file(extensions: ["jpg", "jpeg", "png", "gif", "webp", "svg"]))
     var cover: String?
 
     @Option(help: ArgumentHelp("dc:identifier (default: a UUID derived from the articles, stable across builds).", valueName: "id"))
@@ -68,7 +69,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(help: "Article order: listed, date, date-desc or title (default: the manifest's, else as given).")
     var sort: SortArgument?
 
-    @Option(help: ArgumentHelp("A folder of templates overriding the bundled ones (same file names as templates/epub/).", valueName: "dir"))
+    @Option(help: ArgumentHelp("A folder of templates overriding the bundled ones (same file names as templates/epub/).", valueName: "dir"),
+            completion: .directory)
     var templates: String?
 
     @Flag(name: .customLong("no-subheadings"), help: "Table of contents: articles only, not their h2 sections.")
@@ -80,7 +82,8 @@ struct BundleCommand: AsyncParsableCommand {
     @Flag(name: .customLong("main-content"), help: "Keep only each page's main content instead of the whole body.")
     var mainContent = false
 
-    @Option(help: ArgumentHelp("A device profile: kindle, kobo, koreader, apple, generic, or a profile file (.toml). Images are converted for it (cached), and kobo writes KEPUB.", valueName: "name|file"))
+    @Option(help: ArgumentHelp("A device profile: kindle, kobo, koreader, apple, generic, or a profile file (.toml). Images are converted for it (cached), and kobo writes KEPUB.", valueName: "name|file"),
+            completion: .custom { _ in DeviceProfile.builtIn.map(\.name) + profileFiles() })
     var profile: String?
 
     @Option(name: .customLong("max-image-size"), help: ArgumentHelp("Largest image width and height in pixels (implies --profile generic when no profile is given).", valueName: "WxH"))
@@ -110,6 +113,7 @@ struct BundleCommand: AsyncParsableCommand {
     var jobs: Int?
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if inputs.isEmpty { throw ValidationError("give articles, folders, or a collection manifest to bundle") }
         if !output.lowercased().hasSuffix(".epub") {
             throw ValidationError("-o must name an .epub file (got '\(output)')")
@@ -124,6 +128,19 @@ struct BundleCommand: AsyncParsableCommand {
         if let q = jpegQuality, !(1...100).contains(q) { throw ValidationError("--jpeg-quality must be from 1 to 100 (got \(q))") }
         if let b = maxBookSize, DeviceProfile.parseByteSize(b) == nil {
             throw ValidationError("--max-book-size takes a size like 50MB or 800KB (got '\(b)')")
+        }
+        if let d = date, DateNormalizer.iso8601(d) == nil {
+            throw ValidationError("--date takes a date such as 2022-01-31 or 2022-01-31T09:30:00Z (got '\(d)')")
+        }
+        if let l = language, LanguageTags.normalize(l) == nil {
+            throw ValidationError("--language takes a BCP 47 language tag such as en, en-GB, zh-Hant (got '\(l)')")
+        }
+        if let c = cover, !(c.lowercased().hasPrefix("http://") || c.lowercased().hasPrefix("https://")) {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: c, isDirectory: &isDir) {
+                throw ValidationError("--cover: \(c): no such file (give an image file or an http(s) URL)")
+            }
+            if isDir.boolValue { throw ValidationError("--cover: \(c): is a folder (give an image file or an http(s) URL)") }
         }
     }
 
@@ -160,7 +177,7 @@ struct BundleCommand: AsyncParsableCommand {
         options.language = language
         options.publisher = publisher
         options.description = description
-        options.date = date
+        options.date = date.flatMap(DateNormalizer.iso8601)
         options.series = series
         options.seriesIndex = seriesIndex
         options.subjects = subjects
@@ -171,11 +188,8 @@ struct BundleCommand: AsyncParsableCommand {
 
         options.profile = try resolvedProfile()
         options.splitVolumes = splitVolumes
-        var output = self.output
-        if let p = options.profile, p.kepub, !output.lowercased().hasSuffix(".kepub.epub") {
-            // Kobo opens KEPUB books with the KEPUB engine only under this name.
-            output = String(output.dropLast(".epub".count)) + ".kepub.epub"
-        }
+        // Written where -o says (a KEPUB under another name gets a warning from the builder).
+        let output = self.output
         let out = URL(fileURLWithPath: output)
         try Files.checkNotAnInput(output, inputs: inputs)
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -195,7 +209,6 @@ struct BundleCommand: AsyncParsableCommand {
         let hostWarnings = cache.reportHosts(s, quiet: quiet)
         if !quiet {
             for d in result.diagnostics { warn("offprint: warning: \(d)") }
-            for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
             if let p = result.profile {
                 for r in p.volumes {
                     warn("\(r.output.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB")
@@ -206,6 +219,8 @@ struct BundleCommand: AsyncParsableCommand {
                 warn("\(out.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB; images: \(s.line)")
             }
         }
+        // Errors are printed even with -q.
+        for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
         if !result.failedInputs.isEmpty { throw ExitCode.failure }
         if strict && (!result.diagnostics.isEmpty || hostWarnings > 0) { throw ExitCode.failure }
     }
@@ -223,4 +238,9 @@ enum SortArgument: String, ExpressibleByArgument, CaseIterable {
         case .title: return .title
         }
     }
+}
+
+/// Profile files (.toml) in the current folder, for shell completion of --profile.
+func profileFiles() -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: ".")) ?? []).filter { $0.lowercased().hasSuffix(".toml") }.sorted()
 }

@@ -18,10 +18,12 @@ struct ExportCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; http(s) URLs of pages; - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; http(s) URLs of pages; - for standard input.", valueName: "input"),
+              completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"),
+            completion: .file())
     var output: String?
 
     @Option(name: .customLong("front-matter"), help: "Front matter in the output: yaml, toml or none.")
@@ -33,7 +35,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: ArgumentHelp("Resolve relative links and images against this URL (when the page has no <base> and the post no link).", valueName: "url"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("Character encoding of the input when it does not declare one (e.g. gbk, big5, shift_jis).", valueName: "name"))
+    @Option(help: ArgumentHelp("Read the input in this character encoding, whatever it declares (e.g. gbk, big5, shift_jis, euc-kr, windows-1252). Without it: byte-order mark, HTTP header, <meta charset>, UTF-8, then a guess (with a warning).", valueName: "name"))
     var encoding: String?
 
     @Option(name: .customLong("unwrap-proxy"), help: ArgumentHelp("Also unwrap image/link URLs wrapped by this proxy prefix (repeatable), e.g. https://proxy.example/?url=", valueName: "prefix"))
@@ -60,15 +62,22 @@ struct ExportCommand: AsyncParsableCommand {
     var jobs: Int?
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if inputs.isEmpty { throw ValidationError("give at least one input file (or - for standard input)") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given only once") }
         if inputs.count > 1 && output == nil {
             throw ValidationError("several inputs need -o FOLDER (each becomes FOLDER/<name>.md)")
         }
+        if inputs.count > 1, let o = output, !o.hasSuffix("/"), !isDirectory(o) {
+            throw ValidationError("several inputs need -o FOLDER: '\(o)' is not an existing folder; end it with / to create it (-o \(o)/)")
+        }
         if images == .download && output == nil {
             throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
         }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let e = encoding, Charset.supportedName(e) == nil {
+            throw ValidationError("--encoding: unknown character encoding '\(e)' (use a WHATWG label or an iconv name, e.g. utf-8, gbk, big5, shift_jis, euc-kr, windows-1252; `iconv -l` lists them)")
+        }
     }
 
     func run() async throws {
@@ -96,6 +105,11 @@ struct ExportCommand: AsyncParsableCommand {
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
         } ?? false
         let plan = try plannedOutputs(folderMode: folderMode)
+        if !quiet {
+            for item in plan where item.renamed {
+                warn("offprint: note: \(item.input): another input also makes \(item.defaultName); written as \(URL(fileURLWithPath: item.output!).lastPathComponent)")
+            }
+        }
 
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
@@ -108,6 +122,7 @@ struct ExportCommand: AsyncParsableCommand {
         var fetched = 0, failedImages = 0
         for r in results {
             for line in r.messages where !quiet { warn(line) }
+            for line in r.errors { warn(line) }  // errors are printed even with -q
             warnings += r.warnings
             if r.failed { failed += 1 }
             fetched += r.images
@@ -120,7 +135,7 @@ struct ExportCommand: AsyncParsableCommand {
             if !quiet { warn("images: \(s.line)") }
         }
         if failed > 0 {
-            if plan.count > 1 && !quiet { warn("\(failed) of \(plan.count) inputs failed") }
+            if plan.count > 1 { warn("offprint: \(failed) of \(plan.count) inputs failed") }
             throw ExitCode.failure
         }
         if strict && warnings > 0 {
@@ -132,10 +147,16 @@ struct ExportCommand: AsyncParsableCommand {
     struct Item: Sendable {
         var input: String
         var output: String?  // nil: standard output
+        /// The name it would have had, when another input took it first.
+        var defaultName = ""
+        var renamed = false
     }
 
     struct ItemOutcome: Sendable {
+        /// Warnings (hidden by -q).
         var messages: [String] = []
+        /// Errors (always printed).
+        var errors: [String] = []
         var warnings = 0
         var failed = false
         var stdout: String?
@@ -163,7 +184,7 @@ struct ExportCommand: AsyncParsableCommand {
             used.insert(name)
             let path = URL(fileURLWithPath: output).appendingPathComponent(name).path
             try Files.checkNotAnInput(path, inputs: inputs)
-            items.append(Item(input: input, output: path))
+            items.append(Item(input: input, output: path, defaultName: stem + ".md", renamed: name != stem + ".md"))
         }
         return items
     }
@@ -203,7 +224,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         } catch {
             outcome.failed = true
-            outcome.messages.append("offprint: \(error)")
+            outcome.errors.append("offprint: \(error)")
         }
         return outcome
     }

@@ -10,7 +10,8 @@ struct CacheFlags: ParsableArguments {
     @Flag(help: "Revalidate cached images with conditional requests (If-None-Match / If-Modified-Since).")
     var refresh = false
 
-    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"),
+            completion: .directory)
     var cacheDir: String?
 
     @Option(name: .customLong("image-jobs"), help: "Image downloads at once (default 8; at most 4 per host).")
@@ -26,6 +27,7 @@ struct CacheFlags: ParsableArguments {
     var retryFailed = false
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if offline && refresh { throw ValidationError("--offline and --refresh cannot be used together") }
         if imageJobs < 1 { throw ValidationError("--image-jobs must be at least 1") }
     }
@@ -111,8 +113,19 @@ struct CacheCommand: AsyncParsableCommand {
     )
 
     struct Location: ParsableArguments {
-        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"))
+        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The image cache folder (default: $OFFPRINT_CACHE_DIR, else $XDG_CACHE_HOME/offprint, else ~/.cache/offprint).", valueName: "dir"),
+                completion: .directory)
         var cacheDir: String?
+
+        /// The cache folder, or nil (after saying so) when it does not exist: looking at a
+        /// cache never creates one.
+        func existing() -> URL? {
+            let dir = cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ImageCacheOptions.defaultDirectory()
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue { return dir }
+            print("cache: \(dir.path)\nno such folder: nothing cached there yet\(cacheDir == nil ? "" : " (check --cache-dir)")")
+            return nil
+        }
 
         func open() throws -> ImageCache {
             do {
@@ -126,7 +139,10 @@ struct CacheCommand: AsyncParsableCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How many images, how many bytes, how old.")
         @OptionGroup var location: Location
-        func run() async throws { print(try location.open().stats()) }
+        func run() async throws {
+            guard location.existing() != nil else { return }
+            print(try location.open().stats())
+        }
     }
 
     struct Prune: AsyncParsableCommand {
@@ -136,12 +152,14 @@ struct CacheCommand: AsyncParsableCommand {
         var olderThan: String
 
         func validate() throws {
+            guard !Validation.skipped else { return }
             if ImageCacheOptions.parseAge(olderThan) == nil {
                 throw ValidationError("--older-than takes an age such as 90d, 12h, 30m, 2w (got '\(olderThan)')")
             }
         }
 
         func run() async throws {
+            guard location.existing() != nil else { return }
             let cache = try location.open()
             let age = ImageCacheOptions.parseAge(olderThan)!
             print(cache.prune(olderThan: age))
@@ -154,6 +172,7 @@ struct CacheCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check every cached image against its hash; drop damaged ones.")
         @OptionGroup var location: Location
         func run() async throws {
+            guard location.existing() != nil else { return }
             let r = try location.open().verify()
             print(r)
             if !r.isClean { throw ExitCode.failure }

@@ -34,6 +34,17 @@ enum Main {
             if let exit = error as? ExitCode {
                 Foundation.exit(exit.rawValue)
             }
+            var error = error
+            if code == .validationFailure {
+                // ArgumentParser checks values (validate()) before it looks for unknown
+                // options: `export --bogus` said "give at least one input file". Parse again
+                // without the checks; a parse error found then is the one to report.
+                Validation.skipped = true
+                do { _ = try OffprintCommand.parseAsRoot() } catch let parseError {
+                    if OffprintCommand.exitCode(for: parseError) == .validationFailure { error = parseError }
+                }
+                Validation.skipped = false
+            }
             let message = OffprintCommand.message(for: error)
             if code == .validationFailure {
                 // A usage error: say what is wrong and how to get help.
@@ -45,6 +56,12 @@ enum Main {
             Foundation.exit(1)
         }
     }
+}
+
+/// Set while the arguments are parsed a second time to find parse errors hidden by a
+/// failed `validate()`: every `validate()` returns at once.
+enum Validation {
+    nonisolated(unsafe) static var skipped = false
 }
 
 /// Writes one line to standard error.

@@ -14,14 +14,19 @@ struct ProfilesCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("A built-in profile name or a profile file (.toml).", valueName: "name|file"))
+    @Argument(help: ArgumentHelp("A built-in profile name or a profile file (.toml).", valueName: "name|file"),
+              completion: .custom { _ in DeviceProfile.builtIn.map(\.name) + profileFiles() })
     var name: String?
 
     @Flag(help: "Print the profile as a TOML file (to copy and edit).")
     var toml = false
 
     func validate() throws {
+        guard !Validation.skipped else { return }
         if toml && name == nil { throw ValidationError("--toml prints one profile: give its name (offprint profiles kindle --toml)") }
+        if let name, DeviceProfile.named(name) == nil, !name.lowercased().hasSuffix(".toml") {
+            throw ValidationError("no profile named '\(name)': the profiles are \(DeviceProfile.builtIn.map(\.name).joined(separator: ", ")), or give a .toml file")
+        }
     }
 
     func run() throws {

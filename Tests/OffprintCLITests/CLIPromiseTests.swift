@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+/// Issue 13 part 2: the command line does what it says. Each test failed on the binary
+/// before its fix.
+@Suite struct CLIPromiseTests {
+    let seed = CLI.repoRoot.appendingPathComponent("examples/seed/post.md")
+
+    @Test func quietHidesWarningsNeverErrors() throws {
+        let r = try CLI.run(["export", "/nonexistent.md", "-q"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent.md"))
+        #expect(r.stderr.contains("no such file"))
+        let b = try CLI.run(["bundle", seed.path, "/nonexistent.md", "-o", try CLI.tempDir().appendingPathComponent("b.epub").path, "-q", "--offline"])
+        #expect(b.status == 1)
+        #expect(b.stderr.contains("/nonexistent.md"))
+    }
+
+    @Test func invalidBundleValuesAreUsageErrors() throws {
+        let out = try CLI.tempDir().appendingPathComponent("b.epub").path
+        for (flag, value) in [("--date", "yesterday"), ("--date", "2022-13-45"), ("--language", "not a tag!"), ("--cover", "/nonexistent.jpg")] {
+            let r = try CLI.run(["bundle", seed.path, "-o", out, "--offline", flag, value])
+            #expect(r.status == 2, "\(flag) \(value): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(flag), "\(r.stderr)")
+            #expect(r.stderr.contains(value), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+        let ok = try CLI.run(["bundle", seed.path, "-o", out, "--offline", "--date", "2022-01-31", "--language", "en-GB", "-q"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    @Test func koboWritesExactlyWhatOutputNames() throws {
+        let dir = try CLI.tempDir()
+        let out = dir.appendingPathComponent("kobo.epub")
+        let r = try CLI.run(["bundle", seed.path, "--profile", "kobo", "-o", out.path, "--offline", "--cache-dir", dir.appendingPathComponent("cache").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("kobo.kepub.epub").path))
+        #expect(r.stderr.contains("kobo.kepub.epub"))
+    }
+
+    @Test func severalInputsIntoAFileNameIsAUsageError() throws {
+        let dir = try CLI.tempDir()
+        let combined = dir.appendingPathComponent("combined.md")
+        let r = try CLI.run(["export", seed.path, seed.path, "-o", combined.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("combined.md"))
+        #expect(r.stderr.contains("FOLDER"))
+        #expect(!FileManager.default.fileExists(atPath: combined.path))
+        // Ending in / makes the folder.
+        let ok = try CLI.run(["export", seed.path, seed.path, "-o", combined.path + "/", "-q"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(FileManager.default.fileExists(atPath: combined.appendingPathComponent("post.md").path))
+    }
+
+    @Test func sameNamedOutputsAreRenamedWithANote() throws {
+        let dir = try CLI.tempDir()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("a"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("b"), withIntermediateDirectories: true)
+        for sub in ["a", "b"] {
+            try FileManager.default.copyItem(at: seed, to: dir.appendingPathComponent("\(sub)/source.md"))
+        }
+        let out = dir.appendingPathComponent("out/")
+        let r = try CLI.run(["export", dir.appendingPathComponent("a/source.md").path, dir.appendingPathComponent("b/source.md").path, "-o", out.path + "/"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("source-2.md").path))
+        #expect(r.stderr.contains("b/source.md"))
+        #expect(r.stderr.contains("source-2.md"))
+    }
+
+    @Test func anUnknownOptionIsNamed() throws {
+        let r = try CLI.run(["export", "--bogus"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--bogus"), "\(r.stderr)")
+        #expect(!r.stderr.contains("at least one input"))
+        let b = try CLI.run(["bundle", "--bogus", "-o", "x.epub"])
+        #expect(b.status == 2)
+        #expect(b.stderr.contains("--bogus"), "\(b.stderr)")
+        // A real validation error is still reported as itself.
+        let v = try CLI.run(["export"])
+        #expect(v.status == 2)
+        #expect(v.stderr.contains("at least one input"))
+    }
+
+    @Test func anUnknownProfileIsAUsageError() throws {
+        let r = try CLI.run(["profiles", "nook"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("nook"))
+        #expect(r.stderr.contains("kobo"))
+    }
+
+    @Test func lookingAtAMissingCacheDoesNotCreateIt() throws {
+        let missing = try CLI.tempDir().appendingPathComponent("nope")
+        for args in [["cache", "stats"], ["cache", "verify"], ["cache", "prune", "--older-than", "90d"]] {
+            let r = try CLI.run(args + ["--cache-dir", missing.path])
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(r.stdout.contains("no such folder"), "\(r.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: missing.path), "\(args) created the folder")
+        }
+    }
+
+    @Test func bundleReadsStandardInput() throws {
+        let dir = try CLI.tempDir()
+        let out = dir.appendingPathComponent("stdin.epub")
+        let r = try CLI.run(["bundle", "-", "-o", out.path, "--offline", "--cache-dir", dir.appendingPathComponent("cache").path],
+                            stdin: try Data(contentsOf: seed))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.path))
+        #expect(r.stderr.contains("<stdin>"), "warnings name standard input as export does: \(r.stderr)")
+    }
+
+    @Test func aSmallBudgetIsMetByLeavingOutTheGeneratedCover() throws {
+        let dir = try CLI.tempDir()
+        // Three articles of varied text, about 30 KB together before compression.
+        var rng = SystemRandomNumberGenerator()
+        let words = ["budget", "volume", "reader", "cover", "article", "paragraph", "letters", "quiet", "harbour", "lantern", "meadow", "copper"]
+        for k in 1...3 {
+            var body = "<h1>Article \(k)</h1>"
+            for _ in 0..<40 {
+                body += "<p>" + (0..<40).map { _ in words[Int(rng.next() % UInt64(words.count))] + String(rng.next() % 1000) }.joined(separator: " ") + "</p>"
+            }
+            try body.write(to: dir.appendingPathComponent("a\(k).html"), atomically: true, encoding: .utf8)
+        }
+        let out = dir.appendingPathComponent("book/small.epub")
+        let r = try CLI.run(["bundle", dir.appendingPathComponent("a1.html").path, dir.appendingPathComponent("a2.html").path,
+                             dir.appendingPathComponent("a3.html").path, "-o", out.path, "--max-book-size", "50KB", "--split-volumes",
+                             "--offline", "--cache-dir", dir.appendingPathComponent("cache").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("generated cover"), "says why the book has no generated cover: \(r.stderr)")
+        let books = try FileManager.default.contentsOfDirectory(at: out.deletingLastPathComponent(), includingPropertiesForKeys: [.fileSizeKey])
+            .filter { $0.pathExtension == "epub" }
+        #expect(!books.isEmpty)
+        for b in books {
+            let size = try b.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
+            #expect(size <= 50 * 1024, "\(b.lastPathComponent): \(size) bytes")
+        }
+    }
+
+    @Test func completionsCompleteFilesFoldersAndProfiles() throws {
+        let r = try CLI.run(["--generate-completion-script", "bash"])
+        #expect(r.status == 0)
+        let script = r.stdout
+        func completion(after option: String) -> String {
+            guard let at = script.range(of: "'\(option)'") else { return "" }
+            return String(script[at.upperBound...].prefix(120))
+        }
+        #expect(completion(after: "--output'|'-o").contains("-f"), "file completion after -o")
+        #expect(completion(after: "--cache-dir").contains("-d"), "folder completion after --cache-dir")
+        #expect(completion(after: "--templates").contains("-d"), "folder completion after --templates")
+        #expect(completion(after: "--profile").contains("---completion"), "profile completion after --profile")
+        let profiles = try CLI.run(["---completion", "bundle", "--", "--profile"])
+        for name in ["kindle", "kobo", "koreader", "apple", "generic"] {
+            #expect(profiles.stdout.split(separator: "\n").contains(Substring(name)), "\(profiles.stdout)")
+        }
+    }
+
+    @Test func readmeMentionsCompletionsAndEveryOption() throws {
+        let readme = try String(contentsOf: CLI.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("offprint --generate-completion-script"))
+        for command in [["export"], ["bundle"], ["cache", "stats"], ["cache", "prune"], ["cache", "verify"], ["profiles"]] {
+            let help = try CLI.run(command + ["--help"]).stdout
+            let options = Set(help.split(whereSeparator: { " ,\n[]<>()".contains($0) })
+                .filter { $0.hasPrefix("--") && $0.count > 2 && $0.dropFirst(2).allSatisfy { $0.isLetter || $0 == "-" } })
+            #expect(!options.isEmpty)
+            for o in options {
+                #expect(readme.contains(o), "README does not mention \(command.joined(separator: " ")) \(o)")
+            }
+        }
+    }
+
+    @Test func theExampleManifestPointsAtThingsThatExist() throws {
+        let manifest = CLI.repoRoot.appendingPathComponent("examples/collection.yml")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        #expect(!text.contains(".swift"), "a manifest's reader is not pointed at source code")
+        // Every relative path it names (../x, posts/x.md) exists next to it.
+        for word in text.split(whereSeparator: { " \n()`:".contains($0) }) where word.contains("/") && !word.contains("*") && !word.hasPrefix("http") && !word.contains("urn") {
+            let nextToIt = manifest.deletingLastPathComponent().appendingPathComponent(String(word))
+            let fromTheRoot = CLI.repoRoot.appendingPathComponent(String(word))  // the command line in its header
+            #expect(FileManager.default.fileExists(atPath: nextToIt.path) || FileManager.default.fileExists(atPath: fromTheRoot.path),
+                    "examples/collection.yml names \(word), which does not exist")
+        }
+    }
+}
