@@ -54,7 +54,7 @@ public struct HTTPOptions: Sendable {
     public init(
         concurrency: Int = 8,
         perHostConcurrency: Int = 4,
-        connectTimeout: TimeInterval = 10,
+        connectTimeout: TimeInterval = 5,
         idleTimeout: TimeInterval = 20,
         totalTimeout: TimeInterval = 120,
         retries: Int = 3,

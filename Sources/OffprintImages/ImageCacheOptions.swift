@@ -91,7 +91,7 @@ public struct ImageCacheOptions: Sendable {
         policy: Policy = .normal,
         concurrency: Int = 8,
         perHostConcurrency: Int = 4,
-        connectTimeout: TimeInterval = 10,
+        connectTimeout: TimeInterval = 5,
         idleTimeout: TimeInterval = 20,
         totalTimeout: TimeInterval = 120,
         retries: Int = 3,

@@ -151,6 +151,16 @@ import Testing
         await server.stop()
     }
 
+    @Test func defaults() {
+        let o = HTTPOptions(proxies: .none)
+        #expect(o.connectTimeout == 5 && o.idleTimeout == 20 && o.totalTimeout == 120)
+        #expect(o.connectTimeout * 4 <= o.idleTimeout, "connect timeout much shorter than the idle one")
+        #expect(o.retries == 3 && o.maxRedirects == 5 && o.maxBytes == 25 << 20 && o.breakerThreshold == 3)
+        let c = ImageCacheOptions()
+        #expect(c.failureTTL == 86_400 && c.goneTTL == 7 * 86_400 && !c.retryFailed)
+        #expect(c.httpOptions.connectTimeout == c.connectTimeout && c.httpOptions.userAgent == HTTPOptions.defaultUserAgent)
+    }
+
     // MARK: - Proxies
 
     @Test func proxiesFromTheEnvironment() {
