@@ -4,6 +4,7 @@
 // The pipeline, one module per stage:
 //   OffprintDocument  HTML bytes → Swift value tree (libxml2, freed inside the parse call)
 //   OffprintArticle   input file → Article (metadata + Document)
+//   OffprintExtract   whole page → the article (Readability/trafilatura-style scoring)
 //   OffprintCleanup   clean-up passes over the tree (lazy images, proxies, URLs, junk)
 //   OffprintMarkdown  Document → Markdown text
 //   OffprintHTTP      the one HTTP client (AsyncHTTPClient): pages, feeds and images; retries,
@@ -40,6 +41,7 @@ let package = Package(
         .systemLibrary(name: "CLibVips"),  // libvips is loaded at run time (dlopen), only by profiles
         .target(name: "OffprintDocument", dependencies: ["CLibXML2"]),
         .target(name: "OffprintArticle", dependencies: ["OffprintDocument", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "OffprintExtract", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintHTTP", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                      .product(name: "NIOCore", package: "swift-nio"),
@@ -49,7 +51,7 @@ let package = Package(
         .target(name: "OffprintImages", dependencies: ["OffprintHTTP", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintMarkdown", "OffprintHTTP", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
+        .target(name: "Offprint", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintHTTP", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "offprint-bench", dependencies: ["Offprint", .product(name: "FlyingFox", package: "FlyingFox")]),
@@ -73,6 +75,7 @@ let package = Package(
 
         .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"], exclude: ["Charsets"]),
         .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument"]),
+        .testTarget(name: "OffprintExtractTests", dependencies: ["OffprintExtract", "OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument"]),
         .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
         .testTarget(name: "OffprintCLITests", dependencies: []),

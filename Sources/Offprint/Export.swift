@@ -1,6 +1,7 @@
 import Foundation
 import OffprintDocument
 import OffprintArticle
+import OffprintExtract
 import OffprintCleanup
 import OffprintMarkdown
 import OffprintImages
@@ -16,6 +17,8 @@ public struct ExportOptions: Sendable {
     }
 
     public var load = LoadOptions()
+    /// How much of the input is the article (`--content auto|main|all`).
+    public var extract = ExtractOptions()
     public var cleanup = CleanupOptions()
     public var markdown = MarkdownOptions()
     public var frontMatter: FrontMatterStyle = .yaml
@@ -34,7 +37,7 @@ public struct ExportResult: Sendable {
     public var imageFailures: [ImageFailure]
 }
 
-/// The pipeline for one article: load → clean up → (images) → Markdown.
+/// The pipeline for one article: load → extract (whole pages) → clean up → (images) → Markdown.
 public struct Exporter: Sendable {
     public var options: ExportOptions
 
@@ -42,9 +45,10 @@ public struct Exporter: Sendable {
         self.options = options
     }
 
-    /// Loads and cleans one input.
+    /// Loads one input, narrows a whole page to its article, and cleans it.
     public func prepare(_ bytes: [UInt8], origin: String) throws -> (Article, [Diagnostic]) {
         var (article, diagnostics) = try ArticleLoader.load(bytes, origin: origin, options: options.load)
+        diagnostics += Extractor.extract(&article, options: options.extract)
         diagnostics += Cleanup.run(&article, options: options.cleanup)
         return (article, diagnostics)
     }

@@ -5,6 +5,7 @@
 //   print(result.markdown)
 @_exported import OffprintDocument
 @_exported import OffprintArticle
+@_exported import OffprintExtract
 @_exported import OffprintCleanup
 @_exported import OffprintMarkdown
 @_exported import OffprintImages

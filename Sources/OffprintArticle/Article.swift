@@ -14,6 +14,8 @@ public struct Article: Sendable {
     public var date: String?
     /// BCP 47 language tag (`zh-CN`, `en`), when known.
     public var language: String?
+    /// The writing direction the page declares (`dir`), when it declares one.
+    public var direction: TextDirection?
     public var categories: [String]
     public var tags: [String]
     public var summary: String?
@@ -37,6 +39,7 @@ public struct Article: Sendable {
         self.authors = []
         self.date = nil
         self.language = nil
+        self.direction = nil
         self.categories = []
         self.tags = []
         self.summary = nil
@@ -48,6 +51,11 @@ public struct Article: Sendable {
         self.document = document
         self.content = content ?? document.body ?? document.root
     }
+}
+
+/// The writing direction of an article's text.
+public enum TextDirection: String, Sendable, Equatable {
+    case ltr, rtl
 }
 
 /// Front matter keys and values, in their original order, as YAML or TOML gave them.

@@ -99,7 +99,7 @@ public enum ArticleLoader {
                 base = resolved
             } else if options.baseURL == nil {
                 diags.append(Diagnostic(origin: origin, location: "<base href=\"\(href)\">",
-                                        "relative base URL with no page URL to resolve it against; relative links stay relative (give the page URL or a base URL)"))
+                                        "relative base URL with no page URL to resolve it against; relative links stay relative (give the page's URL with --base-url)"))
             }
         }
         article.baseURL = options.baseURL ?? base

@@ -166,6 +166,7 @@ extension Article {
         else if authors.count > 1 { fm["author"] = .array(authors.map { .string($0) }) }
         if let d = date { fm["date"] = .date(original: d, iso8601: d) }
         if let l = language { fm["lang"] = .string(l) }
+        if direction == .rtl { fm["dir"] = .string("rtl") }
         if let s = sourceURL { fm["source"] = .string(s) }
         if let c = coverImage { fm["cover"] = .string(c) }
         if let s = summary, !s.isEmpty { fm["description"] = .string(s) }

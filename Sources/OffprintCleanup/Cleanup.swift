@@ -18,7 +18,7 @@ public protocol CleanupPass: Sendable {
 ///     warnings += Cleanup.run(&article)
 ///
 /// Order: comments, `<noscript>` image fallbacks, junk elements (scripts, forms, embeds,
-/// hidden), main content (when asked), images (lazy loading, `srcset`, `<picture>`,
+/// hidden), images (lazy loading, `srcset`, `<picture>`,
 /// placeholders), relative URLs, proxy wrappers, empty elements.
 public enum Cleanup {
     public static func run(_ article: inout Article, options: CleanupOptions = .init()) -> [Diagnostic] {
@@ -37,7 +37,6 @@ public enum Cleanup {
         if options.removeScripts || options.embedsToLinks || options.forms != .keep || options.removeHidden {
             p.append(RemoveJunkPass())
         }
-        if options.extractMainContent { p.append(MainContentPass()) }
         if options.fixImages { p.append(ImagesPass()) }
         if options.resolveURLs { p.append(ResolveURLsPass()) }
         if options.unwrapProxies { p.append(UnwrapProxiesPass()) }

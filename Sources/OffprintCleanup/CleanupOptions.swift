@@ -1,6 +1,7 @@
 /// What `Cleanup.run` does. Every pass is on by default except the two that would drop text a
-/// reader of the page sees in the page's source (`removeHidden`, `forms: .remove`) and the
-/// main-content extraction; see each field.
+/// reader of the page sees in the page's source (`removeHidden`, `forms: .remove`); see each
+/// field. (Narrowing a page to its article is the extraction stage's job, before clean-up:
+/// `OffprintExtract`.)
 public struct CleanupOptions: Sendable, Equatable {
     /// Which URL an image keeps when the page offers several.
     public enum ImageSource: String, Sendable {
@@ -48,10 +49,6 @@ public struct CleanupOptions: Sendable, Equatable {
     public var resolveURLs: Bool
     /// Drop empty paragraphs, divs and spans.
     public var removeEmpty: Bool
-    /// Narrow `article.content` to the element holding the article text (`<article>`,
-    /// `[itemprop=articleBody]`, or the block with the most paragraph text). Off by default:
-    /// the export converts the whole visible page.
-    public var extractMainContent: Bool
 
     public init(baseURL: String? = nil,
                 proxyPatterns: [ProxyPattern] = ProxyPattern.defaults,
@@ -64,8 +61,7 @@ public struct CleanupOptions: Sendable, Equatable {
                 imageSource: ImageSource = .declared,
                 unwrapProxies: Bool = true,
                 resolveURLs: Bool = true,
-                removeEmpty: Bool = true,
-                extractMainContent: Bool = false) {
+                removeEmpty: Bool = true) {
         self.baseURL = baseURL
         self.proxyPatterns = proxyPatterns
         self.removeComments = removeComments
@@ -78,6 +74,5 @@ public struct CleanupOptions: Sendable, Equatable {
         self.unwrapProxies = unwrapProxies
         self.resolveURLs = resolveURLs
         self.removeEmpty = removeEmpty
-        self.extractMainContent = extractMainContent
     }
 }

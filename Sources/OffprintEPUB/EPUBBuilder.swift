@@ -82,6 +82,7 @@ public struct EPUBBuilder: Sendable {
         var explicit: [String?] = []
         var guessed: [String?] = []
         var rtlScript: [Bool] = []
+        var declared: [TextDirection?] = []
         var keptNodes = 0
         for (i, stored) in articles.enumerated() {
             let a = try stored.load()
@@ -90,6 +91,7 @@ public struct EPUBBuilder: Sendable {
             let sample = Substring(a.document.textContent(of: a.content).prefix(20_000))
             guessed.append(LanguageTags.guessFromScript(sample))
             rtlScript.append(LanguageTags.isMostlyRTL(sample))
+            declared.append(a.direction)
             let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
             // (Language and direction are only stored by the chapter: set below.)
             var chapter = Chapter(article: a, title: EPUBBuilder.title(of: a, index: i), language: "", rtl: false,
@@ -114,7 +116,9 @@ public struct EPUBBuilder: Sendable {
             // Unknown language: the book's, unless the script says it cannot be (then "und").
             let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
             chapters[i].language = lang
-            chapters[i].rtl = explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang))
+            // A direction the page declares (`dir`) wins; else the language's, else the script's.
+            chapters[i].rtl = declared[i].map { $0 == .rtl }
+                ?? (explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang)))
         }
         var pages: [String: Int] = [:]
         for (i, c) in chapters.enumerated() {
@@ -151,7 +155,7 @@ public struct EPUBBuilder: Sendable {
                 usable[url] = .failure(f)
             case .success(let img):
                 guard EPUBBuilder.coreImageTypes.contains(img.mediaType) || (options.keepWebP && img.mediaType == "image/webp") else {
-                    usable[url] = .failure(ImageFailure(url: url, reason: "\(img.mediaType) is not an image type EPUB readers must support (JPEG, PNG, GIF, SVG\(options.keepWebP ? ", WebP" : "")); convert it to keep it"))
+                    usable[url] = .failure(ImageFailure(url: url, reason: "\(img.mediaType) is not an image type EPUB readers must support (JPEG, PNG, GIF, SVG\(options.keepWebP ? ", WebP" : "")); bundle with --profile (any profile converts it to JPEG or PNG) to keep it"))
                     continue
                 }
                 guard FileManager.default.isReadableFile(atPath: img.file.path) else {

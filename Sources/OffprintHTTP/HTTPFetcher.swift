@@ -379,7 +379,7 @@ public final class HTTPFetcher: Sendable {
                     return .done(.notModified(head))
                 case 200, 203:
                     if let declared = head.contentLength, declared > maxBytes {
-                        return .final(.tooLarge, "too large: \(HTTPOptions.size(declared)) declared, the limit is \(HTTPOptions.size(maxBytes)) (raise the size limit to keep it)", answered: true)
+                        return .final(.tooLarge, "too large: \(HTTPOptions.size(declared)) declared, the limit is \(HTTPOptions.size(maxBytes)) (raise it with --max-download-size to keep it)", answered: true)
                     }
                     do {
                         sink = try makeSink(head)
@@ -394,7 +394,7 @@ public final class HTTPFetcher: Sendable {
                         if count > maxBytes {
                             sink?.discard()
                             sink = nil
-                            return .final(.tooLarge, "too large: stopped after more than \(HTTPOptions.size(maxBytes)) (raise the size limit to keep it)", answered: true)
+                            return .final(.tooLarge, "too large: stopped after more than \(HTTPOptions.size(maxBytes)) (raise it with --max-download-size to keep it)", answered: true)
                         }
                         try buffer.withUnsafeReadableBytes { try sink!.append($0) }
                     }
@@ -489,7 +489,7 @@ public final class HTTPFetcher: Sendable {
         }
         let typeName = String(describing: type(of: error))
         if typeName.contains("Decompression") {
-            return .final(.tooLarge, "too large: stopped after more than \(HTTPOptions.size(options.maxBytes)) decoded (raise the size limit to keep it)", answered: answered)
+            return .final(.tooLarge, "too large: stopped after more than \(HTTPOptions.size(options.maxBytes)) decoded (raise it with --max-download-size to keep it)", answered: answered)
         }
         if typeName.contains("SSL") || typeName.contains("TLS") {
             return .final(.transport, "the TLS connection failed (\(error))", answered: answered)

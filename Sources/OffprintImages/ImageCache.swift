@@ -197,7 +197,7 @@ public final class ImageCache: ImageProvider, Sendable {
             return .failed(url, error == .noComma ? "malformed data: URL (no comma before the data)" : "malformed data: URL (invalid base64)")
         }
         guard decoded.bytes.count <= options.maxBytes else {
-            return .failed(url, "too large: the data: URL holds \(Downloader.size(decoded.bytes.count)), the limit is \(Downloader.size(options.maxBytes))")
+            return .failed(url, "too large: the data: URL holds \(Downloader.size(decoded.bytes.count)), the limit is \(Downloader.size(options.maxBytes)) (raise it with --max-download-size)")
         }
         switch ImageSniffer.sniff(decoded.bytes) {
         case .notImage(let what):
@@ -225,9 +225,9 @@ public final class ImageCache: ImageProvider, Sendable {
                 return Resolution(result: .success(image(entry, file)), source: .cache)
             }
             if let damage {
-                return .failed(url, "\(damage), and offline mode cannot fetch it again; run without offline mode")
+                return .failed(url, "\(damage), and --offline cannot fetch it again; run once without --offline")
             }
-            return .failed(url, "not in the image cache, and offline mode does not download; run once without offline mode")
+            return .failed(url, "not in the image cache, and --offline does not download; run once without --offline")
         case .normal:
             if let (entry, file) = cached {
                 await onIO { self.store.touch(entry) }
@@ -365,7 +365,7 @@ public final class ImageCache: ImageProvider, Sendable {
             let ct = d.contentType.map { ", Content-Type \($0)" } ?? ""
             var advice = "the URL may point to a web page rather than an image"
             if what == "an HTML page" {
-                advice = "probably an error or login page; the host may refuse hot-linking (try the image-origin Referer policy)"
+                advice = "probably an error or login page; the host may refuse hot-linking (try --referer origin)"
             }
             return .failed(url, "the server sent \(what) instead of an image (HTTP 200\(ct)); \(advice)")
         }

@@ -124,7 +124,7 @@ public struct ProfileBuilder: Sendable {
         var reported = Set<String>()
         for (path, bytes) in transform.oversized where reported.insert(path).inserted {
             result.diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: path,
-                                                 "\(bytes / 1000) KB with KEPUB spans, over the \(ProfileContentTransform.adobeFileLimit / 1000) KB older Adobe-engine readers accept: lower max-chapter-size in a profile file"))
+                                                 "\(bytes / 1000) KB with KEPUB spans, over the \(ProfileContentTransform.adobeFileLimit / 1000) KB older Adobe-engine readers accept: lower max-chapter-size in a profile file (offprint profiles \(profile.name) --toml > my.toml, edit, then --profile my.toml)"))
         }
         // Language.
         if profile.languages == .amazon {

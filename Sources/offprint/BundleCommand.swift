@@ -79,7 +79,10 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: ArgumentHelp("Resolve relative links and images against this URL.", valueName: "url"))
     var baseURL: String?
 
-    @Flag(name: .customLong("main-content"), help: "Keep only each page's main content instead of the whole body.")
+    @Option(help: ArgumentHelp("What of each input is the article: auto (a whole web page gets its article; posts and HTML fragments are kept whole), main (always extract the article), all (the whole page, as it is).", valueName: "auto|main|all"))
+    var content: ExtractOptions.Content?
+
+    @Flag(name: .customLong("main-content"), help: "The same as --content main.")
     var mainContent = false
 
     @Option(help: ArgumentHelp("A device profile: kindle, kobo, koreader, apple, generic, or a profile file (.toml). Images are converted for it (cached), and kobo writes KEPUB.", valueName: "name|file"),
@@ -109,12 +112,15 @@ struct BundleCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
     var quiet = false
 
+    @OptionGroup var reporting: ReportFlags
+
     @Option(name: .shortAndLong, help: "Articles loaded at once (default: the number of cores).")
     var jobs: Int?
 
     func validate() throws {
         guard !Validation.skipped else { return }
         if inputs.isEmpty { throw ValidationError("give articles, folders, or a collection manifest to bundle") }
+        if mainContent, let c = content, c != .main { throw ValidationError("--main-content is --content main; it cannot go with --content \(c.rawValue)") }
         if !output.lowercased().hasSuffix(".epub") {
             throw ValidationError("-o must name an .epub file (got '\(output)')")
         }
@@ -168,7 +174,7 @@ struct BundleCommand: AsyncParsableCommand {
         var options = BundleOptions()
         options.export.frontMatter = .none
         if let b = baseURL { options.export.load.baseURL = b; options.export.cleanup.baseURL = b }
-        options.export.cleanup.extractMainContent = mainContent
+        options.export.extract.content = mainContent ? .main : (content ?? .auto)
         options.epub.templatesDirectory = templates.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.epub.tocIncludesSubheadings = !noSubheadings
         options.title = title
@@ -193,36 +199,66 @@ struct BundleCommand: AsyncParsableCommand {
         let out = URL(fileURLWithPath: output)
         try Files.checkNotAnInput(output, inputs: inputs)
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // One HTTP client for the run: pages given by URL and images share it.
         let http = cacheFlags.makeHTTP()
         options.http = http
         let cache = try cacheFlags.makeCache(quiet: quiet, http: http)
-        let bundled: BundleResult
+        var report = RunReport(command: "bundle", output: output)
+        let result: BundleResult
         do {
-            bundled = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+            result = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+            await http.shutdown()
         } catch {
             await http.shutdown()
+            if let path = reporting.reportFile {
+                report.addError(origin: output, "\(error)")
+                try? report.write(to: path)
+            }
             throw error
         }
-        await http.shutdown()
-        let result = bundled
         let s = await cache.summary()
         let hostWarnings = cache.reportHosts(s, quiet: quiet)
+        let downloads = Self.describe(s)
+        report.add(result.diagnostics)
+        for f in result.failedInputs { report.addError(origin: f.path, f.error) }
+        let volumes = result.profile?.volumes ?? [result.report]
+        report.counts = [
+            "articles": volumes.map(\.chapters.count).reduce(0, +), "volumes": volumes.count,
+            "imagesEmbedded": volumes.map(\.imagesEmbedded).reduce(0, +),
+            "imgReplacedByAltText": volumes.map(\.imagesFailed).reduce(0, +),
+            "imageURLs": s.requested, "imageURLsDownloaded": s.fetched, "imageURLsFromCache": s.fromCache,
+            "imageURLsRevalidated": s.revalidated, "imageURLsInline": s.decoded, "imageURLsFailed": s.failed,
+            "bytes": volumes.map(\.bytes).reduce(0, +), "warnings": result.diagnostics.count, "failedInputs": result.failedInputs.count,
+        ]
+        try reporting.emit(result.diagnostics, quiet: quiet, report: report)
         if !quiet {
-            for d in result.diagnostics { warn("offprint: warning: \(d)") }
+            // One unit per count: articles, distinct images stored, <img> elements, URLs.
+            for r in volumes {
+                warn("\(r.output.path): \(counted(r.chapters.count, "article")), \(r.bytes / 1024) KB; \(counted(r.imagesEmbedded, "image")) embedded, \(counted(r.imagesFailed, "<img>", "<img>s")) replaced by alt text")
+            }
             if let p = result.profile {
-                for r in p.volumes {
-                    warn("\(r.output.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB")
-                }
-                warn("profile \(options.profile!.name): images \(p.images)\(p.attempts > 1 ? "; \(p.attempts) builds to meet the budget (images capped at \((p.settings.maxImageBytes ?? 0) / 1000) KB)" : ""); downloads: \(s.line)")
+                let capped = p.attempts > 1 ? "; \(p.attempts) builds to meet the budget\(p.settings.maxImageBytes.map { " (images capped at \($0 / 1000) KB)" } ?? "")" : ""
+                warn("profile \(options.profile!.name): images \(p.images)\(capped); \(downloads)")
             } else {
-                let r = result.report
-                warn("\(out.path): \(r.chapters.count) articles, \(r.imagesEmbedded) images (\(r.imagesFailed) failed), \(r.bytes / 1024) KB; images: \(s.line)")
+                warn(downloads)
             }
         }
         // Errors are printed even with -q.
         for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
         if !result.failedInputs.isEmpty { throw ExitCode.failure }
         if strict && (!result.diagnostics.isEmpty || hostWarnings > 0) { throw ExitCode.failure }
+    }
+}
+
+extension BundleCommand {
+    /// "image URLs: 450 (3 downloaded, 1 from cache, 446 failed)": every URL counted once.
+    static func describe(_ s: FetchSummary) -> String {
+        var parts = ["\(s.fetched) downloaded", "\(s.fromCache) from cache"]
+        if s.revalidated > 0 { parts.append("\(s.revalidated) revalidated") }
+        if s.decoded > 0 { parts.append("\(s.decoded) inline") }
+        parts.append("\(s.failed) failed")
+        if s.skipped > 0 { parts.append("skipped \(s.skipped) (failed recently; --retry-failed to try again)") }
+        return "image URLs: \(s.requested) (\(parts.joined(separator: ", ")))"
     }
 }
 

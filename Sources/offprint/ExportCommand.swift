@@ -11,7 +11,8 @@ struct ExportCommand: AsyncParsableCommand {
         Several inputs need -o FOLDER: each becomes FOLDER/<name>.md.
 
           offprint export post.md -o post-clean.md
-          offprint export page.html -o article.md
+          offprint export page.html -o article.md                 (the page's article; --content all for the whole page)
+          curl -s URL | offprint export - --base-url URL > article.md
           offprint export https://example.com/post -o article.md   (fetched; links resolve against the final URL)
           offprint export posts/*.md -o out/
           offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
@@ -41,7 +42,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("unwrap-proxy"), help: ArgumentHelp("Also unwrap image/link URLs wrapped by this proxy prefix (repeatable), e.g. https://proxy.example/?url=", valueName: "prefix"))
     var proxies: [String] = []
 
-    @Flag(name: .customLong("main-content"), help: "Keep only the article's main content (<article>, articleBody, the densest text block) instead of the whole page body.")
+    @Option(help: ArgumentHelp("What of each input is the article: auto (a whole web page gets its article; posts and HTML fragments are kept whole), main (always extract the article), all (the whole page, as it is).", valueName: "auto|main|all"))
+    var content: ExtractOptions.Content?
+
+    @Flag(name: .customLong("main-content"), help: "The same as --content main.")
     var mainContent = false
 
     @Flag(name: .customLong("drop-hidden"), help: "Drop elements the page hides (hidden, display:none).")
@@ -57,6 +61,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
     var quiet = false
+
+    @OptionGroup var reporting: ReportFlags
 
     @Option(name: .shortAndLong, help: "Inputs converted at once (default: the number of cores).")
     var jobs: Int?
@@ -78,6 +84,7 @@ struct ExportCommand: AsyncParsableCommand {
         if let e = encoding, Charset.supportedName(e) == nil {
             throw ValidationError("--encoding: unknown character encoding '\(e)' (use a WHATWG label or an iconv name, e.g. utf-8, gbk, big5, shift_jis, euc-kr, windows-1252; `iconv -l` lists them)")
         }
+        if mainContent, let c = content, c != .main { throw ValidationError("--main-content is --content main; it cannot go with --content \(c.rawValue)") }
     }
 
     func run() async throws {
@@ -87,7 +94,7 @@ struct ExportCommand: AsyncParsableCommand {
         options.images = images
         if let b = baseURL { options.load.baseURL = b; options.cleanup.baseURL = b }
         options.load.encodingHint = encoding
-        options.cleanup.extractMainContent = mainContent
+        options.extract.content = mainContent ? .main : (content ?? .auto)
         options.cleanup.removeHidden = dropHidden
         options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
         let exporter = Exporter(options: options)
@@ -120,20 +127,33 @@ struct ExportCommand: AsyncParsableCommand {
         var failed = 0
         var warnings = 0
         var fetched = 0, failedImages = 0
-        for r in results {
-            for line in r.messages where !quiet { warn(line) }
-            for line in r.errors { warn(line) }  // errors are printed even with -q
+        var diagnostics: [Diagnostic] = []
+        var report = RunReport(command: "export", output: output)
+        for (item, r) in zip(plan, results) {
+            diagnostics += r.diagnostics
+            for line in r.errors {
+                warn("offprint: \(line)")  // errors are printed even with -q
+                report.addError(origin: item.input, line)
+            }
             warnings += r.warnings
             if r.failed { failed += 1 }
             fetched += r.images
             failedImages += r.imageFailures
             if let md = r.stdout { FileHandle.standardOutput.write(Data(md.utf8)) }
         }
+        report.add(diagnostics)
+        report.counts = ["inputs": plan.count, "failedInputs": failed, "warnings": warnings,
+                         "imagesLinked": fetched, "imagesNotDownloaded": failedImages]
+        var summaryLine: String?
         if let cache {
             let s = await cache.summary()
+            summaryLine = BundleCommand.describe(s)
             warnings += cache.reportHosts(s, quiet: quiet)
-            if !quiet { warn("images: \(s.line)") }
+            report.counts["imageURLs"] = s.requested
+            report.counts["imageURLsFailed"] = s.failed
         }
+        try reporting.emit(diagnostics, quiet: quiet, report: report)
+        if let summaryLine, !quiet { warn(summaryLine) }
         if failed > 0 {
             if plan.count > 1 { warn("offprint: \(failed) of \(plan.count) inputs failed") }
             throw ExitCode.failure
@@ -153,8 +173,8 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     struct ItemOutcome: Sendable {
-        /// Warnings (hidden by -q).
-        var messages: [String] = []
+        /// Warnings (hidden by -q, grouped unless --verbose).
+        var diagnostics: [Diagnostic] = []
         /// Errors (always printed).
         var errors: [String] = []
         var warnings = 0
@@ -215,7 +235,7 @@ struct ExportCommand: AsyncParsableCommand {
             } else {
                 result = try exporter.export(bytes, origin: origin)
             }
-            outcome.messages += result.diagnostics.map { "offprint: warning: \($0)" }
+            outcome.diagnostics += result.diagnostics
             outcome.warnings = result.diagnostics.count
             if let out = item.output {
                 try Files.writeAtomically(Data(result.markdown.utf8), to: URL(fileURLWithPath: out))
@@ -224,7 +244,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         } catch {
             outcome.failed = true
-            outcome.errors.append("offprint: \(error)")
+            outcome.errors.append("\(error)")
         }
         return outcome
     }
@@ -248,3 +268,4 @@ enum MarkdownFlavorArgument: String, ExpressibleByArgument, CaseIterable {
 
 extension ExportOptions.FrontMatterStyle: ExpressibleByArgument {}
 extension ExportOptions.ImagePolicy: ExpressibleByArgument {}
+extension ExtractOptions.Content: ExpressibleByArgument {}

@@ -20,6 +20,9 @@ struct CacheFlags: ParsableArguments {
     @Option(name: .customLong("user-agent"), help: ArgumentHelp("User-Agent for image requests.", valueName: "text"))
     var userAgent: String?
 
+    @Option(name: .customLong("max-download-size"), help: ArgumentHelp("Largest image to download, like 25MB (the default) or 800KB; larger images are left out with a warning.", valueName: "size"))
+    var maxDownloadSize: String?
+
     @Option(help: ArgumentHelp("Referer sent with image requests: none (default), origin (the image's own site) or a fixed URL.", valueName: "policy"))
     var referer: String = "none"
 
@@ -30,6 +33,9 @@ struct CacheFlags: ParsableArguments {
         guard !Validation.skipped else { return }
         if offline && refresh { throw ValidationError("--offline and --refresh cannot be used together") }
         if imageJobs < 1 { throw ValidationError("--image-jobs must be at least 1") }
+        if let m = maxDownloadSize, DeviceProfile.parseByteSize(m) == nil {
+            throw ValidationError("--max-download-size takes a size like 25MB or 800KB (got '\(m)')")
+        }
     }
 
     func cacheOptions(progress: (@Sendable (ImageProgress) -> Void)? = nil) -> ImageCacheOptions {
@@ -38,6 +44,7 @@ struct CacheFlags: ParsableArguments {
         o.concurrency = imageJobs
         o.perHostConcurrency = min(4, imageJobs)
         if let ua = userAgent { o.userAgent = ua }
+        if let m = maxDownloadSize.flatMap(DeviceProfile.parseByteSize) { o.maxBytes = m }
         switch referer {
         case "none": o.referer = .none
         case "origin": o.referer = .imageOrigin
@@ -96,14 +103,7 @@ struct ImageCacheHandle: Sendable {
     }
 }
 
-extension FetchSummary {
-    /// "5 fetched, 0 from cache, 40 failed; skipped 40 (failed recently; --retry-failed to try again)"
-    var line: String {
-        var text = "\(fetched) fetched, \(fromCache) from cache, \(failed) failed"
-        if skipped > 0 { text += "; skipped \(skipped) (failed recently; --retry-failed to try again)" }
-        return text
-    }
-}
+
 
 struct CacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -180,4 +180,93 @@ import Testing
                     "examples/collection.yml names \(word), which does not exist")
         }
     }
+
+    /// Every `--flag` a message in Sources/ names is a real option of some command, and no
+    /// message names a setting by its Swift name or a mode that has no flag.
+    @Test func hintsNameRealFlags() throws {
+        var known = Set<String>()
+        for command in [["export"], ["bundle"], ["cache", "stats"], ["cache", "prune"], ["cache", "verify"], ["profiles"], []] {
+            let help = try CLI.run(command + ["--help"]).stdout
+            for word in help.split(whereSeparator: { " ,\n[]<>()=".contains($0) }) where word.hasPrefix("--") { known.insert(String(word)) }
+        }
+        #expect(known.contains("--offline"))
+        let sources = CLI.repoRoot.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "swift" && !$0.path.contains("bench") && !$0.path.contains("md-harness") }
+        let banned = ["extractMainContent", "removeHidden off", "offline mode", "Referer policy", "image size limit"]
+        let flag = try Regex(#"--[a-z][a-z0-9-]*[a-z0-9]"#)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                if code.hasPrefix("//") { continue }  // comments may talk about anything
+                // Only string literals: the text between the first and last quote.
+                guard let open = line.firstIndex(of: "\""), let close = line.lastIndex(of: "\""), open < close else { continue }
+                let literal = line[open...close]
+                for b in banned where literal.contains(b) {
+                    Issue.record("\(file.lastPathComponent):\(n + 1): a message says '\(b)', which is no flag")
+                }
+                for m in literal.matches(of: flag) {
+                    let f = String(literal[m.range])
+                    #expect(known.contains(f), "\(file.lastPathComponent):\(n + 1): \(f) is not an option of offprint")
+                }
+            }
+        }
+    }
+
+    @Test func offlineHintsNameTheFlag() throws {
+        let dir = try CLI.tempDir()
+        let r = try CLI.run(["bundle", seed.path, "-o", dir.appendingPathComponent("b.epub").path, "--offline", "--cache-dir", dir.appendingPathComponent("c").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("without --offline"), "\(r.stderr)")
+        #expect(r.stderr.contains("1 article,"), "\(r.stderr)")
+        #expect(!r.stderr.contains("1 articles"))
+    }
+
+    /// Two pages with 60 images from three hosts and 40 identical warnings each: grouped
+    /// output, a closing line, every detail with --verbose and in --report, counts that agree.
+    @Test func warningsAreGroupedPerArticleAndHost() throws {
+        let dir = try CLI.tempDir()
+        var pages: [String] = []
+        for k in 1...2 {
+            var html = "<html><head><title>Page \(k)</title></head><body><article><h1>Page \(k)</h1>"
+            for i in 0..<60 { html += "<p>Text \(i). <img src=\"https://img\(i % 3).example.com/p\(k)/\(i).jpg\" alt=\"picture \(i)\"></p>" }
+            for i in 0..<40 { html += "<p><img class=\"ph\(i)\" alt=\"\"></p>" }  // no URL at all
+            html += "</article></body></html>"
+            let page = dir.appendingPathComponent("page\(k).html")
+            try html.write(to: page, atomically: true, encoding: .utf8)
+            pages.append(page.path)
+        }
+        let cache = dir.appendingPathComponent("cache").path
+        let report = dir.appendingPathComponent("report.json")
+        let r = try CLI.run(["bundle"] + pages + ["-o", dir.appendingPathComponent("b.epub").path, "--offline", "--cache-dir", cache, "--report", report.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count <= 16, "\(lines.count) lines:\n\(r.stderr)")
+        #expect(r.stderr.contains("img0.example.com"))
+        #expect(r.stderr.contains("--verbose"))
+
+        let verbose = try CLI.run(["bundle"] + pages + ["-o", dir.appendingPathComponent("v.epub").path, "--offline", "--cache-dir", cache, "--verbose"])
+        let detailed = verbose.stderr.split(separator: "\n").filter { $0.contains("warning:") }
+        #expect(detailed.count >= 200, "\(detailed.count) warnings with --verbose")
+
+        struct Report: Decodable {
+            struct Entry: Decodable { var origin: String; var location: String?; var message: String }
+            var warnings: [Entry]
+            var counts: [String: Int]
+        }
+        let json = try JSONDecoder().decode(Report.self, from: Data(contentsOf: report))
+        #expect(json.warnings.count == detailed.count)
+        #expect(json.warnings.filter { $0.location?.contains("img1.example.com") == true }.count == 40)
+        let c = json.counts
+        #expect(c["imageURLs"] == 120)
+        #expect(c["imageURLs"] == (c["imageURLsDownloaded"] ?? -1) + (c["imageURLsFromCache"] ?? -1) + (c["imageURLsRevalidated"] ?? -1)
+                + (c["imageURLsInline"] ?? -1) + (c["imageURLsFailed"] ?? -1))
+        #expect(c["imgReplacedByAltText"] == 120)
+        #expect(c["imagesEmbedded"] == 0)
+        // The printed summary says the same numbers.
+        #expect(r.stderr.contains("2 articles"), "\(r.stderr)")
+        #expect(r.stderr.contains("120 <img>s replaced by alt text"), "\(r.stderr)")
+        #expect(r.stderr.contains("image URLs: 120 (0 downloaded, 0 from cache, 120 failed)"), "\(r.stderr)")
+    }
 }

@@ -321,3 +321,55 @@ final class LockedData: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct CLIContentModeTests {
+    static let page = """
+        <!doctype html><html><head><title>The Story | Site</title></head><body>
+        <nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+        <div class="share"><a href="https://twitter.com/x">Tweet</a> <a href="mailto:x">Email</a></div>
+        <div class="story-body">
+        """ + (1...6).map { "<p>Paragraph \($0) of the story, with enough words, commas, and detail to read as prose.</p>" }.joined() + """
+        </div><footer><p>Copyright 2024 The Site, all rights reserved.</p></footer></body></html>
+        """
+
+    func write(_ text: String) throws -> URL {
+        let f = try CLI.tempDir().appendingPathComponent("page.html")
+        try text.write(to: f, atomically: true, encoding: .utf8)
+        return f
+    }
+
+    @Test func autoExtractsWholePagesAndAllKeepsThem() throws {
+        let f = try write(Self.page)
+        let auto = try CLI.run(["export", f.path])
+        #expect(auto.status == 0)
+        #expect(auto.stdout.contains("Paragraph 6 of the story"))
+        #expect(!auto.stdout.contains("Home") && !auto.stdout.contains("Tweet") && !auto.stdout.contains("Copyright"))
+        let main = try CLI.run(["export", f.path, "--main-content"])
+        #expect(main.stdout == auto.stdout)
+        let all = try CLI.run(["export", f.path, "--content", "all"])
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("Home") && all.stdout.contains("Copyright") && all.stdout.contains("Paragraph 6"))
+    }
+
+    @Test func fragmentsStayWholeInAuto() throws {
+        let f = try write("<ul><li><a href=\"/a\">A link</a></li><li><a href=\"/b\">B link</a></li></ul><p>Short text.</p>")
+        let r = try CLI.run(["export", f.path])
+        #expect(r.stdout.contains("A link") && r.stdout.contains("Short text."))
+    }
+
+    @Test func badContentFlagsAreUsageErrors() throws {
+        let f = try write(Self.page)
+        #expect(try CLI.run(["export", f.path, "--content", "some"]).status == 2)
+        let both = try CLI.run(["export", f.path, "--content", "all", "--main-content"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--content main"))
+        #expect(try CLI.run(["export", "--help"]).stdout.contains("--content"))
+        #expect(try CLI.run(["bundle", "--help"]).stdout.contains("--content"))
+    }
+
+    @Test func noMessageNamesAnInternalOption() throws {
+        let f = try write("<!doctype html><html><head><title>t</title></head><body><div></div></body></html>")
+        let r = try CLI.run(["export", f.path, "--content", "main"])
+        #expect(!r.stderr.contains("extractMainContent"))
+    }
+}

@@ -157,25 +157,6 @@ import OffprintDocument
     }
 }
 
-@Suite struct MainContentTests {
-    @Test func prefersArticleBody() throws {
-        let para = String(repeating: "Article text goes here. ", count: 20)
-        var a = try page("<nav><p>\(String(repeating: "Menu item. ", count: 40))</p></nav><div itemprop=\"articleBody\"><p>\(para)</p></div>")
-        let d = clean(&a, MainContentPass())
-        #expect(a.document[a.content].attribute("itemprop") == "articleBody")
-        #expect(d.count == 1)
-    }
-
-    @Test func densestBlock() throws {
-        let para = "<p>" + String(repeating: "Sentence of the story. ", count: 10) + "</p>"
-        var a = try page("<div id=side><p>short one here that is long enough to count</p></div><div id=main>\(para)\(para)\(para)</div>")
-        clean(&a, MainContentPass())
-        #expect(a.document[a.content].attribute("id") == "main")
-        #expect(Cleanup.passes(for: .init()).map(\.name).contains("main-content") == false)
-        #expect(Cleanup.passes(for: CleanupOptions(extractMainContent: true)).map(\.name).contains("main-content"))
-    }
-}
-
 @Suite struct DepthTests {
     /// 100,000 nested elements: every pass walks with explicit stacks.
     @Test func deepTreeDoesNotOverflow() throws {
@@ -193,7 +174,7 @@ import OffprintDocument
         doc.append(doc.makeElement("img", attributes: [.init("data-src", "//cdn.example/deep.jpg")]), to: cur)
         doc.append(doc.makeText("deep text"), to: cur)
         var a = Article(origin: "deep.html", document: doc)
-        let d = Cleanup.run(&a, options: CleanupOptions(extractMainContent: true))
+        let d = Cleanup.run(&a, options: CleanupOptions())
         #expect(d.count <= 1)
         #expect(imgSrcs(a) == ["https://cdn.example/deep.jpg"])
         #expect(a.document.textContent(of: a.content) == "deep text")

@@ -85,6 +85,20 @@ struct EdgeCaseTests {
         </main>
         """
 
+    /// A direction the page declares (`dir="rtl"`, read by the extraction stage) reaches the
+    /// chapter even when the language is not known or not right-to-left.
+    @Test func declaredDirectionReachesTheChapter() async throws {
+        var rtl = Self.article("rtl-page.html", "<p>Mixed text, mostly Latin letters in this test.</p>", title: "Declared RTL")
+        rtl.direction = .rtl
+        var ltr = Self.article("ltr-page.html", "<p>هذا نص عربي للاختبار في صفحة تقول إنها من اليسار.</p>", title: "Declared LTR", lang: "en")
+        ltr.direction = .ltr
+        let (_, zip, _) = try await Self.build([rtl, ltr], BookMetadata(title: "Directions", language: "en"), name: "directions")
+        let ch1 = try #require(zip.string("EPUB/text/ch001.xhtml"))
+        let ch2 = try #require(zip.string("EPUB/text/ch002.xhtml"))
+        #expect(ch1.contains("dir=\"rtl\""))
+        #expect(!ch2.contains("dir=\"rtl\""))
+    }
+
     @Test("Hostile markup, titles and images still make a book both epubchecks accept")
     func hostileArticle() async throws {
         let a = Self.article("hostile.html", Self.hostile, title: "Ünïcödé & <Title> \"quoted\" 🎉", source: "https://site.example/posts/hostile",

@@ -151,7 +151,7 @@ import Testing
         for (url, f) in zip(urls, Fixture.all) {
             #expect(batch.images[url]?.success.flatMap { fileBytes($0.file) } == f.bytes)
         }
-        #expect(batch.images[missing]?.failure?.reason.contains("not in the image cache, and offline mode does not download") == true)
+        #expect(batch.images[missing]?.failure?.reason.contains("not in the image cache, and --offline does not download") == true)
 
         // Normal mode with the server gone: cached images need no network either.
         let normal = await (try ImageCache(options: testOptions(dir.url))).fetch(urls)
@@ -264,7 +264,7 @@ import Testing
         let offline = try ImageCache(options: testOptions(dir.url) { $0.policy = .offline })
         let r = await offline.image(for: url)
         #expect(r.failure?.reason.contains("SHA-256 does not match") == true, "\(r)")
-        #expect(r.failure?.reason.contains("offline mode cannot fetch it again") == true)
+        #expect(r.failure?.reason.contains("--offline cannot fetch it again") == true)
         // The damaged file was removed on detection; verify drops the entry pointing at it.
         let v = offline.verify()
         #expect(v.entriesRemoved == 1)

@@ -11,14 +11,14 @@ import Yams
 
 enum FuzzChecks {
     /// The whole export, with options taken from the last byte (flavor, front matter style,
-    /// main-content extraction, hidden elements), so one corpus covers them all: no NUL
+    /// content mode auto/main/all, hidden elements), so one corpus covers them all: no NUL
     /// byte in the Markdown.
     static func export(_ bytes: [UInt8]) -> String? {
         var options = ExportOptions()
         if let last = bytes.last {
             options.markdown.flavor = last & 1 == 0 ? .gfm : .commonmark
             options.frontMatter = [.yaml, .toml, .none][Int(last >> 1) % 3]
-            options.cleanup.extractMainContent = last & 0x10 != 0
+            options.extract.content = [.auto, .main, .all, .auto][Int(last >> 4) % 4]
             options.cleanup.removeHidden = last & 0x20 != 0
         }
         guard let result = try? Exporter(options: options).export(bytes, origin: "fuzz") else { return nil }

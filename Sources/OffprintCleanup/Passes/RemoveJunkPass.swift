@@ -88,7 +88,7 @@ public struct RemoveJunkPass: CleanupPass {
             keepFormText(&doc, under: article.content, selects: selects)
         }
         if hiddenRemoved > 0 {
-            diags.append(Diagnostic(origin: article.origin, "removed \(hiddenRemoved) hidden element\(hiddenRemoved == 1 ? "" : "s") (keep them with removeHidden off)"))
+            diags.append(Diagnostic(origin: article.origin, "removed \(hiddenRemoved) hidden element\(hiddenRemoved == 1 ? "" : "s") (leave out --drop-hidden to keep them)"))
         }
         if formsRemoved > 0 {
             diags.append(Diagnostic(origin: article.origin, "removed \(formsRemoved) form\(formsRemoved == 1 ? "" : "s") and form control\(formsRemoved == 1 ? "" : "s")"))
