@@ -245,6 +245,8 @@ public final class HTTPFetcher: Sendable {
             case .final(let kind, let message, let answered):
                 if answered { breaker.succeeded(host) }
                 return (.failed(failure(kind, message)), attempts, bytes)
+            case .hostDown(let message):
+                return (.failed(failure(.hostDown, message, unreachable: true)), attempts, bytes)
             case .unreachable(let trouble):
                 if let cause = breaker.failed(host, trouble) {
                     options.log?("host \(host): \(cause); its other requests fail at once")
@@ -298,6 +300,8 @@ public final class HTTPFetcher: Sendable {
         case retry(HTTPFailure.Kind, String, retryAfter: TimeInterval?, answered: Bool)
         /// The host could not be reached (connect failure, DNS, no response at all).
         case unreachable(HostBreaker.Trouble)
+        /// Abandoned: the host's breaker opened while this attempt waited.
+        case hostDown(String)
     }
 
     /// One attempt (with its redirects) under the total timeout.
@@ -308,11 +312,23 @@ public final class HTTPFetcher: Sendable {
         let total = options.totalTimeout
         let result: AttemptResult<Sink.Output> = await withTaskGroup(of: AttemptResult<Sink.Output>?.self) { group in
             group.addTask { await self.attempt(spec, target: target, makeSink: makeSink, received: received) }
+            // The watch: the total timeout, and the host's breaker opening meanwhile (other
+            // requests found it dead: this one need not wait out its own timeout). A few
+            // wake-ups a second per request in flight; no busy waiting.
+            let host = target.hostKey, started = Date(), breaker = self.breaker
             group.addTask {
-                do {
-                    try await Task.sleep(nanoseconds: UInt64(max(0.001, total) * 1_000_000_000))
-                } catch {
-                    return nil
+                let deadline = started.addingTimeInterval(max(0.001, total))
+                while true {
+                    let left = deadline.timeIntervalSinceNow
+                    if left <= 0 { break }
+                    do {
+                        try await Task.sleep(nanoseconds: UInt64(min(left, 0.25) * 1_000_000_000))
+                    } catch {
+                        return nil
+                    }
+                    if let cause = breaker.openedSince(host, started) {
+                        return .hostDown("stopped: host \(host) is not answering (\(cause))")
+                    }
                 }
                 return .retry(.timeout, "timed out: took longer than \(HTTPOptions.seconds(total)) in all", retryAfter: nil, answered: false)
             }

@@ -41,6 +41,15 @@ final class HostBreaker: Sendable {
         }
     }
 
+    /// The cause, when the breaker of `host` opened after `date` (for attempts in flight
+    /// then: they end at once instead of waiting out their timeouts).
+    func openedSince(_ host: String, _ date: Date) -> String? {
+        state.withLockedValue { table -> String? in
+            guard let s = table[host], let opened = s.openedAt, opened >= date else { return nil }
+            return Self.cause(s)
+        }
+    }
+
     /// The host answered (any HTTP response): it is alive.
     func succeeded(_ host: String) {
         state.withLockedValue { table in

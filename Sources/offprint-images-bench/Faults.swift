@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import OffprintImages
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -149,4 +150,23 @@ func faults(_ args: [String]) async throws {
         for line in r3.stderr.split(separator: "\n") where line.contains("skipped") || line.contains("host 127.0.0.1:\(dead.port)") { print("  | \(line)") }
         dead.stop()
     }
+}
+
+/// `deadhost`: the library alone on 40 images of a host that accepts and never answers,
+/// with the retry/breaker log timestamped (to see when each attempt ends).
+func deadHostTrace(_ args: [String]) async throws {
+    let idle = Double(value(after: "--idle", in: args) ?? "") ?? 2
+    let dead = try DeadHost(neverAccepts: args.contains("--never-accepts"))
+    defer { dead.stop() }
+    let start = Date()
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-deadhost-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: root) }
+    var o = ImageCacheOptions(directory: root, idleTimeout: idle)
+    o.log = { line in print(String(format: "%6.2f s  %@", Date().timeIntervalSince(start), line)) }
+    let cache = try ImageCache(options: o)
+    let urls = (0..<40).map { "http://127.0.0.1:\(dead.port)/old/\($0).jpg" }
+    let batch = await cache.fetch(urls)
+    await cache.shutdown()
+    print(String(format: "%6.2f s  done: %@; connections %d", Date().timeIntervalSince(start), batch.summary.description, dead.connections.value))
+    for g in batch.summary.hostGroups { print("  \(g)") }
 }

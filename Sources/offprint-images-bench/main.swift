@@ -129,6 +129,8 @@ do {
         try await bench(Array(args.dropFirst()))
     case "faults":
         try await faults(Array(args.dropFirst()))
+    case "deadhost":
+        try await deadHostTrace(Array(args.dropFirst()))
     default:
         print("usage: offprint-images-bench fetch --cache DIR [--offline] [--concurrency N] URL... | bench [--images N] [--latency-ms MS]")
         exit(2)
