@@ -8,6 +8,9 @@
 //       wait4): one image on a listener that never answers; 40 images on a dead host plus
 //       5 good ones (dead = accepts and never answers, then = never accepts); the same run
 //       again at once (requests to the dead host, the skipped summary).
+//   offprint-images-bench deadhost [--idle S] [--never-accepts]
+//       The library alone on 40 images of a dead host, with the retry and breaker log
+//       timestamped (when each attempt ends, when the breaker opens).
 //   offprint-images-bench bench [--images N] [--latency-ms MS]
 //       Serves N distinct PNGs over loopback (FlyingFox on 127.0.0.1 and 127.0.0.2,
 //       ephemeral ports) with MS of latency per response, and times fetching them into
