@@ -38,6 +38,9 @@ public struct BundleOptions: Sendable {
     public var articleMemoryLimit = 32 << 20
     /// Only this shard of the inputs (`--shard I/N`; see `Shard`).
     public var shard: Shard?
+    /// The HTTP client for inputs given by URL (shared with the image cache). Nil: one is
+    /// made for the bundle when an input is a URL, and shut down after it.
+    public var http: HTTPFetcher?
 
     public init() {}
 }
@@ -71,6 +74,13 @@ public struct Bundler: Sendable {
         }
         for input in inputs {
             if input == "-" { out.append(standardInput); continue }
+            if WebInput.isURL(input), let url = URL(string: input) {
+                out.append(url)   // fetched when loaded
+                continue
+            }
+            if let scheme = WebInput.unsupportedScheme(input) {
+                throw OffprintError("\(input): \(scheme): URLs are not fetched (only http and https are); save the page and give the file")
+            }
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
                 throw OffprintError("\(input): no such file or folder (check the path)")
@@ -135,8 +145,17 @@ public struct Bundler: Sendable {
         let exporter = Exporter(options: options.export)
         let store = ArticleStore(memoryBudget: options.articleMemoryLimit,
                                  directory: output.deletingLastPathComponent())
+        let needsHTTP = files.contains { !$0.isFileURL }
+        let http = needsHTTP ? (options.http ?? HTTPFetcher()) : nil
         let loaded: [Result<(StoredArticle, [Diagnostic]), OffprintError>] = await concurrentMap(files, limit: options.jobs) { file in
             do {
+                if !file.isFileURL, let http {
+                    var pageExporter = exporter
+                    let (bytes, load) = try await WebInput.fetch(file.absoluteString, http: http, load: exporter.options.load)
+                    pageExporter.options.load = load
+                    let (article, diagnostics) = try pageExporter.prepare(bytes, origin: file.absoluteString)
+                    return .success((try store.store(article), diagnostics))
+                }
                 let stdin = file == Self.standardInput
                 let bytes = try Files.read(stdin ? "-" : file.path)
                 let (article, diagnostics) = try exporter.prepare(bytes, origin: stdin ? "<stdin>" : file.path)
@@ -145,6 +164,7 @@ public struct Bundler: Sendable {
                 return .failure(OffprintError("\(error)"))
             }
         }
+        if let http, options.http == nil { await http.shutdown() }
         var articles: [StoredArticle] = []
         var failed: [(path: String, error: String)] = []
         for (i, r) in loaded.enumerated() {
@@ -155,7 +175,7 @@ public struct Bundler: Sendable {
                 articles.append(a)
                 diagnostics += d
             case .failure(let e):
-                failed.append((files[i].path, e.message))
+                failed.append((files[i].isFileURL ? files[i].path : files[i].absoluteString, e.message))
             }
         }
         if articles.isEmpty {

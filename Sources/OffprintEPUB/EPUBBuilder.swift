@@ -323,8 +323,11 @@ public struct EPUBBuilder: Sendable {
                         articleImages.insert(key)
                     case .failure(let f)?:
                         report.imagesFailed += 1
-                        diagnostics.append(Diagnostic(origin: chapters[i].origin, location: "<img src=\"\(EPUBBuilder.short(src))\">",
-                                                      "image not embedded (\(f.reason)): replaced by its alt text"))
+                        // An unreachable host is reported once for the run (`FetchSummary.hostGroups`).
+                        if f.host == nil {
+                            diagnostics.append(Diagnostic(origin: chapters[i].origin, location: "<img src=\"\(EPUBBuilder.short(src))\">",
+                                                          "image not embedded (\(f.reason)): replaced by its alt text"))
+                        }
                         Sanitizer(origin: chapters[i].origin, baseURL: nil).replaceByAlt(&chapters[i].doc, d)
                     case nil:
                         Sanitizer(origin: chapters[i].origin, baseURL: nil).replaceByAlt(&chapters[i].doc, d)

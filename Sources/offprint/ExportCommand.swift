@@ -13,6 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
           offprint export post.md -o post-clean.md
           offprint export page.html -o article.md                 (the page's article; --content all for the whole page)
           curl -s URL | offprint export - --base-url URL > article.md
+          offprint export https://example.com/post -o article.md   (fetched; links resolve against the final URL)
           offprint export posts/*.md -o out/
           offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
           offprint export posts/*.md -o out/ --shard 2/8                (the second of 8 disjoint parts)
@@ -25,7 +26,7 @@ struct ExportCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; - for standard input.", valueName: "input"),
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) or HTML pages; http(s) URLs of pages; - for standard input.", valueName: "input"),
               completion: .file())
     var inputs: [String] = []
 
@@ -109,7 +110,15 @@ struct ExportCommand: AsyncParsableCommand {
         options.cleanup.proxyPatterns += proxies.map { ProxyPattern.prefix($0) }
         if stream.jsonl { return try await runStream(options) }
         let exporter = Exporter(options: options)
-        let cache = images == .download ? try cacheFlags.makeCache(quiet: quiet) : nil
+        // One HTTP client for the run: pages given by URL and images share it.
+        let http = images == .download || inputs.contains(where: WebInput.isURL) ? cacheFlags.makeHTTP() : nil
+        let cache: ImageCacheHandle?
+        do {
+            cache = images == .download ? try cacheFlags.makeCache(quiet: quiet, http: http) : nil
+        } catch {
+            await http?.shutdown()
+            throw error
+        }
 
         let folderMode = output.map { o in
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
@@ -123,8 +132,9 @@ struct ExportCommand: AsyncParsableCommand {
 
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
-            await convert(item, exporter: exporter, cache: cache)
+            await convert(item, exporter: exporter, cache: cache, http: http)
         }
+        await http?.shutdown()
 
         var failed = 0
         var warnings = 0
@@ -150,6 +160,7 @@ struct ExportCommand: AsyncParsableCommand {
         if let cache {
             let s = await cache.summary()
             summaryLine = BundleCommand.describe(s)
+            warnings += cache.reportHosts(s, quiet: quiet)
             report.counts["imageURLs"] = s.requested
             report.counts["imageURLsFailed"] = s.failed
         }
@@ -195,7 +206,9 @@ struct ExportCommand: AsyncParsableCommand {
         var used = Set<String>()
         var items: [Item] = []
         for input in inputs {
-            var stem = input == "-" ? "stdin" : URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+            var stem = input == "-" ? "stdin"
+                : WebInput.isURL(input) ? WebInput.outputStem(for: input)
+                : URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
             stem = Files.safeFileName(stem)
             var name = stem + ".md"
             var n = 2
@@ -208,10 +221,20 @@ struct ExportCommand: AsyncParsableCommand {
         return items
     }
 
-    func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?) async -> ItemOutcome {
+    func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?, http: HTTPFetcher?) async -> ItemOutcome {
         var outcome = ItemOutcome()
         do {
-            let bytes = try Files.read(item.input)
+            var exporter = exporter
+            let bytes: [UInt8]
+            if WebInput.isURL(item.input), let http {
+                let (page, load) = try await WebInput.fetch(item.input, http: http, load: exporter.options.load)
+                exporter.options.load = load
+                bytes = page
+            } else if let scheme = WebInput.unsupportedScheme(item.input) {
+                throw OffprintError("\(item.input): \(scheme): URLs are not fetched (only http and https are); save the page and give the file")
+            } else {
+                bytes = try Files.read(item.input)
+            }
             let origin = item.input == "-" ? "<stdin>" : item.input
             let result: ExportResult
             if let cache, let out = item.output {

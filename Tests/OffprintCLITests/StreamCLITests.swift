@@ -441,7 +441,9 @@ func runMeasuringMemory(_ args: [String], stdin: Data) throws -> (result: CLI.Re
         server.standardOutput = out
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
+        // SIGKILL: the test runner's threads block SIGTERM and the child inherits that mask,
+        // so terminate() would leave the server running and waitUntilExit() would hang.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
         var banner = Data()
         while !String(decoding: banner, as: UTF8.self).contains("port ") || !String(decoding: banner, as: UTF8.self).contains(")") {
             let chunk = out.fileHandleForReading.availableData
