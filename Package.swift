@@ -9,6 +9,8 @@
 //   OffprintExtract   whole page → the article (Readability/trafilatura-style scoring)
 //   OffprintCleanup   clean-up passes over the tree (lazy images, proxies, URLs, junk)
 //   OffprintMarkdown  Document → Markdown text
+//   OffprintHTTP      the one HTTP client (AsyncHTTPClient): pages, feeds and images; retries,
+//                     per-host circuit breaker, proxies
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
 //   OffprintEPUB      articles → EPUB 3 (libzip, Mustache templates from templates/)
 //   OffprintProfiles  e-reader profiles: images converted with libvips, KEPUB, budgets
@@ -31,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
@@ -48,10 +51,15 @@ let package = Package(
         .target(name: "OffprintFeeds", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
         .target(name: "OffprintExtract", dependencies: ["OffprintDocument", "OffprintArticle"]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
-        .target(name: "OffprintImages", dependencies: ["OffprintSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "OffprintHTTP", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio"),
+                                                     .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        .target(name: "OffprintImages", dependencies: ["OffprintSupport", "OffprintHTTP", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument", "OffprintSupport"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
-        .target(name: "Offprint", dependencies: ["OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
+        .target(name: "Offprint", dependencies: ["OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintHTTP", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
         .target(name: "OffprintDelivery", dependencies: ["CLibZip", "CLibXML2",
                                                          .product(name: "NIOCore", package: "swift-nio"),
                                                          .product(name: "NIOPosix", package: "swift-nio"),
@@ -89,9 +97,10 @@ let package = Package(
         .testTarget(name: "OffprintCLITests", dependencies: []),
         .testTarget(name: "OffprintDeliveryTests", dependencies: ["OffprintDelivery", "CLibZip"]),
         .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "OffprintSupport", "OffprintTestSupport", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
-        .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintSupport", "OffprintTestSupport"],
+        .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintSupport", "OffprintTestSupport",
+                                                           "OffprintHTTP", .product(name: "FlyingFox", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintHTTP", "OffprintSupport", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintDocument", "OffprintArticle", "OffprintImages",

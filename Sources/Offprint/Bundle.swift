@@ -41,6 +41,9 @@ public struct BundleOptions: Sendable {
     public var feeds = FeedOptions()
     /// Only this shard of the inputs (`--shard I/N`; see `Shard`).
     public var shard: Shard?
+    /// The HTTP client for inputs given by URL (shared with the image cache). Nil: one is
+    /// made for the bundle when an input is a URL, and shut down after it.
+    public var http: HTTPFetcher?
 
     public init() {}
 }
@@ -70,10 +73,13 @@ public struct Bundler: Sendable {
     public enum Source: Sendable, Equatable {
         case article(URL)
         case feed(FeedSource)
+        /// An http(s) URL given as an input: fetched once when the book is made, then a
+        /// feed (RSS, Atom, JSON Feed; OPML: its feeds) or a page.
+        case web(String)
     }
 
     /// What `inputs` hold: article files (folders recursively in name order, hidden files
-    /// and folders skipped), feeds (http(s) URLs, feed files by extension or content, the
+    /// and folders skipped), http(s) URLs (pages or feeds), feeds (feed files by extension or content, the
     /// feeds an OPML file lists). Files of a folder that are neither are reported in one
     /// diagnostic. Errors for missing paths and folders without articles.
     public static func sources(_ inputs: [String]) throws -> (sources: [Source], diagnostics: [Diagnostic]) {
@@ -84,9 +90,12 @@ public struct Bundler: Sendable {
         }
         for input in inputs {
             if input == "-" { out.append(.article(standardInput)); continue }
-            if WebURL.isHTTP(input) {
-                out.append(.feed(.url(input)))
+            if WebInput.isURL(input) {
+                out.append(.web(input))   // fetched when the book is made
                 continue
+            }
+            if let scheme = WebInput.unsupportedScheme(input) {
+                throw OffprintError("\(input): \(scheme): URLs are not fetched (only http and https are); save the page and give the file")
             }
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
@@ -212,50 +221,81 @@ public struct Bundler: Sendable {
         let exporter = Exporter(options: loadOptions)
         let store = ArticleStore(memoryBudget: options.articleMemoryLimit,
                                  directory: output.deletingLastPathComponent())
-        let files: [(index: Int, url: URL)] = sources.enumerated().compactMap { i, s in
-            if case .article(let u) = s { return (i, u) } else { return nil }
+        // One HTTP client for URL inputs, feeds and their entries' pages (the caller's, else
+        // one made for this bundle and shut down after it).
+        let needsHTTP = sources.contains { if case .article = $0 { return false } else { return true } }
+        let http = needsHTTP ? (options.http ?? HTTPFetcher()) : nil
+        // A URL input is fetched once: a page is loaded here; a feed waits for the feed reader.
+        let items: [(index: Int, source: Source)] = sources.enumerated().compactMap { i, s in
+            switch s { case .article, .web: return (i, s); case .feed: return nil }
         }
-        let loaded: [Result<(StoredArticle?, [Diagnostic]), OffprintError>] = await concurrentMap(files.map(\.url), limit: options.jobs) { file in
+        func origin(_ s: Source) -> String {
+            switch s {
+            case .article(let u): return u.path
+            case .web(let u): return u
+            case .feed(let f): return f.name
+            }
+        }
+        let loaded: [Result<(StoredArticle?, [Diagnostic], [FeedSource]), OffprintError>] = await concurrentMap(items.map(\.source), limit: options.jobs) { source in
             do {
+                let file: URL
+                switch source {
+                case .web(let url):
+                    guard let http else { throw OffprintError("\(url): no HTTP client") }
+                    switch try await WebInput.fetchPageOrFeed(url, http: http, load: exporter.options.load) {
+                    case .feeds(let f):
+                        return .success((nil, [], f))
+                    case .page(let bytes, let load):
+                        var pageExporter = exporter
+                        pageExporter.options.load = load
+                        let (article, diagnostics) = try pageExporter.prepare(bytes, origin: url)
+                        return .success((try store.store(article), diagnostics, []))
+                    }
+                case .article(let u): file = u
+                case .feed: return .success((nil, [], []))
+                }
                 let stdin = file == Self.standardInput
                 let bytes = try Files.read(stdin ? "-" : file.path)
                 let (article, diagnostics) = try exporter.prepare(bytes, origin: stdin ? "<stdin>" : file.path)
                 if article.isDraft {
-                    return .success((nil, [Diagnostic(origin: file.path, "a draft (draft: true or published: false): left out of the book")]))
+                    return .success((nil, [Diagnostic(origin: file.path, "a draft (draft: true or published: false): left out of the book")], []))
                 }
-                return .success((try store.store(article), diagnostics))
+                return .success((try store.store(article), diagnostics, []))
             } catch {
                 return .failure(OffprintError("\(error)"))
             }
         }
         var perSource: [[StoredArticle]] = Array(repeating: [], count: sources.count)
+        // The feeds of each input: given, or what a URL input turned out to be.
+        var feedsOf: [[FeedSource]] = sources.map { if case .feed(let f) = $0 { return [f] } else { return [] } }
         var failed: [(path: String, error: String)] = []
         for (k, r) in loaded.enumerated() {
-            let i = files[k].index
+            let i = items[k].index
             switch r {
-            case .success(let (article, d)):
+            case .success(let (article, d, f)):
                 diagnostics += d
+                feedsOf[i] = f
                 guard var a = article else { continue }
                 overrides[i]?.apply(to: &a.metadata)
                 perSource[i] = [a]
             case .failure(let e):
-                failed.append((files[k].url.path, e.message))
+                failed.append((origin(items[k].source), e.message))
             }
         }
         // Feeds, one after the other (each fetches its pages several at once).
         var feeds: [FeedBatch] = []
         var feedOptions = options.feeds
         feedOptions.jobs = max(feedOptions.jobs, 1)
+        if feedOptions.fetcher == nil, let http { feedOptions.fetcher = HTTPPageFetcher(http) }
         let collector = FeedCollector(exporter: exporter, options: feedOptions)
-        for (i, s) in sources.enumerated() {
-            guard case .feed(let f) = s else { continue }
+        for (i, f) in feedsOf.enumerated().flatMap({ i, fs in fs.map { (i, $0) } }) {
             do {
                 let batch = try await collector.collect(f, store: store)
                 diagnostics += batch.diagnostics
                 if batch.articles.isEmpty {
                     diagnostics.append(Diagnostic(origin: f.name, "no entries left to put in the book\(options.feeds.since != nil ? " (all older than --since?)" : "")"))
                 }
-                perSource[i] = batch.articles
+                perSource[i] += batch.articles
                 feeds.append(batch)
             } catch let e as OffprintError {
                 failed.append((f.name, e.message))
@@ -263,6 +303,7 @@ public struct Bundler: Sendable {
                 failed.append((f.name, "\(error)"))
             }
         }
+        if let http, options.http == nil { await http.shutdown() }
         // One section per feed when several feeds make the book.
         if feeds.count < 2 {
             for i in perSource.indices { for k in perSource[i].indices { perSource[i][k].metadata.section = nil } }
@@ -288,7 +329,7 @@ public struct Bundler: Sendable {
         var metadata = manifest?.metadata ?? BookMetadata(title: "")
         if let t = options.title { metadata.title = t }
         if metadata.title.trimmingCharacters(in: .whitespaces).isEmpty {
-            let onlyFeeds = sources.allSatisfy { if case .feed = $0 { return true } else { return false } }
+            let onlyFeeds = feedsOf.allSatisfy { !$0.isEmpty }
             if onlyFeeds, feeds.count == 1 {
                 metadata.title = Self.dated(feeds[0].title, articles: articles.map(\.metadata))
             } else {
@@ -348,7 +389,7 @@ public struct Bundler: Sendable {
             switch s {
             case .article(let u): return Shard.key(for: u, inputs: roots)
             case .feed(.file(let p)): return Shard.key(for: URL(fileURLWithPath: p), inputs: roots)
-            case .feed(.url(let u)): return u
+            case .feed(.url(let u)), .feed(.fetched(let u, _)), .web(let u): return u
             }
         }
         let kept = sources.indices.filter { shard.contains(key(sources[$0])) }

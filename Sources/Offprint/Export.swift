@@ -131,6 +131,8 @@ public struct Exporter: Sendable {
                 placed.append((l, image))
             case .failure(let f)?:
                 failures.append(f)
+                // An unreachable host is reported once for the run (`FetchSummary.hostGroups`).
+                if f.host != nil { break }
                 diagnostics.append(Diagnostic(origin: origin, location: "<img src=\"\(url)\">", "image not downloaded (\(f.reason)); the link stays remote"))
             case nil:
                 break

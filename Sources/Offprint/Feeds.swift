@@ -33,10 +33,14 @@ public struct FeedOptions: Sendable {
 /// Where a feed comes from.
 public enum FeedSource: Sendable, Equatable {
     case file(String)
+    /// Fetched through `FeedOptions.fetcher` (an OPML list's subscription, say).
     case url(String)
+    /// Already fetched (a URL input, fetched once and found to be a feed): the URL asked
+    /// for and what came back.
+    case fetched(url: String, page: WebPage)
 
     public var name: String {
-        switch self { case .file(let p): return p; case .url(let u): return u }
+        switch self { case .file(let p): return p; case .url(let u): return u; case .fetched(let u, _): return u }
     }
 }
 
@@ -117,12 +121,15 @@ public struct FeedCollector: Sendable {
                 info = try FeedReader.read(file: path, origin: origin, entry: handle)
             case .url(let url):
                 guard let fetcher = options.fetcher else {
-                    throw OffprintError("\(url): http(s) feeds need the HTTP client, which this build of offprint does not include yet (download the feed and give the file)")
+                    throw OffprintError("\(url): an http(s) feed needs a page fetcher (FeedOptions.fetcher); none was given")
                 }
                 let page: WebPage
                 do { page = try await fetcher.fetch(url) } catch {
                     throw OffprintError("\(url): the feed could not be fetched (\(error))")
                 }
+                feedURL = page.url
+                info = try FeedReader.read(page.bytes, origin: origin, entry: handle)
+            case .fetched(_, let page):
                 feedURL = page.url
                 info = try FeedReader.read(page.bytes, origin: origin, entry: handle)
             }
@@ -152,13 +159,10 @@ public struct FeedCollector: Sendable {
         // Pages to fetch.
         let wanting = selected.indices.filter { selected[$0].fetch }
         if !wanting.isEmpty {
-            let webWithoutClient = wanting.filter {
-                if case .web? = selected[$0].link { return options.fetcher == nil } else { return false }
+            // (A library caller without a fetcher gets the feed's text for web links.)
+            let todo = wanting.filter {
+                if case .web? = selected[$0].link { return options.fetcher != nil } else { return true }
             }
-            if !webWithoutClient.isEmpty {
-                diagnostics.append(Diagnostic(origin: origin, "\(webWithoutClient.count) entr\(webWithoutClient.count == 1 ? "y has" : "ies have") only a summary or cut text; their pages were not fetched (this build has no HTTP client): the feed's text is used"))
-            }
-            let todo = wanting.filter { !webWithoutClient.contains($0) }
             let results: [Result<StoredArticle, OffprintError>] = await concurrentMap(todo.map { selected[$0] }, limit: options.jobs) { c in
                 do { return .success(try await page(for: c, info: info, store: store)) } catch {
                     return .failure(error as? OffprintError ?? OffprintError("\(error)"))
@@ -228,7 +232,7 @@ public struct FeedCollector: Sendable {
             bytes = p.bytes
             pageOrigin = p.url
             o.load.sourceURL = p.url
-            o.load.encodingHint = p.contentType.flatMap(Self.charset)
+            o.load.transportCharset = p.contentType.flatMap(Self.charset)
         case nil:
             throw OffprintError("no link to fetch")
         }

@@ -265,14 +265,12 @@ public struct EPUBBuilder: Sendable {
 
         // The date the title page (and a generated cover) shows: not when the title says it already.
         let shownDate = bookDate.flatMap { title.utf8Contains($0) ? nil : $0 }
-        var generatedCover = false
         if coverKey == nil && options.generatesCover {
             let svg = GeneratedCover.svg(title: title, creators: creators, date: shownDate)
             let key = Hex.sha256(svg)
             let short = String(key.prefix(20))
             items[key] = ImageItem(id: "img-" + short, href: "images/\(short).svg", mediaType: "image/svg+xml", file: nil, bytes: svg)
             coverKey = key
-            generatedCover = true
         }
 
         // Write.
@@ -294,6 +292,7 @@ public struct EPUBBuilder: Sendable {
         var report = BuildReport(output: output, identifier: identifier, chapters: [], imagesEmbedded: 0, imagesFailed: 0, bytes: 0, diagnostics: [])
         var usedImages = Set<String>()
         if let k = coverKey { usedImages.insert(k) }
+        var articleImages = Set<String>()  // what the report counts: the articles' images, not a cover made for the book
         var inMemory = 0
         var manifest: [[String: Any]] = []
         var spine: [[String: Any]] = []
@@ -319,10 +318,14 @@ public struct EPUBBuilder: Sendable {
                     case .success(let key)?:
                         chapters[i].doc.setAttribute("src", "../" + items[key]!.href, on: d)
                         usedImages.insert(key)
+                        articleImages.insert(key)
                     case .failure(let f)?:
                         report.imagesFailed += 1
-                        diagnostics.append(Diagnostic(origin: chapters[i].origin, location: "<img src=\"\(EPUBBuilder.short(src))\">",
-                                                      "image not embedded (\(f.reason)): replaced by its alt text"))
+                        // An unreachable host is reported once for the run (`FetchSummary.hostGroups`).
+                        if f.host == nil {
+                            diagnostics.append(Diagnostic(origin: chapters[i].origin, location: "<img src=\"\(EPUBBuilder.short(src))\">",
+                                                          "image not embedded (\(f.reason)): replaced by its alt text"))
+                        }
                         Sanitizer(origin: chapters[i].origin, baseURL: nil).replaceByAlt(&chapters[i].doc, d)
                     case nil:
                         Sanitizer(origin: chapters[i].origin, baseURL: nil).replaceByAlt(&chapters[i].doc, d)
@@ -397,8 +400,7 @@ public struct EPUBBuilder: Sendable {
             if key == coverKey { m["itemProperties"] = "cover-image" }
             imageManifest.append(m)
         }
-        // The generated cover is drawn, not an image the articles or the metadata gave.
-        report.imagesEmbedded = usedImages.count - (generatedCover ? 1 : 0)
+        report.imagesEmbedded = articleImages.count
 
         // Front matter pages, navigation, package.
         var book: [String: Any] = [

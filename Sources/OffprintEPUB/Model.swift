@@ -155,8 +155,7 @@ public struct BuildReport: Sendable {
     public var output: URL
     public var identifier: String
     public var chapters: [Chapter]
-    /// Distinct images stored in the book (identical bytes are stored once), not counting a
-    /// generated cover.
+    /// Distinct images stored in the book (identical bytes are stored once).
     public var imagesEmbedded: Int
     /// `<img>` URLs that could not be had or used; each became its alt text.
     public var imagesFailed: Int

@@ -17,7 +17,7 @@ public enum FetchPolicy: String, Sendable, CaseIterable {
 
 /// A page fetched for an entry: its bytes, the URL it came from after redirects, and the
 /// HTTP `Content-Type` when there was one.
-public struct WebPage: Sendable {
+public struct WebPage: Sendable, Equatable {
     public var bytes: [UInt8]
     public var url: String
     public var contentType: String?
@@ -28,8 +28,9 @@ public struct WebPage: Sendable {
     }
 }
 
-/// The seam to the network: fetches an http(s) URL (a feed, or an entry's page). The HTTP
-/// client module provides one; without it, only local feeds and local pages are read.
+/// The seam to the network: fetches an http(s) URL (a feed, or an entry's page).
+/// `HTTPPageFetcher` (in `Offprint`) is the one on the HTTP client; without one, only local
+/// feeds and local pages are read.
 public protocol PageFetcher: Sendable {
     func fetch(_ url: String) async throws -> WebPage
 }

@@ -23,6 +23,19 @@ public struct CacheStats: Sendable, Equatable, CustomStringConvertible {
     public var newestUse: Date?
     /// Files being written now, or left by runs that died.
     public var tempFiles: Int
+    /// Remembered failures still in force (their URLs are not requested again yet).
+    public var failuresActive: Int = 0
+    /// Remembered failures past their time (`prune` removes them).
+    public var failuresExpired: Int = 0
+    /// Hosts with the most remembered failures in force (host, count), at most 5.
+    public var failingHosts: [(host: String, count: Int)] = []
+
+    public static func == (a: CacheStats, b: CacheStats) -> Bool {
+        a.directory == b.directory && a.entries == b.entries && a.objects == b.objects && a.bytes == b.bytes
+            && a.objectsByType == b.objectsByType && a.oldestUse == b.oldestUse && a.newestUse == b.newestUse
+            && a.tempFiles == b.tempFiles && a.failuresActive == b.failuresActive && a.failuresExpired == b.failuresExpired
+            && a.failingHosts.map(\.host) == b.failingHosts.map(\.host) && a.failingHosts.map(\.count) == b.failingHosts.map(\.count)
+    }
 
     public var description: String {
         var lines = ["cache: \(directory)",
@@ -37,6 +50,14 @@ public struct CacheStats: Sendable, Equatable, CustomStringConvertible {
             lines.append("last used between \(f.string(from: o)) and \(f.string(from: n))")
         }
         if tempFiles > 0 { lines.append(counted(tempFiles, "temp file")) }
+        if failuresActive + failuresExpired > 0 {
+            var line = "\(failuresActive) failed URL\(failuresActive == 1 ? "" : "s") not requested again until their time is up (--retry-failed to try now)"
+            if failuresExpired > 0 { line += "; \(failuresExpired) expired (prune removes them)" }
+            lines.append(line)
+            if !failingHosts.isEmpty {
+                lines.append("failing hosts: " + failingHosts.map { "\($0.host) \($0.count)" }.joined(separator: ", "))
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }
@@ -47,9 +68,12 @@ public struct PruneResult: Sendable, Equatable, CustomStringConvertible {
     public var objectsRemoved = 0
     public var bytesFreed = 0
     public var tempFilesRemoved = 0
+    /// Remembered failures removed (expired, or older than the prune age).
+    public var failuresRemoved = 0
     public var description: String {
         "removed \(counted(entriesRemoved, "URL")) and \(counted(objectsRemoved, "image")) (\(Downloader.size(bytesFreed)) freed)"
             + (tempFilesRemoved > 0 ? ", \(counted(tempFilesRemoved, "stale temp file"))" : "")
+            + (failuresRemoved > 0 ? ", \(counted(failuresRemoved, "remembered failure"))" : "")
     }
 }
 
@@ -71,7 +95,21 @@ public struct VerifyResult: Sendable, Equatable, CustomStringConvertible {
 extension ImageCache {
     /// Counts entries, files and bytes (reads folder listings, not file contents).
     public func stats() -> CacheStats {
-        let entries = store.files(in: store.indexDir).filter { $0.name.hasSuffix(".json") }
+        let indexFiles = store.files(in: store.indexDir)
+        let entries = indexFiles.filter { $0.name.hasSuffix(".json") && !CacheStore.isFailureFile($0.name) }
+        var active = 0, expired = 0
+        var hosts: [String: Int] = [:]
+        let now = Date()
+        for f in indexFiles where CacheStore.isFailureFile(f.name) {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: f.path)),
+                  let record = try? CacheStore.decoder.decode(FailureRecord.self, from: data) else { expired += 1; continue }
+            if record.retryAfter > now {
+                active += 1
+                hosts[record.host ?? ImageURL.host(ofNormalized: record.url), default: 0] += 1
+            } else {
+                expired += 1
+            }
+        }
         let objects = store.files(in: store.objectsDir)
         var byType: [String: Int] = [:]
         for o in objects {
@@ -85,7 +123,10 @@ extension ImageCache {
                           objectsByType: byType,
                           oldestUse: entries.map(\.modified).min(),
                           newestUse: entries.map(\.modified).max(),
-                          tempFiles: store.tempFileCount())
+                          tempFiles: store.tempFileCount(),
+                          failuresActive: active, failuresExpired: expired,
+                          failingHosts: hosts.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }
+                            .prefix(5).map { (host: $0.key, count: $0.value) })
     }
 
     /// Removes URLs not used for `age` seconds, the images no remaining URL points to
@@ -98,6 +139,14 @@ extension ImageCache {
         var referenced = Set<String>()
         for file in store.files(in: store.indexDir) {
             let data = try? Data(contentsOf: URL(fileURLWithPath: file.path))
+            if CacheStore.isFailureFile(file.name) {
+                // Remembered failures: dropped once expired or older than the prune age.
+                let record = data.flatMap { try? CacheStore.decoder.decode(FailureRecord.self, from: $0) }
+                if record == nil || record!.retryAfter <= now || record!.failedAt < cutoff, unlink(file.path) == 0 {
+                    result.failuresRemoved += 1
+                }
+                continue
+            }
             let entry = data.flatMap { try? CacheStore.decoder.decode(IndexEntry.self, from: $0) }
             if let entry, file.modified >= cutoff {
                 referenced.insert(entry.sha256)
@@ -131,7 +180,7 @@ extension ImageCache {
                 result.damagedObjects.append(file.path)
             }
         }
-        for file in store.files(in: store.indexDir) {
+        for file in store.files(in: store.indexDir) where !CacheStore.isFailureFile(file.name) {
             result.entriesChecked += 1
             let data = try? Data(contentsOf: URL(fileURLWithPath: file.path))
             let entry = data.flatMap { try? CacheStore.decoder.decode(IndexEntry.self, from: $0) }

@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintHTTP
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -39,14 +40,23 @@ public final class ImageCache: ImageProvider, Sendable {
 
     /// Opens (creating if needed) the cache folder of `options.directory` and deletes
     /// temp files left by runs that died. Throws only when the folder is unusable.
-    public init(options: ImageCacheOptions = ImageCacheOptions()) throws {
+    ///
+    /// `http`: the process's HTTP client, shared with page fetching (its own timeouts,
+    /// retries and proxies then apply; `options.maxBytes` still caps images). Without
+    /// one, the cache makes a client from `options` on first need; `shutdown()` closes it.
+    public init(options: ImageCacheOptions = ImageCacheOptions(), http: HTTPFetcher? = nil) throws {
         self.options = options
         store = try CacheStore(root: options.directory)
         downloader = Locked(nil)
+        lentClient = http
     }
 
-    deinit {
-        downloader.withLock { $0?.shutdown() }
+    private let lentClient: HTTPFetcher?
+
+    /// Closes the network connections of a client this cache made (a lent one is left to
+    /// its owner). A cache dropped without it closes them in the background.
+    public func shutdown() async {
+        if let d = downloader.withLock({ $0 }) { await d.shutdown() }
     }
 
     /// The cache folder in use.
@@ -144,7 +154,7 @@ public final class ImageCache: ImageProvider, Sendable {
         for raw in urls where images[raw] == nil {
             let key = keyOf[raw]!
             let resolution = byKey[key]!
-            images[raw] = resolution.result.mapError { ImageFailure(url: raw, reason: $0.reason) }
+            images[raw] = resolution.result.mapError { f in var f = f; f.url = raw; return f }
         }
         return ImageBatch(images: images, summary: summary)
     }
@@ -224,9 +234,9 @@ public final class ImageCache: ImageProvider, Sendable {
                 await onIO { self.store.touch(entry) }
                 return Resolution(result: .success(image(entry, file)), source: .cache)
             }
-            return await download(url, previous: nil)
+            return await downloadUnlessFailedRecently(url)
         case .refresh:
-            guard let (entry, file) = cached else { return await download(url, previous: nil) }
+            guard let (entry, file) = cached else { return await downloadUnlessFailedRecently(url) }
             let validators = entry.etag != nil || entry.lastModified != nil
             var r = await download(url, previous: validators ? entry : nil)
             if case .failure(let failure) = r.result {
@@ -276,12 +286,39 @@ public final class ImageCache: ImageProvider, Sendable {
                     width: e.width, height: e.height)
     }
 
+    /// A URL that failed within its TTL is not requested again (unless `retryFailed`).
+    private func downloadUnlessFailedRecently(_ url: String) async -> Resolution {
+        if !options.retryFailed, let record = await onIO({ self.store.readFailure(forURL: url) }) {
+            let now = Date()
+            if record.retryAfter > now {
+                let f = ImageFailure(url: url,
+                                     reason: "failed \(Self.age(now.timeIntervalSince(record.failedAt))) ago (\(record.reason)); not requested again for \(Self.age(record.retryAfter.timeIntervalSince(now))) (--retry-failed to try again)",
+                                     host: record.host, hostCause: record.hostCause.map { "failed recently: " + $0 }, remembered: true)
+                return Resolution(result: .failure(f), source: .failed)
+            }
+        }
+        return await download(url, previous: nil)
+    }
+
     private func download(_ url: String, previous: IndexEntry?) async -> Resolution {
-        let (outcome, requests, bytes) = await network().fetch(url, conditional: previous)
+        let (outcome, requests, bytes) = await network().fetch(url, conditional: previous, maxBytes: options.maxBytes)
         var r: Resolution
         switch outcome {
-        case .failed(let reason):
-            r = .failed(url, reason)
+        case .failed(let failure):
+            var f = ImageFailure(url: url, reason: failure.message)
+            if failure.hostUnreachable {
+                f.host = failure.host
+                f.hostCause = network().http.unreachableHosts[failure.host] ?? failure.message
+            }
+            r = Resolution(result: .failure(f), source: .failed)
+            if let ttl = rememberFor(failure) {
+                var status: Int?
+                if case .status(let code) = failure.kind { status = code }
+                let now = Date()
+                let record = FailureRecord(url: url, reason: failure.message, status: status, host: f.host, hostCause: f.hostCause,
+                                           failedAt: now, retryAfter: now.addingTimeInterval(ttl))
+                await onIO { self.store.writeFailure(record) }
+            }
         case .notModified(let etag, let lastModified):
             guard var entry = previous else {
                 r = .failed(url, "the server answered 304 Not Modified to an unconditional request")
@@ -298,7 +335,18 @@ public final class ImageCache: ImageProvider, Sendable {
             r = Resolution(result: .success(image(entry, store.objectFile(sha256: entry.sha256, mediaType: entry.mediaType))),
                            source: .revalidated)
         case .downloaded(let d):
-            r = await onIO { self.commit(url, d) }
+            r = await onIO {
+                let r = self.commit(url, d)
+                if case .success = r.result {
+                    self.store.removeFailure(forURL: url)
+                } else if case .failure(let f) = r.result, f.reason.hasPrefix("the server sent") {
+                    // Not an image (an error or login page): remembered like an HTTP failure.
+                    let now = Date()
+                    self.store.writeFailure(FailureRecord(url: url, reason: f.reason, failedAt: now,
+                                                          retryAfter: now.addingTimeInterval(self.options.failureTTL)))
+                }
+                return r
+            }
         }
         r.requests = requests
         r.bytesReceived = bytes
@@ -341,7 +389,7 @@ public final class ImageCache: ImageProvider, Sendable {
     private func network() -> Downloader {
         downloader.withLock { d in
             if let d { return d }
-            let made = Downloader(options: options, store: store) { [weak self] n in
+            let made = Downloader(http: lentClient, options: options, store: store) { [weak self] n in
                 self?.addBytes(n)
             }
             d = made
@@ -412,6 +460,8 @@ public struct FetchSummary: Sendable, Equatable, CustomStringConvertible {
     public var failures: [ImageFailure] = []
     /// Images served from the cache although refreshing them failed.
     public var warnings: [ImageFailure] = []
+    /// Of `failed`: not requested because they failed recently (`--retry-failed`).
+    public var skipped = 0
 
     public init() {}
 
@@ -420,8 +470,29 @@ public struct FetchSummary: Sendable, Equatable, CustomStringConvertible {
         if revalidated > 0 { parts.append("\(revalidated) revalidated") }
         if decoded > 0 { parts.append("\(decoded) inline") }
         parts.append("\(failed) failed")
+        if skipped > 0 { parts.append("skipped \(skipped) (failed recently; --retry-failed to try again)") }
         return "\(requested) image\(requested == 1 ? "" : "s"): " + parts.joined(separator: ", ")
     }
+
+    /// Failures whose host could not be reached, one group per host (sorted by host).
+    public var hostGroups: [HostFailureGroup] {
+        var groups: [String: HostFailureGroup] = [:]
+        var causes: [String: [String: Int]] = [:]
+        for f in failures {
+            guard let host = f.host else { continue }
+            groups[host, default: HostFailureGroup(host: host, count: 0, cause: "", remembered: 0)].count += 1
+            if f.remembered { groups[host]!.remembered += 1 }
+            causes[host, default: [:]][f.hostCause ?? "unreachable", default: 0] += 1
+        }
+        for (host, counts) in causes {
+            // The most frequent cause (the breaker's own account when it opened).
+            groups[host]!.cause = counts.max { $0.value == $1.value ? $0.key > $1.key : $0.value < $1.value }!.key
+        }
+        return groups.values.sorted { $0.host < $1.host }
+    }
+
+    /// Failures reported one by one (not part of a host group).
+    public var individualFailures: [ImageFailure] { failures.filter { $0.host == nil } }
 
     mutating func add(_ r: Resolution) {
         switch r.source {
@@ -431,7 +502,10 @@ public struct FetchSummary: Sendable, Equatable, CustomStringConvertible {
         case .decoded: decoded += 1
         case .failed: failed += 1
         }
-        if case .failure(let f) = r.result { failures.append(f) }
+        if case .failure(let f) = r.result {
+            failures.append(f)
+            if f.remembered { skipped += 1 }
+        }
         if let w = r.warning { warnings.append(w) }
         bytesReceived += r.bytesReceived
         httpRequests += r.requests

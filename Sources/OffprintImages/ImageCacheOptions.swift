@@ -1,4 +1,5 @@
 import Foundation
+import OffprintHTTP
 
 /// How the image cache finds, fetches and keeps images. The defaults suit the CLI.
 public struct ImageCacheOptions: Sendable {
@@ -44,8 +45,10 @@ public struct ImageCacheOptions: Sendable {
     public var concurrency: Int
     /// Downloads running at once against one host.
     public var perHostConcurrency: Int
-    /// Seconds without progress (connecting, or between two pieces of the body) after
-    /// which an attempt is abandoned as timed out.
+    /// Seconds to establish a connection (DNS included); much shorter than `idleTimeout`.
+    public var connectTimeout: TimeInterval
+    /// Seconds without progress (waiting for the response, or between two pieces of the
+    /// body) after which an attempt is abandoned as timed out.
     public var idleTimeout: TimeInterval
     /// Seconds one attempt (request, redirects and whole body) may take in all.
     public var totalTimeout: TimeInterval
@@ -62,6 +65,18 @@ public struct ImageCacheOptions: Sendable {
     public var userAgent: String
     public var referer: RefererPolicy
     public var verification: Verification
+    /// Consecutive connect failures or response timeouts after which a host's remaining
+    /// images fail at once (a DNS failure: at once).
+    public var breakerThreshold: Int
+    /// Failed URLs are remembered in the index and not requested again for this long
+    /// (default 1 day)…
+    public var failureTTL: TimeInterval
+    /// …or this long for 404 Not Found and 410 Gone (default 7 days).
+    public var goneTTL: TimeInterval
+    /// Ignore remembered failures and request every missing image again (`--retry-failed`).
+    public var retryFailed: Bool
+    /// HTTP and HTTPS proxies (default: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`).
+    public var proxies: ProxySettings
     /// Told after each image is settled and as large bodies arrive. Calls are serialised
     /// (never two at once) and come from background threads.
     public var progress: (@Sendable (ImageProgress) -> Void)?
@@ -69,13 +84,14 @@ public struct ImageCacheOptions: Sendable {
     /// 0.5 s`), for a verbose mode. May be called from several threads at once.
     public var log: (@Sendable (String) -> Void)?
 
-    public static let defaultUserAgent = "Mozilla/5.0 (compatible; Offprint/1.0; image cache)"
+    public static let defaultUserAgent = HTTPOptions.defaultUserAgent
 
     public init(
         directory: URL? = nil,
         policy: Policy = .normal,
         concurrency: Int = 8,
         perHostConcurrency: Int = 4,
+        connectTimeout: TimeInterval = 5,
         idleTimeout: TimeInterval = 20,
         totalTimeout: TimeInterval = 120,
         retries: Int = 3,
@@ -86,6 +102,11 @@ public struct ImageCacheOptions: Sendable {
         userAgent: String = ImageCacheOptions.defaultUserAgent,
         referer: RefererPolicy = .none,
         verification: Verification = .firstUse,
+        breakerThreshold: Int = 3,
+        failureTTL: TimeInterval = 86_400,
+        goneTTL: TimeInterval = 7 * 86_400,
+        retryFailed: Bool = false,
+        proxies: ProxySettings = .fromEnvironment(),
         progress: (@Sendable (ImageProgress) -> Void)? = nil,
         log: (@Sendable (String) -> Void)? = nil
     ) {
@@ -93,6 +114,7 @@ public struct ImageCacheOptions: Sendable {
         self.policy = policy
         self.concurrency = concurrency
         self.perHostConcurrency = perHostConcurrency
+        self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
         self.totalTimeout = totalTimeout
         self.retries = retries
@@ -103,8 +125,22 @@ public struct ImageCacheOptions: Sendable {
         self.userAgent = userAgent
         self.referer = referer
         self.verification = verification
+        self.breakerThreshold = breakerThreshold
+        self.failureTTL = failureTTL
+        self.goneTTL = goneTTL
+        self.retryFailed = retryFailed
+        self.proxies = proxies
         self.progress = progress
         self.log = log
+    }
+
+    /// The HTTP client settings these options describe (for a cache that makes its own
+    /// client; one lent to `ImageCache.init(options:http:)` keeps its own settings).
+    public var httpOptions: HTTPOptions {
+        HTTPOptions(concurrency: concurrency, perHostConcurrency: perHostConcurrency, connectTimeout: connectTimeout,
+                    idleTimeout: idleTimeout, totalTimeout: totalTimeout, retries: retries, retryDelay: retryDelay,
+                    maxRetryDelay: maxRetryDelay, maxRedirects: maxRedirects, maxBytes: maxBytes, userAgent: userAgent,
+                    referer: referer.http, breakerThreshold: breakerThreshold, proxies: proxies, log: log)
     }
 
     /// The cache folder when `--cache-dir` is not given: `$OFFPRINT_CACHE_DIR`, else
@@ -150,5 +186,15 @@ public struct ImageProgress: Sendable, Equatable {
         self.total = total
         self.failed = failed
         self.bytesReceived = bytesReceived
+    }
+}
+
+extension ImageCacheOptions.RefererPolicy {
+    var http: HTTPOptions.RefererPolicy {
+        switch self {
+        case .none: return .none
+        case .imageOrigin: return .origin
+        case .fixed(let v): return .fixed(v)
+        }
     }
 }

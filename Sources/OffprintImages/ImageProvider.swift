@@ -50,9 +50,20 @@ public struct CachedImage: Sendable, Equatable {
 public struct ImageFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var url: String
     public var reason: String
-    public init(url: String, reason: String) {
+    /// Set when the image's host could not be reached at all (DNS, connect, no response,
+    /// circuit breaker open): such failures are reported once per host
+    /// (`FetchSummary.hostGroups`), not once per image.
+    public var host: String?
+    /// Why the host counts as unreachable ("timed out 3 times").
+    public var hostCause: String?
+    /// Not requested: the URL failed recently (see `ImageCacheOptions.failureTTL`).
+    public var remembered: Bool
+    public init(url: String, reason: String, host: String? = nil, hostCause: String? = nil, remembered: Bool = false) {
         self.url = url
         self.reason = reason
+        self.host = host
+        self.hostCause = hostCause
+        self.remembered = remembered
     }
     /// One line; a long `data:` URL is shortened to its start and size.
     public var description: String {

@@ -151,7 +151,9 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
                     out[url] = .success(c)
                     urlSizes[url] = c.byteCount
                 case .failure(let f):
-                    out[url] = .failure(ImageFailure(url: url, reason: f.reason))
+                    var f = f
+                    f.url = url
+                    out[url] = .failure(f)
                 }
             }
         }

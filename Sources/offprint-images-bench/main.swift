@@ -3,6 +3,14 @@
 //   offprint-images-bench fetch --cache DIR [--offline] [--concurrency N] URL...
 //       Fetches the URLs into the cache at DIR, prints the summary and each failure;
 //       exits 1 if any failed. The tests run it as a second process sharing a cache.
+//   offprint-images-bench faults --offprint PATH
+//       The issue-11 numbers, with the real binary as a child process (wall and CPU from
+//       wait4): one image on a listener that never answers; 40 images on a dead host plus
+//       5 good ones (dead = accepts and never answers, then = never accepts); the same run
+//       again at once (requests to the dead host, the skipped summary).
+//   offprint-images-bench deadhost [--idle S] [--never-accepts]
+//       The library alone on 40 images of a dead host, with the retry and breaker log
+//       timestamped (when each attempt ends, when the breaker opens).
 //   offprint-images-bench bench [--images N] [--latency-ms MS]
 //       Serves N distinct PNGs over loopback (FlyingFox on 127.0.0.1 and 127.0.0.2,
 //       ephemeral ports) with MS of latency per response, and times fetching them into
@@ -78,9 +86,13 @@ func bench(_ args: [String]) async throws {
     }
 
     let defaults = ImageCacheOptions()
-    _ = try await timed("default (\(defaults.concurrency) at once, \(defaults.perHostConcurrency) per host), 1 host") {
+    let oneHostSeconds = try await timed("default (\(defaults.concurrency) at once, \(defaults.perHostConcurrency) per host), 1 host") {
         try await cache("a").fetch(oneHost).summary
     }
+    // The per-host floor: `perHost` requests at a time, each waiting the latency.
+    let floor = Double((count + defaults.perHostConcurrency - 1) / defaults.perHostConcurrency) * Double(latencyMS) / 1000
+    print(String(format: "per-host floor %.2f s (%d rounds of %d ms); 1 host took %.2fx the floor", floor,
+                 (count + defaults.perHostConcurrency - 1) / defaults.perHostConcurrency, latencyMS, oneHostSeconds / floor))
     _ = try await timed("default, 2 hosts") { try await cache("b").fetch(twoHosts).summary }
     _ = try await timed("concurrency 1 (one at a time)") {
         try await cache("c") { $0.concurrency = 1 }.fetch(oneByOne).summary
@@ -118,6 +130,10 @@ do {
         exit(try await fetch(Array(args.dropFirst())))
     case "bench":
         try await bench(Array(args.dropFirst()))
+    case "faults":
+        try await faults(Array(args.dropFirst()))
+    case "deadhost":
+        try await deadHostTrace(Array(args.dropFirst()))
     default:
         print("usage: offprint-images-bench fetch --cache DIR [--offline] [--concurrency N] URL... | bench [--images N] [--latency-ms MS]")
         exit(2)

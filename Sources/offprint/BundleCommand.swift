@@ -9,7 +9,7 @@ struct BundleCommand: AsyncParsableCommand {
         abstract: "Pack articles into one EPUB 3 book (images embedded from the cache).",
         discussion: """
         Inputs: files, folders (read recursively, in name order), feeds (RSS 2.0, RSS 1.0, Atom, \
-        JSON Feed: files or http(s) URLs), OPML lists of feeds, or one collection manifest \
+        JSON Feed: files or http(s) URLs), OPML lists of feeds, http(s) URLs of pages, or one collection manifest \
         (YAML: title, creators, order, per-article overrides; see examples/collection.yml). \
         Markdown posts (.md, .markdown) are rendered as CommonMark + GFM; drafts are left out.
 
@@ -29,7 +29,7 @@ struct BundleCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Article files, folders, or one collection manifest (.yml).", valueName: "input"), completion: .file())
+    @Argument(help: ArgumentHelp("Article files, folders, feeds (RSS, Atom, JSON Feed, OPML), http(s) URLs of pages or feeds, or one collection manifest (.yml).", valueName: "input"), completion: .file())
     var inputs: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The EPUB file to write.", valueName: "file.epub"), completion: .file(extensions: ["epub"]))
@@ -228,12 +228,17 @@ struct BundleCommand: AsyncParsableCommand {
         let out = URL(fileURLWithPath: output)
         try Files.checkNotAnInput(output, inputs: inputs.filter { !WebURL.isHTTP($0) })
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let cache = try cacheFlags.makeCache(quiet: quiet)
+        // One HTTP client for the run: pages given by URL and images share it.
+        let http = cacheFlags.makeHTTP()
+        options.http = http
+        let cache = try cacheFlags.makeCache(quiet: quiet, http: http)
         var report = RunReport(command: "bundle", output: output)
         let result: BundleResult
         do {
             result = try await Bundler(options: options).bundle(inputs, to: out, images: cache.provider)
+            await http.shutdown()
         } catch {
+            await http.shutdown()
             if let path = reporting.reportFile {
                 report.addError(origin: output, "\(error)")
                 try? report.write(to: path)
@@ -241,6 +246,7 @@ struct BundleCommand: AsyncParsableCommand {
             throw error
         }
         let s = await cache.summary()
+        let hostWarnings = cache.reportHosts(s, quiet: quiet)
         let downloads = Self.describe(s)
         report.add(result.diagnostics)
         for f in result.failedInputs { report.addError(origin: f.path, f.error) }
@@ -269,7 +275,7 @@ struct BundleCommand: AsyncParsableCommand {
         // Errors are printed even with -q.
         for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
         if !result.failedInputs.isEmpty { throw ExitCode.failure }
-        if strict && !result.diagnostics.isEmpty { throw ExitCode.failure }
+        if strict && (!result.diagnostics.isEmpty || hostWarnings > 0) { throw ExitCode.failure }
     }
 }
 
@@ -280,6 +286,7 @@ extension BundleCommand {
         if s.revalidated > 0 { parts.append("\(s.revalidated) revalidated") }
         if s.decoded > 0 { parts.append("\(s.decoded) inline") }
         parts.append("\(s.failed) failed")
+        if s.skipped > 0 { parts.append("skipped \(s.skipped) (failed recently; --retry-failed to try again)") }
         return "image URLs: \(s.requested) (\(parts.joined(separator: ", ")))"
     }
 }

@@ -13,6 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
           offprint export post.md -o post-clean.md
           offprint export page.html -o article.md                 (the page's article; --content all for the whole page)
           curl -s URL | offprint export - --base-url URL > article.md
+          offprint export https://example.com/post -o article.md   (fetched; links resolve against the final URL)
           offprint export posts/*.md -o out/
           offprint export post.md --images download -o notes/post.md   (images in notes/post.assets/)
           offprint export feed.xml -o entries/      (one Markdown file per feed entry)
@@ -26,7 +27,7 @@ struct ExportCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter) HTML pages, or feeds (RSS, Atom, JSON Feed, OPML: one file per entry); - for standard input.", valueName: "input"),
+    @Argument(help: ArgumentHelp("Input files: posts (.md/.markdown/.html with YAML or TOML front matter), HTML pages, or feeds (RSS, Atom, JSON Feed, OPML: one file per entry); http(s) URLs of pages or feeds; - for standard input.", valueName: "input"),
               completion: .file())
     var inputs: [String] = []
 
@@ -128,7 +129,28 @@ struct ExportCommand: AsyncParsableCommand {
         if stream.jsonl { return try await runStream(options) }
         options.load.inlineLocalImages = images == .download
         let exporter = Exporter(options: options)
-        let cache = images == .download ? try cacheFlags.makeCache(quiet: quiet) : nil
+        // One HTTP client for the run: pages and feeds given by URL, entries' pages and images
+        // share it (it opens connections only when first used).
+        let http = cacheFlags.makeHTTP()
+        let cache: ImageCacheHandle?
+        do {
+            cache = images == .download ? try cacheFlags.makeCache(quiet: quiet, http: http) : nil
+        } catch {
+            await http.shutdown()
+            throw error
+        }
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+
+        // URL inputs (of this shard) are fetched once, several at once, and sniffed: a page
+        // is converted with the files below, a feed's entries become items.
+        let urlInputs = Array(Set(inputs.filter { WebInput.isURL($0) && stream.inShard($0) }))
+        let load = options.load
+        let fetchedPages = await concurrentMap(urlInputs, limit: jobs) { url -> Result<WebInput.Fetched, OffprintError> in
+            do { return .success(try await WebInput.fetchPageOrFeed(url, http: http, load: load)) } catch {
+                return .failure(error as? OffprintError ?? OffprintError("\(error)"))
+            }
+        }
+        let webInputs = Dictionary(uniqueKeysWithValues: zip(urlInputs, fetchedPages))
 
         // Feeds become one item per entry.
         var feedItems: [Item] = []
@@ -136,20 +158,29 @@ struct ExportCommand: AsyncParsableCommand {
         var feedDiagnostics: [Diagnostic] = []
         var feedErrors: [(origin: String, message: String)] = []
         for input in inputs {
-            let sources: [Bundler.Source]
             if input == "-" { fileInputs.append(input); continue }
-            do { sources = try Bundler.sources([input]).sources } catch { fileInputs.append(input); continue }
-            let feeds = sources.compactMap { s -> FeedSource? in if case .feed(let f) = s { return f } else { return nil } }
-            if feeds.isEmpty { fileInputs.append(input); continue }
-            // A feed is one input for --shard: its entries go to the shard the feed falls in.
-            if !stream.inShard(input) { continue }
+            let feeds: [FeedSource]
+            if WebInput.isURL(input) {
+                // Pages, failed fetches and other shards' URLs go to the plan (which reports or filters them).
+                guard case .success(.feeds(let f))? = webInputs[input] else { fileInputs.append(input); continue }
+                feeds = f
+            } else {
+                let sources: [Bundler.Source]
+                do { sources = try Bundler.sources([input]).sources } catch { fileInputs.append(input); continue }
+                feeds = sources.compactMap { s -> FeedSource? in if case .feed(let f) = s { return f } else { return nil } }
+                if feeds.isEmpty { fileInputs.append(input); continue }
+                // A feed is one input for --shard: its entries go to the shard the feed falls in.
+                if !stream.inShard(input) { continue }
+            }
             guard let output, output.hasSuffix("/") || isDirectory(output) else {
+                await http.shutdown()
                 throw ValidationError("\(input) is a feed: it exports one Markdown file per entry, so give -o FOLDER/")
             }
             var feedOptions = FeedOptions()
             feedOptions.since = since.flatMap { FeedOptions.parseSince($0) }
             feedOptions.maxEntries = maxEntries
             feedOptions.fetchEntries = fetchEntries.value
+            feedOptions.fetcher = HTTPPageFetcher(http)
             let collector = FeedCollector(exporter: exporter, options: feedOptions)
             let store = ArticleStore(directory: FileManager.default.temporaryDirectory)
             for f in feeds {
@@ -175,10 +206,10 @@ struct ExportCommand: AsyncParsableCommand {
             }
         }
 
-        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let results = await concurrentMap(plan, limit: jobs) { item -> ItemOutcome in
-            await convert(item, exporter: exporter, cache: cache)
+            await convert(item, exporter: exporter, cache: cache, fetched: webInputs)
         }
+        await http.shutdown()
 
         var failed = feedErrors.count
         var warnings = feedDiagnostics.count
@@ -208,6 +239,7 @@ struct ExportCommand: AsyncParsableCommand {
         if let cache {
             let s = await cache.summary()
             summaryLine = BundleCommand.describe(s)
+            warnings += cache.reportHosts(s, quiet: quiet)
             report.counts["imageURLs"] = s.requested
             report.counts["imageURLsFailed"] = s.failed
         }
@@ -255,7 +287,9 @@ struct ExportCommand: AsyncParsableCommand {
         var used = Set<String>()
         var items: [Item] = []
         for input in inputs {
-            var stem = input == "-" ? "stdin" : URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+            var stem = input == "-" ? "stdin"
+                : WebInput.isURL(input) ? WebInput.outputStem(for: input)
+                : URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
             stem = Files.safeFileName(stem)
             var name = stem + ".md"
             var n = 2
@@ -291,7 +325,7 @@ struct ExportCommand: AsyncParsableCommand {
         return out
     }
 
-    func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?) async -> ItemOutcome {
+    func convert(_ item: Item, exporter: Exporter, cache: ImageCacheHandle?, fetched: [String: Result<WebInput.Fetched, OffprintError>]) async -> ItemOutcome {
         var outcome = ItemOutcome()
         do {
             let origin = item.input == "-" ? "<stdin>" : item.input
@@ -308,16 +342,29 @@ struct ExportCommand: AsyncParsableCommand {
                 } else {
                     result = exporter.export(article)
                 }
-            } else if let cache, let out = item.output {
-                let bytes = try Files.read(item.input)
-                let url = URL(fileURLWithPath: out)
-                let assetsName = url.deletingPathExtension().lastPathComponent + ".assets"
-                let assets = url.deletingLastPathComponent().appendingPathComponent(assetsName)
-                result = try await exporter.export(bytes, origin: origin, images: cache.provider, assets: assets, linkPrefix: assetsName)
-                outcome.images = result.assets.count
-                outcome.imageFailures = result.imageFailures.count
             } else {
-                result = try exporter.export(try Files.read(item.input), origin: origin)
+                // A URL input: the page fetched (once) before the plan; else the file.
+                var exporter = exporter
+                let bytes: [UInt8]
+                if let f = fetched[item.input] {
+                    guard case .page(let page, let load) = try f.get() else { throw OffprintError("\(item.input): a feed, not a page") }
+                    exporter.options.load = load
+                    bytes = page
+                } else if let scheme = WebInput.unsupportedScheme(item.input) {
+                    throw OffprintError("\(item.input): \(scheme): URLs are not fetched (only http and https are); save the page and give the file")
+                } else {
+                    bytes = try Files.read(item.input)
+                }
+                if let cache, let out = item.output {
+                    let url = URL(fileURLWithPath: out)
+                    let assetsName = url.deletingPathExtension().lastPathComponent + ".assets"
+                    let assets = url.deletingLastPathComponent().appendingPathComponent(assetsName)
+                    result = try await exporter.export(bytes, origin: origin, images: cache.provider, assets: assets, linkPrefix: assetsName)
+                    outcome.images = result.assets.count
+                    outcome.imageFailures = result.imageFailures.count
+                } else {
+                    result = try exporter.export(bytes, origin: origin)
+                }
             }
             outcome.diagnostics += result.diagnostics
             outcome.warnings = result.diagnostics.count

@@ -26,6 +26,9 @@ struct CacheFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Referer sent with image requests: none (default), origin (the image's own site) or a fixed URL.", valueName: "policy"))
     var referer: String = "none"
 
+    @Flag(name: .customLong("retry-failed"), help: "Request images again that failed recently (failures are remembered for a day, 404/410 for a week).")
+    var retryFailed = false
+
     func validate() throws {
         guard !Validation.skipped else { return }
         if offline && refresh { throw ValidationError("--offline and --refresh cannot be used together") }
@@ -47,11 +50,18 @@ struct CacheFlags: ParsableArguments {
         case "origin": o.referer = .imageOrigin
         default: o.referer = .fixed(referer)
         }
+        o.retryFailed = retryFailed
         o.progress = progress
         return o
     }
 
-    func makeCache(quiet: Bool) throws -> ImageCacheHandle {
+    /// The process's one HTTP client (pages and images), with these flags' User-Agent,
+    /// Referer policy and concurrency, and the proxies of the environment.
+    func makeHTTP() -> HTTPFetcher {
+        HTTPFetcher(options: cacheOptions().httpOptions)
+    }
+
+    func makeCache(quiet: Bool, http: HTTPFetcher? = nil) throws -> ImageCacheHandle {
         let tty = isatty(STDERR_FILENO) == 1 && !quiet
         var progress: (@Sendable (ImageProgress) -> Void)? = nil
         if tty {
@@ -63,7 +73,7 @@ struct CacheFlags: ParsableArguments {
             }
         }
         do {
-            return ImageCacheHandle(cache: try ImageCache(options: cacheOptions(progress: progress)), tty: tty)
+            return ImageCacheHandle(cache: try ImageCache(options: cacheOptions(progress: progress), http: http), tty: tty)
         } catch {
             throw OffprintError("image cache: \(error)")
         }
@@ -81,7 +91,19 @@ struct ImageCacheHandle: Sendable {
         if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return cache.summary
     }
+
+    /// One warning per unreachable host, and the skipped count; returns how many warnings.
+    @discardableResult
+    func reportHosts(_ s: FetchSummary, quiet: Bool) -> Int {
+        let groups = s.hostGroups
+        if !quiet {
+            for g in groups { warn("offprint: warning: \(g)") }
+        }
+        return groups.count
+    }
 }
+
+
 
 struct CacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

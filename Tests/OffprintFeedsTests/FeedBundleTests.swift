@@ -140,12 +140,6 @@ final class FeedBundleTests: XCTestCase {
         XCTAssertTrue(result.failedInputs[0].error.contains(":11:"))
     }
 
-    func testHTTPFeedWithoutClientIsAClearFailure() async throws {
-        let (result, _, _) = try await bundle([fixture("feed.json"), "http://127.0.0.1:9/feed.xml"])
-        XCTAssertEqual(result.failedInputs.count, 1)
-        XCTAssertTrue(result.failedInputs[0].error.contains("HTTP client"), result.failedInputs[0].error)
-    }
-
     /// A 5,000-entry feed goes through the article store (spilling past its budget), so
     /// memory stays flat; the book is complete.
     func testFiveThousandEntriesSpillToTheStore() async throws {

@@ -14,7 +14,17 @@ import Testing
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 
-    func offprint(_ args: [String]) throws -> (status: Int32, stderr: String) {
+    /// Runs the binary on a dispatch thread: waiting for it must not hold one of the
+    /// cooperative pool's threads, which the loopback server needs.
+    func offprint(_ args: [String]) async throws -> (status: Int32, stderr: String) {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                c.resume(with: Result { try Self.run(args) })
+            }
+        }
+    }
+
+    static func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -46,7 +56,7 @@ import Testing
         try Data(post.utf8).write(to: input)
         let out = work.url.appendingPathComponent("notes/post.md")
 
-        let r = try offprint(["export", input.path, "--images", "download", "--cache-dir", cache, "-o", out.path])
+        let r = try await offprint(["export", input.path, "--images", "download", "--cache-dir", cache, "-o", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("/404"))  // the failed image is named
         let md = try String(contentsOf: out, encoding: .utf8)
@@ -74,13 +84,13 @@ import Testing
         let before = server.totalRequests
         await server.stop()
         let out2 = work.url.appendingPathComponent("again/post.md")
-        let r2 = try offprint(["export", input.path, "--images", "download", "--offline", "--cache-dir", cache, "-o", out2.path])
+        let r2 = try await offprint(["export", input.path, "--images", "download", "--offline", "--cache-dir", cache, "-o", out2.path])
         #expect(r2.status == 0, "\(r2.stderr)")
         #expect(server.totalRequests == before)
         let md2 = try String(contentsOf: out2, encoding: .utf8)
         #expect(md2 == md)
         // --strict turns the failed image into exit status 1.
-        let r3 = try offprint(["export", input.path, "--images", "download", "--offline", "--strict", "--cache-dir", cache,
+        let r3 = try await offprint(["export", input.path, "--images", "download", "--offline", "--strict", "--cache-dir", cache,
                                "-o", work.url.appendingPathComponent("strict/post.md").path])
         #expect(r3.status == 1)
     }

@@ -314,6 +314,24 @@ struct ImageHandler: HTTPHandler {
             return HTTPResponse(statusCode: .ok,
                                 headers: HTTPHeaders([.contentType: "image/svg+xml", .contentEncoding: "gzip"]),
                                 body: Paths.fixture("drawing.svg.gz"))
+        case "/old-post":
+            // A page that moved: its relative images resolve against the new address.
+            return HTTPResponse(statusCode: .movedPermanently, headers: HTTPHeaders([.location: "/articles/post.html"]))
+        case "/articles/post.html":
+            let page = """
+            <!DOCTYPE html><html><head><title>Moved post</title></head><body><article><h1>Moved post</h1>
+            <p>Text of the moved post, long enough to be the article itself.</p>
+            <p><img src="img/a.png" alt="relative"> <a href="../about.html">about</a></p></article></body></html>
+            """
+            return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "text/html; charset=utf-8"]), body: Data(page.utf8))
+        case "/articles/img/a.png":
+            return image(makePNG(width: 6, height: 5, seed: 7), type: "image/png")
+        case "/page/gbk":
+            // GBK bytes, the charset only in the header: 中文测试.
+            let text: [UInt8] = [0xD6, 0xD0, 0xCE, 0xC4, 0xB2, 0xE2, 0xCA, 0xD4]
+            var page = Array("<!DOCTYPE html><html><head><title>".utf8) + text + Array("</title></head><body><p>".utf8)
+            page += text + Array("</p></body></html>".utf8)
+            return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "text/html; charset=gbk"]), body: Data(page))
         case "/too-many":
             return HTTPResponse(statusCode: .tooManyRequests, headers: HTTPHeaders([HTTPHeader("Retry-After"): "3600"]))
         default:
