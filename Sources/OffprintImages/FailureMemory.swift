@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintHTTP
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,7 @@ struct FailureRecord: Codable, Sendable, Equatable {
 
 extension CacheStore {
     func failureFile(forURL url: String) -> URL {
-        let key = Self.sha256Hex(Data(url.utf8))
+        let key = Hex.sha256(Data(url.utf8))
         return indexDir.appendingPathComponent(String(key.prefix(2)), isDirectory: true)
             .appendingPathComponent(key + ".fail.json")
     }
