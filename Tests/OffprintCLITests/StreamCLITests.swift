@@ -437,20 +437,19 @@ func runMeasuringMemory(_ args: [String], stdin: Data) throws -> (result: CLI.Re
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         server.arguments = ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", site.path, "0"]
-        let out = Pipe()
-        server.standardOutput = out
+        let bannerFile = dir.appendingPathComponent("server.txt")
+        _ = FileManager.default.createFile(atPath: bannerFile.path, contents: nil)
+        server.standardOutput = try FileHandle(forWritingTo: bannerFile)
         server.standardError = FileHandle.nullDevice
         try server.run()
         // SIGKILL: the test runner's threads block SIGTERM and the child inherits that mask,
         // so terminate() would leave the server running and waitUntilExit() would hang.
         defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
-        var banner = Data()
-        while !String(decoding: banner, as: UTF8.self).contains("port ") || !String(decoding: banner, as: UTF8.self).contains(")") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            banner += chunk
+        var text = ""
+        for _ in 0..<200 where !text.contains("port ") {
+            usleep(50_000)
+            text = (try? String(contentsOf: bannerFile, encoding: .utf8)) ?? ""
         }
-        let text = String(decoding: banner, as: UTF8.self)
         let port = try #require(text.range(of: #"port (\d+)"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(5)) }, "\(text)")
 
         var input = Data()
