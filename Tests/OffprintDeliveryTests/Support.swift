@@ -236,8 +236,10 @@ final class BackgroundProcess: @unchecked Sendable {
     func waitForLine(containing marker: String, seconds: Double = 120) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
+            // Whole lines only: the child may be caught half-way through writing one ("PORT " before its number).
             let text = String(decoding: out.get(), as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            let complete = text.lastIndex(of: "\n").map { text[..<$0] } ?? ""
+            if let line = complete.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
             if !process.isRunning { break }
             usleep(20_000)
         }
