@@ -120,7 +120,7 @@ struct Attempt {
 
     static func isHidden(_ n: Document.Node) -> Bool {
         if n.isHiddenByMarkup { return true }
-        if n.attribute("aria-hidden") == "true", !(n.attribute("class") ?? "").contains("fallback-image") {
+        if n.attribute("aria-hidden") == "true", !(n.attribute("class") ?? "").utf8Contains("fallback-image") {
             // An aria-hidden image still shows; only hidden containers go.
             return n.name != "img" && n.name != "picture" && n.name != "figure"
         }
@@ -138,7 +138,7 @@ struct Attempt {
 
     static func isByline(_ n: Document.Node, _ match: String) -> Bool {
         if n.attribute("rel") == "author" { return true }
-        if let ip = n.attribute("itemprop"), ip.lowercased().contains("author") { return true }
+        if let ip = n.attribute("itemprop"), ip.lowercased().utf8Contains("author") { return true }
         return !match.isEmpty && Hints.containsAny(match, Hints.bylineWords)
     }
 
@@ -337,7 +337,7 @@ struct Attempt {
                     if len > 80 && ld < 0.25 { chosen.append(s); continue }
                     if len > 0 && len <= 80 && ld == 0 {
                         let text = Self.collapse(doc.textContent(of: s))
-                        if text.hasSuffix(".") || text.contains(". ") { chosen.append(s) }
+                        if text.hasSuffix(".") || text.utf8Contains(". ") { chosen.append(s) }
                     }
                 } else if Self.isLeadMedia(s, doc, stats), nextElement(after: s, doc) == top {
                     chosen.append(s)
@@ -387,7 +387,7 @@ struct Attempt {
             let m = Hints.matchString(n)
             if !m.isEmpty {
                 let tokens = m.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
-                if tokens.contains(where: { $0.contains("caption") || $0.contains("credit") }) { return true }
+                if tokens.contains(where: { $0.utf8Contains("caption") || $0.utf8Contains("credit") }) { return true }
                 if tokens.contains(where: { Self.imageTokens.contains(String($0)) }),
                    !tokens.contains(where: { Self.contentTokens.contains(String($0)) }) { return true }
             }
@@ -404,7 +404,7 @@ struct Attempt {
         }
         let src = (n.attribute("src") ?? "") + " " + (n.attribute("data-src") ?? "") + " " + (n.attribute("class") ?? "")
         let l = src.lowercased()
-        return !["logo", "icon", "avatar", "sprite", "pixel", "spacer", "badge"].contains { l.contains($0) }
+        return !["logo", "icon", "avatar", "sprite", "pixel", "spacer", "badge"].contains { l.utf8Contains($0) }
     }
 
     private func nextElement(after id: NodeID, _ doc: Document) -> NodeID? {
@@ -610,7 +610,7 @@ struct Attempt {
         if stats.embeds[i] > 0 {
             for d in doc.descendants(of: id) where TextStats.embedNames.contains(doc[d].name) {
                 let src = (doc[d].attribute("src") ?? doc[d].attribute("data") ?? "").lowercased()
-                if Self.videoHosts.contains(where: { src.contains($0) }) { return false }
+                if Self.videoHosts.contains(where: { src.utf8Contains($0) }) { return false }
                 embeds += 1
             }
         }

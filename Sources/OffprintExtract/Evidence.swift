@@ -7,7 +7,7 @@ enum Evidence {
     /// The longest JSON-LD `articleBody` string in the page.
     static func jsonLDArticleBody(_ doc: Document) -> String? {
         var best: String?
-        for s in doc.elements(named: "script") where (doc[s].attribute("type") ?? "").lowercased().contains("ld+json") {
+        for s in doc.elements(named: "script") where (doc[s].attribute("type") ?? "").lowercased().utf8Contains("ld+json") {
             let text = doc.textContent(of: s)
             guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { continue }
             var stack: [Any] = [json]

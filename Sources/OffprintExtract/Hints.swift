@@ -23,7 +23,7 @@ enum Hints {
     static let bylineWords = ["byline", "author", "dateline", "writtenby", "p-author"]
 
     static func containsAny(_ s: String, _ words: [String]) -> Bool {
-        for w in words where s.contains(w) { return true }
+        for w in words where s.utf8Contains(w) { return true }
         return false
     }
 
