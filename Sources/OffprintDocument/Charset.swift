@@ -130,7 +130,7 @@ public enum Charset {
            (input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF) {
             input = UnsafeRawBufferPointer(rebasing: input[2...])
         }
-        guard let converted = iconvToUTF8(input, from: encoding) else { return repairUTF8(input) }
+        guard let (converted, _) = iconvToUTF8(input, from: encoding) else { return repairUTF8(input) }
         return converted.withUnsafeBytes { repairUTF8($0) }
     }
 
@@ -143,7 +143,10 @@ public enum Charset {
         return Array(s.utf8)
     }
 
-    private static func iconvToUTF8(_ input: UnsafeRawBufferPointer, from encoding: String) -> [UInt8]? {
+    /// `input` converted from `encoding` to UTF-8, each invalid byte written as `replacement`
+    /// (U+FFFD by default), and how many there were; nil when iconv does not know the encoding.
+    static func iconvToUTF8(_ input: UnsafeRawBufferPointer, from encoding: String,
+                            replacement: [UInt8] = [0xEF, 0xBF, 0xBD]) -> (bytes: [UInt8], errors: Int)? {
         let cd = iconv_open("UTF-8", encoding)
         if cd == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(cd) }
@@ -153,7 +156,7 @@ public enum Charset {
         var buffer = [UInt8](repeating: 0, count: chunk)
         var inPtr = UnsafeMutablePointer<CChar>(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
         var inLeft = input.count
-        let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+        var errors = 0
         while inLeft > 0 {
             let result: Int = buffer.withUnsafeMutableBytes { buf in
                 var outPtr: UnsafeMutablePointer<CChar>? = buf.baseAddress!.assumingMemoryBound(to: CChar.self)
@@ -165,6 +168,7 @@ public enum Charset {
             if result == 0 { break }
             if result == E2BIG { continue }
             // EILSEQ or EINVAL: one bad byte, replace it and go on.
+            errors += 1
             out.append(contentsOf: replacement)
             inPtr = inPtr.map { $0 + 1 }
             inLeft -= 1
@@ -176,7 +180,7 @@ public enum Charset {
             _ = iconv(cd, nil, nil, &outPtr, &outLeft)
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0..<(chunk - outLeft)]))
         }
-        return out
+        return (out, errors)
     }
 }
 

@@ -235,31 +235,8 @@ extension Charset {
     /// `bytes` decoded from `encoding`, and how many invalid sequences it has; nil when
     /// iconv does not know the encoding.
     static func decodeCounting(_ input: UnsafeRawBufferPointer, from encoding: String) -> (String, Int)? {
-        let cd = iconv_open("UTF-8", encoding)
-        if cd == iconv_t(bitPattern: -1) { return nil }
-        defer { iconv_close(cd) }
-        var out = [UInt8]()
-        out.reserveCapacity(input.count * 3 / 2 + 16)
-        var errors = 0
-        let chunk = 64 * 1024
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        var inPtr = UnsafeMutablePointer<CChar>(mutating: input.baseAddress?.assumingMemoryBound(to: CChar.self))
-        var inLeft = input.count
-        while inLeft > 0 {
-            let result: Int = buffer.withUnsafeMutableBytes { buf in
-                var outPtr: UnsafeMutablePointer<CChar>? = buf.baseAddress!.assumingMemoryBound(to: CChar.self)
-                var outLeft = chunk
-                let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0..<(chunk - outLeft)]))
-                return r == -1 ? Int(errno) : 0
-            }
-            if result == 0 { break }
-            if result == E2BIG { continue }
-            errors += 1
-            inPtr = inPtr.map { $0 + 1 }
-            inLeft -= 1
-        }
-        return (String(decoding: out, as: UTF8.self), errors)
+        guard let (bytes, errors) = iconvToUTF8(input, from: encoding, replacement: []) else { return nil }
+        return (String(decoding: bytes, as: UTF8.self), errors)
     }
 }
 
