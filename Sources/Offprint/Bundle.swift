@@ -373,7 +373,7 @@ public struct Bundler: Sendable {
     }
 
     /// "Title, 2021-07-14 – 2022-01-03".
-    static func dated(_ base: String, articles: [Article]) -> String {
+    static func dated(_ base: String, articles: [ArticleMetadata]) -> String {
         let days = articles.compactMap { $0.date?.day }.sorted()
         guard let first = days.first, let last = days.last, articles.count > 1 else { return base }
         return first == last ? "\(base), \(first)" : "\(base), \(first) – \(last)"
@@ -402,7 +402,7 @@ public struct Bundler: Sendable {
     /// "posts, 2021-07-14 – 2022-01-03": the folder (or single file) name and the date range;
     /// for a list of files, "4 articles, 2019-11-18 – 2019-11-20" (short: the book's title
     /// page and cover show it, and the date once, since the title says it).
-    static func defaultTitle(inputs: [String], articles: [Article]) -> String {
+    static func defaultTitle(inputs: [String], articles: [ArticleMetadata]) -> String {
         let base: String
         if inputs.count == 1, !WebURL.isHTTP(inputs[0]) {
             let u = URL(fileURLWithPath: inputs[0]).standardizedFileURL

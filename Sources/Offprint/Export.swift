@@ -59,7 +59,7 @@ public struct Exporter: Sendable {
         let body = MarkdownWriter(options: options.markdown).markdown(for: article.document, from: article.content)
         var front = ""
         if options.frontMatter != .none {
-            let fm = article.outputFrontMatter()
+            let fm = article.metadata.outputFrontMatter()
             if !fm.entries.isEmpty { front = fm.render(as: options.frontMatter == .toml ? .toml : .yaml) }
         }
         if front.isEmpty { return body }

@@ -5,57 +5,34 @@ import OffprintSupport
 /// One article: its metadata and its content as a document tree.
 ///
 /// Loaders (`ArticleLoader`) fill it from a post with front matter or from an HTML page;
-/// clean-up passes edit `document`; the Markdown writer and the EPUB builder read it.
+/// clean-up passes edit `document`; the Markdown writer and the EPUB builder read it. The
+/// metadata's fields read as the article's own (`article.title`).
+@dynamicMemberLookup
 public struct Article: Sendable {
-    /// Where the article came from (a file path, or "-" for standard input), for messages.
-    public var origin: String
-    public var title: String?
-    public var authors: [String]
-    /// The publication date, read once (`ArticleDate`: ISO 8601, the day, the instant).
-    public var date: ArticleDate?
-    /// The language (`zh-CN`, `en`), when known: from front matter, the page's `<html lang>`,
-    /// its metadata, or the feed.
-    public var language: LanguageTag?
-    /// The writing direction the page declares (`dir`), when it declares one.
-    public var direction: TextDirection?
-    public var categories: [String]
-    public var tags: [String]
-    public var summary: String?
-    public var siteName: String?
-    /// The cover / lead image URL (absolute, unwrapped from proxies once cleaned).
-    public var coverImage: String?
-    /// The article's canonical URL, when known.
-    public var sourceURL: String?
-    /// The URL relative links resolve against (`<base href>`, the source URL, or `--base-url`).
-    public var baseURL: String?
-    /// The front matter as read (all keys, in order), when the input had one.
-    public var frontMatter: FrontMatter?
-    /// The group the article is listed under in a book's table of contents (a feed's
-    /// title when several feeds make one book). Nil: listed at the top level.
-    public var section: String?
+    /// Title, authors, date, language, sources…: everything but the content.
+    public var metadata: ArticleMetadata
     /// The content. For posts, the body HTML parsed as a document; for pages, the page.
     public var document: Document
     /// The element holding the article body inside `document` (usually `<body>`).
     public var content: Document.NodeID
 
     public init(origin: String, document: Document, content: Document.NodeID? = nil) {
-        self.origin = origin
-        self.title = nil
-        self.authors = []
-        self.date = nil
-        self.language = nil
-        self.direction = nil
-        self.categories = []
-        self.tags = []
-        self.summary = nil
-        self.siteName = nil
-        self.coverImage = nil
-        self.sourceURL = nil
-        self.baseURL = nil
-        self.frontMatter = nil
-        self.section = nil
+        self.init(metadata: ArticleMetadata(origin: origin), document: document, content: content)
+    }
+
+    public init(metadata: ArticleMetadata, document: Document, content: Document.NodeID? = nil) {
+        self.metadata = metadata
         self.document = document
         self.content = content ?? document.body ?? document.root
+    }
+
+    public subscript<T>(dynamicMember path: WritableKeyPath<ArticleMetadata, T>) -> T {
+        get { metadata[keyPath: path] }
+        set { metadata[keyPath: path] = newValue }
+    }
+
+    public subscript<T>(dynamicMember path: KeyPath<ArticleMetadata, T>) -> T {
+        metadata[keyPath: path]
     }
 }
 

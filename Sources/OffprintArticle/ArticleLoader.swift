@@ -77,7 +77,7 @@ public enum ArticleLoader {
             let (fm, d) = FrontMatterReader.read(split, origin: origin)
             diags += d
             article.frontMatter = fm
-            diags += FrontMatterMapping.apply(fm, to: &article)
+            diags += FrontMatterMapping.apply(fm, to: &article.metadata)
         }
         // A body that is a whole page says its language in `<html lang>` (pages: `PageMetadata`).
         if article.language == nil, let html = doc.htmlElement {

@@ -31,10 +31,8 @@ public final class ArticleStore: @unchecked Sendable {
     /// The article, with its document cut down to its content (the metadata has been read
     /// from the rest), kept in memory or in the temporary file.
     public func store(_ article: Article) throws -> StoredArticle {
-        var metadata = article
+        let metadata = article.metadata
         let content = article.document.subtree(article.content)
-        metadata.document = Document()
-        metadata.content = Document.NodeID(1)
         let size = content.count * Self.bytesPerNode
         let keep: Bool = lock.withLock {
             if kept + size <= memoryBudget {
@@ -43,7 +41,7 @@ public final class ArticleStore: @unchecked Sendable {
             }
             return false
         }
-        if keep { return StoredArticle(metadata: metadata, storage: .memory(content)) }
+        if keep { return StoredArticle(metadata: metadata, storage: .memory(content, content: Self.subtreeContent)) }
         let bytes = content.encoded()
         let (file, offset) = try lock.withLock { () throws -> (SpillFile, Int) in
             if spill == nil { spill = try SpillFile(directory: directory) }
@@ -52,44 +50,45 @@ public final class ArticleStore: @unchecked Sendable {
         return StoredArticle(metadata: metadata, storage: .file(file, offset: offset, count: bytes.count))
     }
 
+    /// Where a subtree's copy of the content is: the only child of its root.
+    static let subtreeContent = Document.NodeID(1)
+
     /// Bytes of articles in the temporary file (for tests and reports).
     public var spilledBytes: Int { lock.withLock { spill?.size ?? 0 } }
 }
 
 /// An article of an `ArticleStore`: its metadata at hand, its document loaded on demand.
 public struct StoredArticle: Sendable {
-    /// The article without its document (`document` is empty): title, dates, sources…
-    /// Edit it freely (collection manifests override titles and dates); `load()` keeps the edits.
-    public var metadata: Article
+    /// Title, dates, sources… Edit it freely (collection manifests override titles and
+    /// dates); `load()` keeps the edits.
+    public var metadata: ArticleMetadata
     enum Storage: Sendable {
-        case memory(Document)
+        case memory(Document, content: Document.NodeID)
+        /// The content subtree, encoded (its content is `ArticleStore.subtreeContent`).
         case file(SpillFile, offset: Int, count: Int)
     }
     let storage: Storage
 
-    init(metadata: Article, storage: Storage) {
+    init(metadata: ArticleMetadata, storage: Storage) {
         self.metadata = metadata
         self.storage = storage
     }
 
     /// An article kept as it is, in memory (for callers that have their articles at hand).
     public init(_ article: Article) {
-        var metadata = article
-        metadata.document = Document()
-        self.metadata = metadata
-        self.storage = .memory(article.document)
+        self.metadata = article.metadata
+        self.storage = .memory(article.document, content: article.content)
     }
 
     /// The whole article: the metadata with its document.
     public func load() throws -> Article {
-        var a = metadata
         switch storage {
-        case .memory(let doc):
-            a.document = doc
+        case .memory(let doc, let content):
+            return Article(metadata: metadata, document: doc, content: content)
         case .file(let file, let offset, let count):
-            a.document = try Document(encoded: try file.read(offset: offset, count: count))
+            return Article(metadata: metadata, document: try Document(encoded: try file.read(offset: offset, count: count)),
+                           content: ArticleStore.subtreeContent)
         }
-        return a
     }
 }
 

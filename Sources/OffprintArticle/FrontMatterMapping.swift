@@ -49,7 +49,7 @@ public enum FrontMatterKeys {
 
 enum FrontMatterMapping {
     /// Fills the article's metadata from its front matter.
-    static func apply(_ fm: FrontMatter, to article: inout Article) -> [Diagnostic] {
+    static func apply(_ fm: FrontMatter, to article: inout ArticleMetadata) -> [Diagnostic] {
         var diags: [Diagnostic] = []
         article.title = FrontMatterKeys.first(FrontMatterKeys.title, in: fm).flatMap { text($0.value) }
         if let a = FrontMatterKeys.first(FrontMatterKeys.author, in: fm) { article.authors = list(a.value) }
@@ -140,7 +140,7 @@ enum FrontMatterMapping {
     }
 }
 
-extension Article {
+extension ArticleMetadata {
     /// The front matter to write in front of the converted article.
     ///
     /// For a post: its own front matter, keys and order kept, with `date` written as ISO 8601

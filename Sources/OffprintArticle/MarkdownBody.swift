@@ -187,7 +187,7 @@ public enum LocalImages {
     }
 }
 
-extension Article {
+extension ArticleMetadata {
     /// The post is a draft: front matter `draft: true` (Hugo, Hexo) or `published: false`
     /// (Jekyll). Books leave drafts out.
     public var isDraft: Bool {

@@ -66,7 +66,7 @@ public struct CollectionManifest: Sendable {
         }
 
         /// Applies the overrides to the article loaded from `file`.
-        public func apply(to article: inout Article) {
+        public func apply(to article: inout ArticleMetadata) {
             if let t = title { article.title = t }
             if let a = authors { article.authors = a }
             if let d = date { article.date = d }
@@ -174,17 +174,17 @@ public struct CollectionManifest: Sendable {
     /// `articles` (loaded from `entries`, in that order) with the overrides applied, sorted by `order`.
     public func arrange(_ articles: [Article]) -> [Article] {
         var out = articles
-        for i in out.indices where i < entries.count { entries[i].apply(to: &out[i]) }
+        for i in out.indices where i < entries.count { entries[i].apply(to: &out[i].metadata) }
         return Self.sorted(out, by: order)
     }
 
     /// `articles` in `order` (stable: equal keys keep their given order).
     public static func sorted(_ articles: [Article], by order: Order) -> [Article] {
-        sorted(articles, by: order, article: { $0 })
+        sorted(articles, by: order, article: \.metadata)
     }
 
-    /// Anything that has an article (`StoredArticle`s, say) in `order`, the same way.
-    public static func sorted<T>(_ items: [T], by order: Order, article: (T) -> Article) -> [T] {
+    /// Anything that has an article's metadata (`StoredArticle`s, say) in `order`, the same way.
+    public static func sorted<T>(_ items: [T], by order: Order, article: (T) -> ArticleMetadata) -> [T] {
         switch order {
         case .listed:
             return items

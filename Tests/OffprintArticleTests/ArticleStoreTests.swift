@@ -63,7 +63,6 @@ import OffprintDocument
         var inFile = 0
         for (a, s) in zip(sources, stored) {
             if case .file = s.storage { inFile += 1 }
-            #expect(s.metadata.document.count == 1)  // metadata only
             #expect(s.metadata.title == a.title)
             let back = try s.load()
             #expect(back.document[back.content].name == "article")

@@ -170,19 +170,19 @@ import Testing
             let fm = try #require(a.frontMatter, "\(url.lastPathComponent) has no front matter")
             #expect(!fm.entries.isEmpty)
             #expect(a.title != nil && a.date != nil && a.coverImage != nil, "\(url.lastPathComponent)")
-            for out in [fm, a.outputFrontMatter()] {
+            for out in [fm, a.metadata.outputFrontMatter()] {
                 let text = out.render()
                 let back = try FrontMatter.parse(String(text.dropFirst(4).dropLast(4)), format: .yaml)
                 #expect(back == out, "\(url.lastPathComponent): \(text)")
                 #expect(back.entries.map(\.key) == fm.entries.map(\.key))
             }
             // TOML output parses too, with the same keys (TOML has no null: those are left out).
-            let toml = a.outputFrontMatter().render(as: .toml, delimited: false)
+            let toml = a.metadata.outputFrontMatter().render(as: .toml, delimited: false)
             let fromTOML = try FrontMatter.parse(toml, format: .toml)
             #expect(fromTOML.entries.map(\.key) == fm.entries.filter { $0.value != .null }.map(\.key), "\(toml)")
             #expect(fromTOML["title"] == fm["title"])
             // The output date is ISO 8601 and agrees with the input.
-            #expect(a.outputFrontMatter()["date"] == .date(original: a.date!.iso8601, date: a.date))
+            #expect(a.metadata.outputFrontMatter()["date"] == .date(original: a.date!.iso8601, date: a.date))
         }
     }
 

@@ -101,7 +101,7 @@ import OffprintDocument
         #expect(srcs.count == 2)
         #expect(srcs.allSatisfy { $0.hasPrefix("http://zkres2.myzaker.com/202107/") })
         #expect(a.coverImage == "http://zkres2.myzaker.com/202107/60eedaf08e9f094faf1d1b63_1024.jpg")
-        let fm = a.outputFrontMatter()
+        let fm = a.metadata.outputFrontMatter()
         #expect(fm.entries.map(\.key) == ["title", "categories", "headimg", "author", "comments", "date", "thumbnail"])
         #expect(fm["headimg"] == .string("http://zkres2.myzaker.com/202107/60eedaf08e9f094faf1d1b63_1024.jpg"))
         #expect(fm["date"] == .date(original: "2021-07-14T05:08:05Z", date: ArticleDate("2021-07-14T05:08:05Z")))

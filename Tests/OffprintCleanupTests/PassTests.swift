@@ -133,7 +133,7 @@ import OffprintDocument
         #expect(a.frontMatter?["thumbnail"] == .string("http://zkres2.myzaker.com/c.jpg"))
         // The cover keys follow coverImage in the output front matter (a local path, say).
         a.coverImage = "images/c.jpg"
-        let out = a.outputFrontMatter()
+        let out = a.metadata.outputFrontMatter()
         #expect(out["headimg"] == .string("images/c.jpg"))
         #expect(out["thumbnail"] == .string("images/c.jpg"))
         var none = a

@@ -209,12 +209,12 @@ func page(head: String = "<title>The Story</title>", _ body: String) -> String {
         let html = "<!doctype html><html dir=\"rtl\" lang=\"ar\"><head><title>t</title></head><body><div class=\"content\">\(story)</div></body></html>"
         let (a, _) = try extracted(html)
         #expect(a.direction == .rtl)
-        #expect(a.outputFrontMatter()["dir"] == .string("rtl"))
+        #expect(a.metadata.outputFrontMatter()["dir"] == .string("rtl"))
         let (b, _) = try extracted(page("<div dir=\"rtl\" class=\"content\">\(story)</div>"))
         #expect(b.direction == .rtl)
         let (c, _) = try extracted(page("<div class=\"content\">\(story)</div>"))
         #expect(c.direction == nil)
-        #expect(c.outputFrontMatter()["dir"] == nil)
+        #expect(c.metadata.outputFrontMatter()["dir"] == nil)
     }
 
     @Test func tooShortFallsBackToFewerRules() throws {
