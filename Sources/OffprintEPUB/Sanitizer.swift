@@ -4,13 +4,19 @@ import OffprintArticle
 import OffprintDocument
 
 /// Makes an article's content into what EPUB readers and epubcheck accept: XHTML5 content
-/// with no active content, no remote resources, only the elements and attributes the schema
-/// allows, content models repaired (blocks lifted out of paragraphs, list and table children
+/// with no active content, no remote resources, only the elements and attributes the
+/// element policy keeps (`ElementPolicy`, the one table Markdown's raw-HTML tables read
+/// too), content models repaired (blocks lifted out of paragraphs, list and table children
 /// fixed), valid unique ids.
+///
+/// It expects a cleaned article (`Cleanup`: images have their chosen `src`, players are
+/// links); given one that was not cleaned it applies the same rules, by calling the same
+/// functions (`ImageURLs.chooseSource`, `ImageURLs.resolvePicture`, `EmbeddedMedia.replace`),
+/// so a book shows what an export shows.
 ///
 /// Every pass is iterative (explicit stacks or precomputed node lists), so a tree 100,000
 /// levels deep is no problem.
-struct Sanitizer {
+struct Sanitizer: DocumentRewriter {
     /// The article the content comes from (for messages and for resolving relative URLs).
     var origin: String
     var baseURL: String?
@@ -23,52 +29,7 @@ struct Sanitizer {
         self.baseURL = baseURL
     }
 
-    // MARK: Element tables
-
-    /// Elements kept as they are (after renaming), with the attributes each may keep beyond
-    /// the global ones.
-    static let allowed: [String: Set<String>] = [
-        "a": ["href"], "abbr": [], "article": [], "aside": [], "b": [], "bdi": [], "bdo": [],
-        "blockquote": [], "br": [], "caption": [], "cite": [], "code": [], "col": ["span"],
-        "colgroup": ["span"], "dd": [], "del": [], "dfn": [], "div": [], "dl": [], "dt": [], "em": [],
-        "figcaption": [], "figure": [], "h1": [], "h2": [], "h3": [], "h4": [], "h5": [], "h6": [],
-        "hr": [], "i": [], "img": ["src", "alt", "width", "height"], "ins": [], "kbd": [], "li": ["value"],
-        "mark": [], "ol": ["start", "reversed", "type"], "p": [], "pre": [], "q": [], "rp": [], "rt": [],
-        "ruby": [], "s": [], "samp": [], "section": [], "small": [], "span": [], "strong": [], "sub": [],
-        "sup": [], "table": [], "tbody": [], "td": ["colspan", "rowspan"], "tfoot": [],
-        "th": ["colspan", "rowspan", "scope", "abbr"], "thead": [], "tr": [], "u": [], "ul": [], "var": [],
-        "wbr": [],
-    ]
-
-    static let globalAttributes: Set<String> = ["id", "class", "title", "lang", "dir", "style"]
-
-    /// Obsolete or unsupported elements renamed to their closest valid equivalent.
-    static let renamed: [String: String] = [
-        "center": "div", "font": "span", "big": "span", "tt": "code", "strike": "s", "acronym": "abbr",
-        "dir": "ul", "menu": "ul", "listing": "pre", "xmp": "pre", "plaintext": "pre", "nobr": "span",
-        "blink": "span", "marquee": "div", "time": "span", "data": "span", "header": "div",
-        "footer": "div", "main": "div", "nav": "div", "address": "div", "hgroup": "div",
-        "details": "div", "summary": "p", "search": "div", "fieldset": "div", "legend": "p",
-        "label": "span", "rb": "span", "rtc": "span", "textarea": "pre", "output": "span",
-        "image": "img", "dialog": "div",
-    ]
-
-    /// Elements removed with everything in them.
-    static let dropped: Set<String> = [
-        "script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "frame",
-        "frameset", "noframes", "input", "button", "select", "option", "optgroup", "datalist",
-        "keygen", "progress", "meter", "canvas", "map", "area", "param", "source", "track",
-        "applet", "bgsound", "basefont", "spacer", "slot", "portal", "menuitem",
-    ]
-
-    /// A checkbox opening a list item (`<li><input type=checkbox> text`, or inside the item's
-    /// first paragraph): a task list, not a form.
-    static func isTaskCheckbox(_ doc: Document, _ id: NodeID) -> Bool {
-        // Task lists are written disabled and nameless; a form's checkboxes are neither.
-        guard doc[id].hasAttribute("disabled"), !doc[id].hasAttribute("name"), var p = doc.parent(of: id) else { return false }
-        if doc[p].name == "p", let pp = doc.parent(of: p), doc[pp].name == "li" { p = pp }
-        return doc[p].name == "li"
-    }
+    // MARK: Content models (which elements a book keeps is `ElementPolicy`)
 
     /// Elements whose content must be phrasing content (no blocks inside).
     static let phrasingOnly: Set<String> = [
@@ -94,7 +55,7 @@ struct Sanitizer {
     // MARK: Entry
 
     /// Sanitises the children of `root` (the root itself is only a container).
-    mutating func sanitize(_ doc: inout Document, root: NodeID) {
+    mutating func rewrite(_ doc: inout Document, root: NodeID) {
         cleanElements(&doc, root: root)
         fixStrays(&doc, root: root)
         liftBlocks(&doc, root: root)
@@ -120,12 +81,13 @@ struct Sanitizer {
                 break
             }
             var name = n.name
-            if name == "input", n.attribute("type")?.lowercased() == "checkbox", Sanitizer.isTaskCheckbox(doc, id) {
+            if name == "input", n.attribute("type")?.lowercased() == "checkbox", ElementPolicy.isTaskCheckbox(id, in: doc) {
                 // A Markdown task list item: its state as a ballot box.
                 doc.replace(id, with: doc.makeText(n.hasAttribute("checked") ? "\u{2611}" : "\u{2610}"))
                 continue
             }
-            if Sanitizer.dropped.contains(name) {
+            let rule = ElementPolicy.rule(for: name)
+            if rule == .drop {
                 doc.detach(id)
                 continue
             }
@@ -143,34 +105,48 @@ struct Sanitizer {
             }
             if EmbeddedMedia.elements.contains(name) {
                 // (Clean-up has made players links already; this is for articles that were not
-                // cleaned: the same link, with an absolute http(s) URL.)
+                // cleaned: the one rule, with an absolute http(s) URL.)
                 let base = baseURL
-                let link = EmbeddedMedia.replaceByLink(id, in: &doc) { raw in
+                let fallback = n.children
+                switch EmbeddedMedia.replace(id, in: &doc, resolve: { raw in
                     guard let abs = WebURL.absolute(WebURL.encoded(raw), against: base), WebURL.isHTTP(abs) else { return nil }
                     return WebURL.encoded(abs)
-                }
-                if let link {
+                }) {
+                case .link(let link):
                     embeddedLinks += 1
                     stack.append(link)  // cleaned like any link (its poster image like any image)
+                case .fallback:
+                    stack.append(contentsOf: fallback.reversed())
+                case .removed:
+                    break
                 }
                 continue
             }
             if name == "picture" {
-                // Keep the <img>; drop the <source>s (the cleanup passes have already picked the best URL).
-                let kids = doc[id].children
-                for k in kids where doc[k].name == "source" { doc.detach(k) }
+                // (Clean-up has replaced pictures by their images already.) The image, with the
+                // URL clean-up would choose; a picture without one is only its content.
+                if let img = ImageURLs.resolvePicture(id, in: &doc, preferLargest: false) {
+                    stack.append(img)
+                } else {
+                    for k in doc[id].children where doc[k].name == "source" { doc.detach(k) }
+                    stack.append(contentsOf: doc[id].children.reversed())
+                    doc.unwrap(id)
+                }
+                continue
+            }
+            if case .rename(let r)? = rule {
+                doc.rename(id, to: r)
+                name = r
+            }
+            guard let extra = ElementPolicy.keptAttributes(of: name) else {
+                // Custom elements, prefixed elements (fb:like, o:p), unknown names: keep the content.
                 stack.append(contentsOf: doc[id].children.reversed())
                 doc.unwrap(id)
                 continue
             }
-            if let r = Sanitizer.renamed[name] {
-                doc.rename(id, to: r)
-                name = r
-            }
-            guard let extra = Sanitizer.allowed[name] else {
-                // Custom elements, prefixed elements (fb:like, o:p), unknown names: keep the content.
-                stack.append(contentsOf: doc[id].children.reversed())
-                doc.unwrap(id)
+            if name == "img" && !ImageURLs.chooseSource(of: id, in: &doc, preferLargest: false) {
+                // No usable image URL (clean-up has removed such images already): its alt text stands in.
+                replaceByAlt(&doc, id)
                 continue
             }
             if name == "bdo" && !["ltr", "rtl"].contains(n.attribute("dir")?.lowercased() ?? "") {
@@ -184,7 +160,7 @@ struct Sanitizer {
                 continue
             }
             if name == "img" && doc[id].attribute("src") == nil {
-                // No usable image URL: its alt text stands in.
+                // Its URL cannot be made absolute (relative, no base URL): its alt text stands in.
                 replaceByAlt(&doc, id)
                 continue
             }
@@ -232,7 +208,7 @@ struct Sanitizer {
                 if !v.isEmpty { out.append(.init("id", v)) }
                 continue
             }
-            guard Sanitizer.globalAttributes.contains(key) || extra.contains(key) else { continue }
+            guard ElementPolicy.globalAttributes.contains(key) || extra.contains(key) else { continue }
             var v = a.value
             switch key {
             case "id":
@@ -251,7 +227,8 @@ struct Sanitizer {
                 guard let h = cleanHref(v) else { continue }
                 v = h
             case "src":
-                guard let s = imageSource(doc[id]) else { continue }
+                // (The URL `ImageURLs.chooseSource` put there.)
+                guard let s = absoluteImageURL(v) else { continue }
                 v = s
             case "alt":
                 break
@@ -277,9 +254,6 @@ struct Sanitizer {
             if out.contains(where: { $0.name == key }) { continue }
             out.append(.init(key, v))
         }
-        if name == "img" && !out.contains(where: { $0.name == "src" }), let s = imageSource(doc[id]) {
-            out.insert(.init("src", s), at: 0)
-        }
         if name == "img" && !out.contains(where: { $0.name == "alt" }) {
             out.append(.init("alt", ""))
         }
@@ -290,11 +264,9 @@ struct Sanitizer {
         doc.setAttributes(out, of: id)
     }
 
-    /// The URL an `<img>` shows, made absolute: `ImageURLs.declaredURL`, the one choice
-    /// clean-up makes too (so a book built without clean-up shows the same picture as an
-    /// export). Nil when it has none.
-    func imageSource(_ n: Document.Node) -> String? {
-        guard let raw = ImageURLs.declaredURL(of: n, preferLargest: false) else { return nil }
+    /// An image's chosen URL as the book asks the image provider for it: absolute, encoded
+    /// once (a `data:` URL as it is). Nil when it cannot be made absolute.
+    func absoluteImageURL(_ raw: String) -> String? {
         if WebURL.isData(raw) { return raw }
         guard let abs = WebURL.absolute(WebURL.encoded(raw), against: baseURL) else { return nil }
         return WebURL.encoded(abs)
@@ -396,9 +368,9 @@ struct Sanitizer {
     /// does not allow (`colspan` on a stray cell turned `div`).
     static func rename(_ doc: inout Document, _ id: NodeID, to name: String) {
         doc.rename(id, to: name)
-        let extra = allowed[name] ?? []
+        let extra = ElementPolicy.keptAttributes(of: name) ?? []
         let attrs = doc[id].attributes
-        let kept = attrs.filter { globalAttributes.contains($0.name) || $0.name == "xml:lang" || extra.contains($0.name) }
+        let kept = attrs.filter { ElementPolicy.globalAttributes.contains($0.name) || $0.name == "xml:lang" || extra.contains($0.name) }
         if kept.count != attrs.count { doc.setAttributes(kept, of: id) }
     }
 
