@@ -184,12 +184,13 @@ extension ImageURLs {
         return true
     }
 
-    /// Replaces `<picture>` `pic` by its image: the `<img>` keeps its own URL, or takes the
-    /// best `<source srcset>` candidate of a type an `<img>` can show (a source without a
-    /// media query first); with `preferLargest` a source's widest candidate wins over the
-    /// image's own URL. A picture with no `<img>` gets one when a source has a URL. Returns
-    /// the image now in the picture's place, or nil (the picture left as it is) when there
-    /// is neither an image nor a usable source.
+    /// Makes `<picture>` `pic` its image: the `<img>` keeps its own URL, or takes the best
+    /// `<source srcset>` candidate of a type an `<img>` can show (a source without a media
+    /// query first); with `preferLargest` a source's widest candidate wins over the image's
+    /// own URL. A picture with no `<img>` gets one when a source has a URL. The sources (and
+    /// the white space between them) go and the picture is unwrapped: anything else a broken
+    /// page nested in it stays where it was. Returns the image, or nil (the picture left as
+    /// it is) when there is neither an image nor a usable source.
     @discardableResult
     public static func resolvePicture(_ pic: Document.NodeID, in doc: inout Document, preferLargest: Bool) -> Document.NodeID? {
         let img = doc.elements(named: "img", under: pic).first
@@ -217,12 +218,15 @@ extension ImageURLs {
         } else {
             guard fromSource != nil else { return nil }
             target = doc.makeElement("img")
+            doc.insert(target, before: pic)
         }
         if let b = fromSource, own == nil || (preferLargest && b.width != nil) {
             doc.setAttribute("src", b.url, on: target)
             for a in lazyAttributes + lazySrcsetAttributes + ["srcset"] { doc.removeAttribute(a, from: target) }
         }
-        doc.replace(pic, with: target)
+        for s in doc.elements(named: "source", under: pic) { doc.detach(s) }
+        for k in doc[pic].children where doc[k].kind == .text && doc[k].text.allSatisfy(\.isWhitespace) { doc.detach(k) }
+        doc.unwrap(pic)
         return target
     }
 }

@@ -125,8 +125,12 @@ struct Sanitizer: DocumentRewriter {
             if name == "picture" {
                 // (Clean-up has replaced pictures by their images already.) The image, with the
                 // URL clean-up would choose; a picture without one is only its content.
-                if let img = ImageURLs.resolvePicture(id, in: &doc, preferLargest: false) {
-                    stack.append(img)
+                let parent = doc.parent(of: id)!
+                let at = doc[parent].children.firstIndex(of: id)!, count = doc[parent].children.count
+                if ImageURLs.resolvePicture(id, in: &doc, preferLargest: false) != nil {
+                    // What took the picture's place: its image and anything else nested in it.
+                    let kids = doc[parent].children
+                    stack.append(contentsOf: kids[at..<(at + kids.count - count + 1)].reversed())
                 } else {
                     for k in doc[id].children where doc[k].name == "source" { doc.detach(k) }
                     stack.append(contentsOf: doc[id].children.reversed())
