@@ -1,9 +1,12 @@
-/// Which elements a cleaned article may hold, under which names, with which attributes: the
-/// project's one element policy. Every writer reads this table and no other:
+/// Which elements an article's content keeps when it is written out as HTML, under which
+/// names, with which attributes: the project's one element policy. Every writer that writes
+/// HTML reads this table and no other:
 /// - the EPUB sanitiser applies it whole (XHTML5 content documents: `rule(for:)`,
 ///   `keptAttributes(of:)`, `globalAttributes`);
 /// - Markdown's raw-HTML tables (`MinimalHTML`) apply its table view, `tableForm(of:)`,
 ///   defined on the same entries (each kept element says how a raw-HTML table writes it).
+/// (Clean-up leaves element names alone; the Markdown writer maps elements to Markdown
+/// syntax, not to HTML.)
 ///
 /// A name not in the table (a custom element, `fb:like`, `o:p`, a typo) is unknown: the
 /// element goes and its content stays. A few elements have a rule of their own instead of
