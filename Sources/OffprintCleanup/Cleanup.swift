@@ -1,15 +1,52 @@
 import OffprintArticle
 import OffprintDocument
 
-/// One clean-up step over an article's content. Each pass is small and can be run on its own
+/// What a clean-up pass works with: the options, and the article it is cleaning (its origin
+/// for messages, its base URL).
+public struct CleanupContext: Sendable {
+    public var options: CleanupOptions
+    public var origin: String
+    /// The article's base URL (`options.baseURL` wins over it where URLs are resolved).
+    public var baseURL: String?
+
+    public init(options: CleanupOptions = .init(), origin: String = "", baseURL: String? = nil) {
+        self.options = options
+        self.origin = origin
+        self.baseURL = baseURL
+    }
+}
+
+/// One clean-up step over an article: a `DocumentRewriter` of its content, plus (for the URL
+/// passes) its metadata URLs. Each pass is small and can be run on its own
 /// (`SomePass().run(on: &article, options: options)`); `Cleanup.run` runs the ones the
 /// options ask for, in order.
-public protocol CleanupPass: Sendable {
+public protocol CleanupPass: DocumentRewriter, Sendable {
     /// A short name (`lazy-images`), for logs and tests.
     var name: String { get }
-    /// Edits `article` (its `document` below `content`, and its metadata URLs) and returns
-    /// what the user should know about.
-    func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic]
+    /// The options and the article being cleaned; `run(on:options:)` sets it before `rewrite`.
+    var context: CleanupContext { get set }
+    /// What the user should know about, gathered while rewriting.
+    var diagnostics: [Diagnostic] { get set }
+    /// Rewrites the article's URLs outside the tree (cover image, source URL, front matter);
+    /// called after `rewrite`. Most passes leave them.
+    mutating func rewriteMetadata(of article: inout Article)
+}
+
+extension CleanupPass {
+    public mutating func rewriteMetadata(of article: inout Article) {}
+
+    /// Runs the pass over `article` (its `document` below `content`, then its metadata) and
+    /// returns what the user should know about.
+    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
+        var pass = self
+        pass.context = CleanupContext(options: options, origin: article.origin, baseURL: article.baseURL)
+        pass.diagnostics = []
+        var doc = article.takeDocument()
+        pass.rewrite(&doc, root: article.content)
+        article.document = doc
+        pass.rewriteMetadata(of: &article)
+        return pass.diagnostics
+    }
 }
 
 /// The clean-up passes between loading an article and writing it out.

@@ -270,6 +270,17 @@ public struct Document: Sendable {
         return found
     }
 
+    /// The first descendant element whose name is in `names`.
+    public func firstElement(named names: NameSet, under start: NodeID? = nil) -> NodeID? {
+        var found: NodeID?
+        preorderWhile(from: start ?? root) { id, nb in
+            let i = Int(id.index)
+            if nb[i].kind == .element && names.contains(nb[i].name) { found = id; return false }
+            return true
+        }
+        return found
+    }
+
     /// Calls `visit` with every node below `start` in document order (and the node buffer,
     /// to read it without copying), without recursion and without copying child lists (the
     /// stack holds node and next-child index pairs).

@@ -1,12 +1,12 @@
 import OffprintSupport
 
 /// Embedded players (`<video>`, `<audio>`, `<iframe>`, `<embed>`, `<object>`): the one policy
-/// for what they point at and what link stands for them. Clean-up replaces them by links
-/// (so the Markdown writer and the EPUB builder get the same link); writers given a tree
-/// that was not cleaned use the same choices.
+/// for what they point at and what link stands for them (`replace`). Clean-up replaces them
+/// by links (so the Markdown writer and the EPUB builder get the same link); writers given a
+/// tree that was not cleaned run the same `replace`.
 public enum EmbeddedMedia {
     /// The elements that are embedded players.
-    public static let elements: Set<String> = ["iframe", "video", "audio", "embed", "object"]
+    public static let elements: NameSet = ["iframe", "video", "audio", "embed", "object"]
 
     /// The URL a player shows, as written (cleaned of white space): `src`, an object's `data`
     /// or `movie`, a `<param name="movie|src|url">`, a nested `<embed src>`, a `<source src>`
@@ -99,6 +99,64 @@ public enum EmbeddedMedia {
         }
         doc.replace(id, with: a)
         return a
+    }
+
+    /// What became of a player.
+    public enum Outcome: Equatable {
+        /// Replaced by this link.
+        case link(Document.NodeID)
+        /// An `<object>` without a URL: its fallback content stands in its place.
+        case fallback
+        /// Removed: no URL, or machinery.
+        case removed
+    }
+
+    /// The one rule for a player. Clean-up runs it on every player; a writer given a tree that
+    /// was not cleaned runs it too (through `Rewriter`), so every output gets the same link.
+    /// An `<object>` with no URL whose fallback content has text shows that content; any
+    /// other player becomes `replaceByLink`'s link, or goes.
+    @discardableResult
+    public static func replace(_ id: Document.NodeID, in doc: inout Document, labels: Labels = Labels(),
+                               resolve: (String) -> String? = { $0 }) -> Outcome {
+        if doc[id].name == "object", url(of: id, in: doc) == nil, !doc.textContent(of: id).allSatisfy(\.isWhitespace) {
+            doc.unwrap(id)
+            return .fallback
+        }
+        return replaceByLink(id, in: &doc, labels: labels, resolve: resolve).map { .link($0) } ?? .removed
+    }
+
+    /// `replace` on every player below the root, outermost first (a player inside another
+    /// goes with it), counting the links made.
+    public struct Rewriter: DocumentRewriter {
+        public var labels: Labels
+        public var resolve: (String) -> String?
+        /// Players replaced by links so far.
+        public private(set) var links = 0
+
+        public init(labels: Labels = Labels(), resolve: @escaping (String) -> String? = { $0 }) {
+            self.labels = labels
+            self.resolve = resolve
+        }
+
+        /// Whether the subtree below `root` holds a player (nothing to rewrite when not).
+        public static func hasPlayers(_ doc: Document, under root: Document.NodeID) -> Bool {
+            doc.firstElement(named: elements, under: root) != nil
+        }
+
+        public mutating func rewrite(_ doc: inout Document, root: Document.NodeID) {
+            var players: [Document.NodeID] = []
+            doc.walk(from: root) { id, depth in
+                guard doc[id].kind == .element else { return .skipChildren }
+                if depth > 0 && elements.contains(doc[id].name) {
+                    players.append(id)
+                    return .skipChildren
+                }
+                return .descend
+            }
+            for p in players {
+                if case .link = EmbeddedMedia.replace(p, in: &doc, labels: labels, resolve: resolve) { links += 1 }
+            }
+        }
     }
 
     /// Without the HTML space characters (space, tab, LF, FF, CR) around it.

@@ -160,3 +160,73 @@ public enum ImageURLs {
         return Double(num)
     }
 }
+
+// MARK: Choosing an image's URL, once
+
+extension ImageURLs {
+    /// Types an `<img>` can show (a `<picture>` source of another type is skipped).
+    public static let showableTypes: Set<String> = ["image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/apng",
+                                                    "image/gif", "image/webp", "image/svg+xml"]
+
+    /// Puts image `img`'s chosen URL (`declaredURL`) in `src`, as its first attribute, and
+    /// removes the attributes that held candidates (`consumed`). The one place an image's URL
+    /// is chosen: clean-up calls it for every image, and the EPUB sanitiser calls it too, so
+    /// a book built from an article that was not cleaned shows the same picture an export
+    /// does (on a cleaned image it changes nothing). False, and nothing changed, when the
+    /// image has no usable URL.
+    @discardableResult
+    public static func chooseSource(of img: Document.NodeID, in doc: inout Document, preferLargest: Bool) -> Bool {
+        let n = doc[img]
+        guard let url = declaredURL(of: n, preferLargest: preferLargest) else { return false }
+        var attrs = n.attributes.filter { !consumed.contains($0.name) && $0.name != "src" }
+        attrs.insert(.init("src", url), at: 0)
+        if attrs != n.attributes { doc.setAttributes(attrs, of: img) }
+        return true
+    }
+
+    /// Makes `<picture>` `pic` its image: the `<img>` keeps its own URL, or takes the best
+    /// `<source srcset>` candidate of a type an `<img>` can show (a source without a media
+    /// query first); with `preferLargest` a source's widest candidate wins over the image's
+    /// own URL. A picture with no `<img>` gets one when a source has a URL. The sources (and
+    /// the white space between them) go and the picture is unwrapped: anything else a broken
+    /// page nested in it stays where it was. Returns the image, or nil (the picture left as
+    /// it is) when there is neither an image nor a usable source.
+    @discardableResult
+    public static func resolvePicture(_ pic: Document.NodeID, in doc: inout Document, preferLargest: Bool) -> Document.NodeID? {
+        let img = doc.elements(named: "img", under: pic).first
+        let own = img.flatMap { declaredURL(of: doc[$0], preferLargest: preferLargest) }
+        var fromSource: SrcsetCandidate?
+        if own == nil || preferLargest {
+            let sources = doc.elements(named: "source", under: pic).filter { s in
+                let t = doc[s].attribute("type")?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
+                return t.isEmpty || showableTypes.contains(t)
+            }
+            // The browser takes the first source that fits; prefer one without a media query.
+            let ordered = sources.filter { doc[$0].attribute("media") == nil } + sources.filter { doc[$0].attribute("media") != nil }
+            for s in ordered {
+                let n = doc[s]
+                let set = n.attribute("srcset") ?? n.attribute("data-srcset") ?? n.attribute("src") ?? n.attribute("data-src") ?? ""
+                if let b = SrcsetCandidate.best(SrcsetCandidate.parse(set).filter { usable($0.url) != nil }) {
+                    fromSource = b
+                    break
+                }
+            }
+        }
+        let target: Document.NodeID
+        if let img {
+            target = img
+        } else {
+            guard fromSource != nil else { return nil }
+            target = doc.makeElement("img")
+            doc.insert(target, before: pic)
+        }
+        if let b = fromSource, own == nil || (preferLargest && b.width != nil) {
+            doc.setAttribute("src", b.url, on: target)
+            for a in lazyAttributes + lazySrcsetAttributes + ["srcset"] { doc.removeAttribute(a, from: target) }
+        }
+        for s in doc.elements(named: "source", under: pic) { doc.detach(s) }
+        for k in doc[pic].children where doc[k].kind == .text && doc[k].text.allSatisfy(\.isWhitespace) { doc.detach(k) }
+        doc.unwrap(pic)
+        return target
+    }
+}

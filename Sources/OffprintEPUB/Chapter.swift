@@ -54,7 +54,7 @@ struct Chapter {
 
         if options.dropRepeatedTitle { dropRepeatedTitle(root: root) }
         var sanitizer = Sanitizer(origin: origin, baseURL: baseURL)
-        sanitizer.sanitize(&doc, root: root)
+        sanitizer.rewrite(&doc, root: root)
         diagnostics += sanitizer.diagnostics
         // Removed nodes (scripts, styles, navigation junk of whole pages) stay in the arena
         // until compacted; a book of thousands of pages keeps every chapter until written.

@@ -26,7 +26,17 @@ public struct MarkdownWriter: Sendable {
     /// Markdown for `node` and everything below it (typically `doc.body!`), ending in
     /// exactly one line feed, or "" when there is nothing to show.
     public func markdown(for doc: Document, from node: Document.NodeID) -> String {
-        var w = BlockWriter(doc: doc, options: options)
+        guard EmbeddedMedia.Rewriter.hasPlayers(doc, under: node) else {
+            var w = BlockWriter(doc: doc, options: options)
+            return w.run(from: node)
+        }
+        // A tree that was not cleaned: its players become links first, by clean-up's own
+        // rule (`EmbeddedMedia.replace`), with this writer's labels.
+        var linked = doc
+        var players = EmbeddedMedia.Rewriter(labels: EmbeddedMedia.Labels(video: options.videoLabel, audio: options.audioLabel,
+                                                                          other: options.embedLabel))
+        players.rewrite(&linked, root: node)
+        var w = BlockWriter(doc: linked, options: options)
         return w.run(from: node)
     }
 }
@@ -255,9 +265,6 @@ struct BlockWriter {
                 inline.addRaw(n.hasAttribute("checked") ? "[x]" : "[ ]")
             }
             return (.nothing, .skipChildren)
-        case .media:
-            addMedia(id, n)
-            return (.nothing, .skipChildren)
         case .code:
             inline.codeDepth += 1
             return (.code, .descend)
@@ -369,7 +376,7 @@ struct BlockWriter {
 
     /// What an element is to the writer, looked up once per element.
     enum Tag: Equatable {
-        case skipped, br, wbr, img, input, media, code, emphasis, strong, strikethrough, script, link
+        case skipped, br, wbr, img, input, code, emphasis, strong, strikethrough, script, link
         case heading(Int), pre, hr, blockquote, list, item, table, row, cell, caption, term, figcaption
         case other
     }
@@ -377,7 +384,6 @@ struct BlockWriter {
     static let tags: [String: Tag] = {
         var t: [String: Tag] = [
             "br": .br, "wbr": .wbr, "img": .img, "input": .input,
-            "video": .media, "audio": .media, "iframe": .media, "embed": .media, "object": .media,
             "code": .code, "kbd": .code, "samp": .code, "tt": .code,
             "em": .emphasis, "i": .emphasis, "strong": .strong, "b": .strong,
             "del": .strikethrough, "s": .strikethrough, "strike": .strikethrough,
@@ -467,26 +473,6 @@ struct BlockWriter {
         guard !src.isEmpty else { return }
         inline.addImage(InlineImage(src: src, alt: (n.attribute("alt") ?? "").collapsingHTMLSpace(),
                                     title: n.attribute("title") ?? ""))
-    }
-
-    /// Video, audio and embedded frames become links: `[Video](src)`, with the poster
-    /// image as the link text when there is one.
-    private mutating func addMedia(_ id: Document.NodeID, _ n: Document.Node) {
-        // (Clean-up has made players links already; this is for trees that were not cleaned.
-        // The URL, the label and what counts as machinery: `EmbeddedMedia`, as clean-up.)
-        guard !EmbeddedMedia.isMachinery(n), let src = EmbeddedMedia.url(of: id, in: doc) else { return }
-        let label = EmbeddedMedia.label(for: n, labels: EmbeddedMedia.Labels(video: options.videoLabel, audio: options.audioLabel,
-                                                                            other: options.embedLabel))
-        let linked = inline.isActive(.link)
-        if !linked { inline.pushMark(Mark(kind: .link, form: .markdown, href: src)) }
-        if let poster = EmbeddedMedia.poster(of: n) {
-            inline.addImage(InlineImage(src: poster, alt: label, title: ""))
-        } else {
-            inline.addSpace()
-            inline.addText(label)
-            inline.addSpace()
-        }
-        if !linked { inline.popMark(.link) }
     }
 
     // MARK: Lists

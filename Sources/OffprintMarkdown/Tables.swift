@@ -190,20 +190,11 @@ struct TableBuilder {
 
 /// A table as small, clean HTML for where Markdown cannot hold it: table structure with
 /// `colspan`/`rowspan`, and inside cells only the elements that carry meaning (links,
-/// images, emphasis, code, lists, paragraphs…) with only their meaningful attributes.
+/// images, emphasis, code, lists, paragraphs…) with only their meaningful attributes — the
+/// element policy's table view, `ElementPolicy.tableForm(of:)` (elements renamed as the
+/// policy says, then written in their plainest form: `b` as `strong`, `tt` as `code`).
 /// Written without blank lines (a blank line would end the HTML block), one row a line.
 enum MinimalHTML {
-    private static let kept: [String: [String]] = [
-        "table": [], "caption": [], "thead": [], "tbody": [], "tfoot": [], "tr": [],
-        "th": ["colspan", "rowspan", "align"], "td": ["colspan", "rowspan", "align"],
-        "a": ["href", "title"], "img": ["src", "alt", "title"], "br": [], "hr": [],
-        "strong": [], "em": [], "code": [], "pre": [], "sup": [], "sub": [], "del": [],
-        "ul": [], "ol": ["start"], "li": [], "p": [], "blockquote": [], "dl": [], "dt": [], "dd": [],
-        "h1": [], "h2": [], "h3": [], "h4": [], "h5": [], "h6": [],
-    ]
-    private static let renamed: [String: String] = [
-        "b": "strong", "i": "em", "s": "del", "strike": "del", "kbd": "code", "samp": "code", "tt": "code",
-    ]
     private static let lineStarts: NameSet = ["tr", "thead", "tbody", "tfoot", "caption"]
 
     static func table(_ doc: Document, _ table: Document.NodeID) -> [String] {
@@ -234,8 +225,7 @@ enum MinimalHTML {
                 return .skipChildren
             case .element:
                 if BlockWriter.skipped.contains(n.name) { return .skipChildren }
-                let name = renamed[n.name] ?? n.name
-                guard let attrs = kept[name] else { return .descend }
+                guard let (name, attrs) = ElementPolicy.tableForm(of: n.name) else { return .descend }
                 if name == "a" && (n.attribute("href") ?? "").isEmpty { return .descend }
                 if lineStarts.contains(name) && !out.isEmpty { out += "\n" }
                 if HTMLElements.isBlock(name) {

@@ -8,13 +8,13 @@ import OffprintDocument
 /// for `RemoveJunkPass`.
 public struct NoscriptImagesPass: CleanupPass {
     public var name: String { "noscript-images" }
+    public var context = CleanupContext()
+    public var diagnostics: [Diagnostic] = []
     public init() {}
 
-    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
-        let preferLargest = options.imageSource == .largest
-        var doc = article.takeDocument()
-        defer { article.document = doc }
-        for ns in doc.elements(named: "noscript", under: article.content) {
+    public mutating func rewrite(_ doc: inout Document, root: Document.NodeID) {
+        let preferLargest = context.options.imageSource == .largest
+        for ns in doc.elements(named: "noscript", under: root) {
             guard doc.isAttached(ns) else { continue }
             importMarkupText(ns, in: &doc)
             let imgs = doc.elements(named: "img", under: ns).filter {
@@ -36,7 +36,6 @@ public struct NoscriptImagesPass: CleanupPass {
                 for img in imgs { doc.insert(img, before: ns) }
             }
         }
-        return []
     }
 
     /// A noscript whose content reached us as text (`&lt;img …&gt;`) is parsed as markup.

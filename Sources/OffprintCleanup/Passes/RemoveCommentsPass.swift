@@ -4,13 +4,13 @@ import OffprintDocument
 /// Removes HTML comments from the content.
 public struct RemoveCommentsPass: CleanupPass {
     public var name: String { "comments" }
+    public var context = CleanupContext()
+    public var diagnostics: [Diagnostic] = []
     public init() {}
 
-    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
-        let doc = article.document
-        for id in doc.descendants(of: article.content) where doc[id].kind == .comment {
-            article.document.detach(id)
+    public mutating func rewrite(_ doc: inout Document, root: Document.NodeID) {
+        for id in doc.descendants(of: root) where doc[id].kind == .comment {
+            doc.detach(id)
         }
-        return []
     }
 }

@@ -11,14 +11,14 @@ import OffprintDocument
 /// touched.
 public struct RemoveEmptyPass: CleanupPass {
     public var name: String { "remove-empty" }
+    public var context = CleanupContext()
+    public var diagnostics: [Diagnostic] = []
     public init() {}
 
     static let blocks: NameSet = ["p", "div", "section", "center"]
     static let inlines: NameSet = ["span", "font"]
 
-    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
-        var doc = article.takeDocument()
-        defer { article.document = doc }
+    public mutating func rewrite(_ doc: inout Document, root: Document.NodeID) {
         // Fragment targets of in-page links.
         var targets = Set<String>()
         for a in doc.elements(named: "a", under: doc.root) {
@@ -28,7 +28,7 @@ public struct RemoveEmptyPass: CleanupPass {
         // (Flags by node index: cheaper than sets of IDs at every node.)
         var empty = [Bool](repeating: false, count: doc.count)
         var hasSpace = [Bool](repeating: false, count: doc.count)  // empty elements that held white space
-        doc.walk(from: article.content, enter: { id, _ in
+        doc.walk(from: root, enter: { id, _ in
             doc[id].kind == .element ? .descend : .skipChildren
         }, exit: { id, depth in
             guard depth > 0, doc[id].kind == .element else { return }
@@ -56,7 +56,7 @@ public struct RemoveEmptyPass: CleanupPass {
         })
         // Remove the outermost empty elements.
         var removed = [Bool](repeating: false, count: doc.count)
-        for id in doc.descendants(of: article.content) where Int(id.index) < empty.count && empty[Int(id.index)] {
+        for id in doc.descendants(of: root) where Int(id.index) < empty.count && empty[Int(id.index)] {
             if let p = doc.parent(of: id), empty[Int(p.index)] || removed[Int(p.index)] { removed[Int(id.index)] = true; continue }
             let n = doc[id]
             if Self.inlines.contains(n.name) {
@@ -68,7 +68,6 @@ public struct RemoveEmptyPass: CleanupPass {
             }
             removed[Int(id.index)] = true
         }
-        return []
     }
 
     /// ASCII white space and no-break spaces only (an ideographic space is text: it shows).

@@ -5,31 +5,31 @@ import OffprintDocument
 
 /// Removes what a reader never sees or cannot use in a document:
 /// - scripts, styles, templates, `noscript` and head-only elements (`removeScripts`);
-/// - embedded players (video, audio, iframe, embed, object): a link to what they showed, or
-///   nothing (`embedsToLinks`; `EmbeddedMedia` decides the URL and the label);
+/// - embedded players (video, audio, iframe, embed, object): a link to what they showed, an
+///   object's fallback content, or nothing (`embedsToLinks`; `EmbeddedMedia.replace`, the
+///   one rule, decides);
 /// - form controls, as `options.forms` says;
 /// - hidden elements (`removeHidden`, off by default).
 public struct RemoveJunkPass: CleanupPass {
     public var name: String { "junk" }
+    public var context = CleanupContext()
+    public var diagnostics: [Diagnostic] = []
     public init() {}
 
     /// Elements whose content is never shown (`HTMLElements.invisible`, less `head`, plus
     /// `noscript`: scripting is on in the browsers pages are made for).
     static let invisible: NameSet = HTMLElements.invisible.subtracting(["head"]).union(["noscript"])
 
-    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
-        var diags: [Diagnostic] = []
-        var doc = article.takeDocument()
-        defer { article.document = doc }
+    public mutating func rewrite(_ doc: inout Document, root: Document.NodeID) {
+        let options = context.options
         var hiddenRemoved = 0
         var formsRemoved = 0
         var selects: [Document.NodeID] = []
         // Walk top-down so a removed subtree is not visited.
         var toRemove: [Document.NodeID] = []
-        var toUnwrap: [Document.NodeID] = []
         var toSpace: [Document.NodeID] = []
         var toLink: [Document.NodeID] = []
-        doc.walk(from: article.content) { id, depth in
+        doc.walk(from: root) { id, depth in
             guard doc[id].kind == .element else { return .skipChildren }
             if depth == 0 { return .descend }
             let n = doc[id]
@@ -43,15 +43,10 @@ public struct RemoveJunkPass: CleanupPass {
                 return .skipChildren
             }
             if options.embedsToLinks && EmbeddedMedia.elements.contains(n.name) {
-                // An object without a URL shows its fallback content.
-                if n.name == "object", EmbeddedMedia.url(of: id, in: doc) == nil, !doc.textContent(of: id).allSatisfy(\.isWhitespace) {
-                    toUnwrap.append(id)
-                } else {
-                    toLink.append(id)
-                }
+                toLink.append(id)
                 return .skipChildren
             }
-            if n.name == "input", n.attribute("type")?.lowercased() == "checkbox", isTaskCheckbox(id, doc) {
+            if n.name == "input", n.attribute("type")?.lowercased() == "checkbox", ElementPolicy.isTaskCheckbox(id, in: doc) {
                 return .skipChildren  // a task list item's checkbox is content, not a form
             }
             switch options.forms {
@@ -83,24 +78,23 @@ public struct RemoveJunkPass: CleanupPass {
         }
         for id in toRemove { doc.detach(id) }
         for id in toSpace { doc.replace(id, with: doc.makeText(" ")) }
-        for id in toUnwrap { doc.unwrap(id) }
         var linked = 0
         for id in toLink {
-            if EmbeddedMedia.replaceByLink(id, in: &doc) != nil { linked += 1 }
+            // The one rule (`EmbeddedMedia.replace`): a link, an object's fallback content, or nothing.
+            if case .link = EmbeddedMedia.replace(id, in: &doc) { linked += 1 }
         }
         if linked > 0 {
-            diags.append(Diagnostic(origin: article.origin, "\(linked) embedded player\(linked == 1 ? "" : "s") (video, audio, frame, object) replaced by a link to what it showed"))
+            diagnostics.append(Diagnostic(origin: context.origin, "\(linked) embedded player\(linked == 1 ? "" : "s") (video, audio, frame, object) replaced by a link to what it showed"))
         }
         if options.forms == .keepText {
-            keepFormText(&doc, under: article.content, selects: selects)
+            keepFormText(&doc, under: root, selects: selects)
         }
         if hiddenRemoved > 0 {
-            diags.append(Diagnostic(origin: article.origin, "removed \(hiddenRemoved) hidden element\(hiddenRemoved == 1 ? "" : "s") (leave out --drop-hidden to keep them)"))
+            diagnostics.append(Diagnostic(origin: context.origin, "removed \(hiddenRemoved) hidden element\(hiddenRemoved == 1 ? "" : "s") (leave out --drop-hidden to keep them)"))
         }
         if formsRemoved > 0 {
-            diags.append(Diagnostic(origin: article.origin, "removed \(formsRemoved) form\(formsRemoved == 1 ? "" : "s") and form control\(formsRemoved == 1 ? "" : "s")"))
+            diagnostics.append(Diagnostic(origin: context.origin, "removed \(formsRemoved) form\(formsRemoved == 1 ? "" : "s") and form control\(formsRemoved == 1 ? "" : "s")"))
         }
-        return diags
     }
 
     /// The elements `keepFormText` renames or unwraps.
@@ -140,13 +134,4 @@ public struct RemoveJunkPass: CleanupPass {
     private func isHidden(_ n: Document.Node) -> Bool {
         n.isHiddenByMarkup || (n.name == "img" && n.attribute("aria-hidden") == "true")
     }
-}
-
-/// A disabled checkbox opening a list item (`<li><input type=checkbox disabled> text`, or
-/// inside the item's first paragraph): a Markdown task list, written back as `[x]` / `[ ]`.
-private func isTaskCheckbox(_ id: Document.NodeID, _ doc: Document) -> Bool {
-    // Task lists are written disabled and nameless; a form's checkboxes are neither.
-    guard doc[id].hasAttribute("disabled"), !doc[id].hasAttribute("name"), var p = doc.parent(of: id) else { return false }
-    if doc[p].name == "p", let pp = doc.parent(of: p), doc[pp].name == "li" { p = pp }
-    return doc[p].name == "li"
 }

@@ -13,6 +13,8 @@ import OffprintDocument
 /// and links with an empty `href`. In-page links (`#part`) are kept.
 public struct ResolveURLsPass: CleanupPass {
     public var name: String { "resolve-urls" }
+    public var context = CleanupContext()
+    public var diagnostics: [Diagnostic] = []
     public init() {}
 
     static let urlAttributes: [String: [String]] = [
@@ -21,19 +23,12 @@ public struct ResolveURLsPass: CleanupPass {
         "blockquote": ["cite"], "q": ["cite"], "ins": ["cite"], "del": ["cite"],
     ]
 
-    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
-        let base = options.baseURL ?? article.baseURL
-        var doc = article.takeDocument()
-        defer { article.document = doc }
-        var unresolved = 0
+    public mutating func rewrite(_ doc: inout Document, root: Document.NodeID) {
+        let base = self.base
         var unwrap: [Document.NodeID] = []
         let resolver = WebURL.Resolver(base: base)
-        func fix(_ value: String) -> String {
-            let r = resolver.resolve(value)
-            if !WebURL.isAbsolute(r), !r.hasPrefix("#"), !r.isEmpty { unresolved += 1 }
-            return r
-        }
-        for id in doc.descendants(of: article.content) {
+        func fix(_ value: String) -> String { resolveCounting(value, resolver) }
+        for id in doc.descendants(of: root) {
             guard doc[id].kind == .element, let attrs = Self.urlAttributes[doc[id].name] else { continue }
             let n = doc[id]
             for key in attrs {
@@ -71,20 +66,38 @@ public struct ResolveURLsPass: CleanupPass {
             }
         }
         for a in unwrap { doc.unwrap(a) }
+    }
 
-        article.coverImage = article.coverImage.map { looksLikeURL($0) ? fix($0) : $0 }
+    /// `options.baseURL`, else the article's.
+    private var base: String? { context.options.baseURL ?? context.baseURL }
+
+    /// URLs left relative (no base) so far, body and metadata.
+    private var unresolved = 0
+
+    private mutating func resolveCounting(_ value: String, _ resolver: WebURL.Resolver) -> String {
+        let r = resolver.resolve(value)
+        if !WebURL.isAbsolute(r), !r.hasPrefix("#"), !r.isEmpty { unresolved += 1 }
+        return r
+    }
+
+    /// The cover image, source URL and front matter URL keys; then the one message about URLs
+    /// left relative (the body's and these).
+    public mutating func rewriteMetadata(of article: inout Article) {
+        let base = self.base
+        let resolver = WebURL.Resolver(base: base)
+        article.coverImage = article.coverImage.map { looksLikeURL($0) ? resolveCounting($0, resolver) : $0 }
         article.sourceURL = article.sourceURL.map { looksLikeURL($0) ? WebURL.resolve($0, against: base) : $0 }
         if var fm = article.frontMatter {
             for i in fm.entries.indices where FrontMatterKeys.urlKeys.contains(fm.entries[i].key.lowercased()) {
-                fm.entries[i].value = mapURLs(fm.entries[i].value) { looksLikeURL($0) ? fix($0) : $0 }
+                fm.entries[i].value = mapURLs(fm.entries[i].value) { looksLikeURL($0) ? resolveCounting($0, resolver) : $0 }
             }
             article.frontMatter = fm
         }
         if unresolved > 0 {
-            return [Diagnostic(origin: article.origin,
-                               "\(unresolved) relative URL\(unresolved == 1 ? "" : "s") left relative: no base URL (give the page's URL with --base-url)")]
+            diagnostics.append(Diagnostic(origin: context.origin,
+                                          "\(unresolved) relative URL\(unresolved == 1 ? "" : "s") left relative: no base URL (give the page's URL with --base-url)"))
         }
-        return []
+        unresolved = 0
     }
 }
 

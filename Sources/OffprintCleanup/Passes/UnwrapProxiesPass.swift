@@ -5,18 +5,18 @@ import OffprintDocument
 /// image, the source URL, and front matter URL keys (`headimg`, `thumbnail`, `link`, …).
 public struct UnwrapProxiesPass: CleanupPass {
     public var name: String { "unwrap-proxies" }
+    public var context = CleanupContext()
+    public var diagnostics: [Diagnostic] = []
     public init() {}
 
     static let attributes: [String: [String]] = [
         "a": ["href"], "img": ["src"], "source": ["src"], "video": ["src", "poster"], "audio": ["src"], "iframe": ["src"],
     ]
 
-    public func run(on article: inout Article, options: CleanupOptions) -> [Diagnostic] {
-        let patterns = options.proxyPatterns
-        guard !patterns.isEmpty else { return [] }
-        var doc = article.takeDocument()
-        defer { article.document = doc }
-        for id in doc.descendants(of: article.content) {
+    public mutating func rewrite(_ doc: inout Document, root: Document.NodeID) {
+        let patterns = context.options.proxyPatterns
+        guard !patterns.isEmpty else { return }
+        for id in doc.descendants(of: root) {
             guard doc[id].kind == .element, let keys = Self.attributes[doc[id].name] else { continue }
             let n = doc[id]
             for key in keys {
@@ -25,6 +25,11 @@ public struct UnwrapProxiesPass: CleanupPass {
                 if u != v { doc.setAttribute(key, u, on: id) }
             }
         }
+    }
+
+    public mutating func rewriteMetadata(of article: inout Article) {
+        let patterns = context.options.proxyPatterns
+        guard !patterns.isEmpty else { return }
         article.coverImage = article.coverImage.map { ProxyPattern.unwrap($0, patterns: patterns) }
         article.sourceURL = article.sourceURL.map { ProxyPattern.unwrap($0, patterns: patterns) }
         if var fm = article.frontMatter {
@@ -33,6 +38,5 @@ public struct UnwrapProxiesPass: CleanupPass {
             }
             article.frontMatter = fm
         }
-        return []
     }
 }
