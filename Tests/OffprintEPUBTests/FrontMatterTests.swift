@@ -49,7 +49,7 @@ struct FrontMatterTests {
         let out = dir.appendingPathComponent(name + ".epub")
         let report = try await EPUBBuilder(options: options).build(articles: articles, metadata: meta, images: try SizedImageProvider(), to: out)
         EdgeCaseTests.expectValid(out, name)
-        return (report, try ZipReader(out))
+        return (report, try ZipReader(out, preload: true))
     }
 
     static func coverItem(_ opf: String) -> String? {

@@ -23,7 +23,7 @@ final class FeedBundleTests: XCTestCase {
         let out = dir.appendingPathComponent("book-\(UUID().uuidString.prefix(6)).epub")
         let images = try TestImageProvider()
         let result = try await Bundler(options: options).bundle(inputs, to: out, images: images)
-        return (result, try ZipReader(out), out)
+        return (result, try ZipReader(out, preload: true), out)
     }
 
     func assertValid(_ book: URL, file: StaticString = #filePath, line: UInt = #line) {

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 import Offprint
 
@@ -27,7 +28,7 @@ import Offprint
             try Data(html.utf8).write(to: URL(fileURLWithPath: path))
             inputs.append(path)
         }
-        inputs += Corpus.files("hexo", ext: "md").map(\.path)
+        inputs += Corpus.files("hexo", suffix: ".md").map(\.path)
 
         let cache = try ImageCache(options: ImageCacheOptions(directory: dir.appendingPathComponent("cache"), policy: .offline))
         func build(_ name: String, articleMemory: Int, chapterMemory: Int) async throws -> (Data, BundleResult) {

@@ -81,7 +81,7 @@ struct ExportBundleAgreementTests {
             var options = BundleOptions()
             options.jobs = 1
             let result = try await Bundler(options: options).bundle([file.path], to: out, images: provider)
-            let zip = try ZipReader(out)
+            let zip = try ZipReader(out, preload: true)
             let xhtml = result.report.chapters.flatMap(\.files).compactMap { zip.string($0) }.joined(separator: "\n")
             let name = file.deletingLastPathComponent().lastPathComponent + "/" + file.lastPathComponent
 
