@@ -13,8 +13,7 @@ import Testing
 final class SizedImageProvider: ImageProvider, @unchecked Sendable {
     let dir: URL
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-sized-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("sized")
     }
     deinit { try? FileManager.default.removeItem(at: dir) }
 

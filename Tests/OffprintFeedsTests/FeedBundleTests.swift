@@ -8,8 +8,7 @@ final class FeedBundleTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-feeds-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("feeds")
     }
 
     override func tearDownWithError() throws {

@@ -11,8 +11,7 @@ final class FeedHTTPTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-feedhttp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("feedhttp")
     }
 
     override func tearDownWithError() throws {

@@ -8,8 +8,7 @@ final class MarkdownPostTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-md-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("md")
     }
 
     override func tearDownWithError() throws {

@@ -349,58 +349,6 @@ struct StallAfter<Base: AsyncBufferedSequence<UInt8>>: AsyncBufferedSequence, Se
     }
 }
 
-// MARK: - A server that resets every connection
-
-/// Accepts on 127.0.0.1, reads the request, and closes with SO_LINGER 0 (a TCP RST).
-final class ResetServer: @unchecked Sendable {
-    let port: UInt16
-    private let fd: Int32
-    let connections = Locked(0)
-
-    init() throws {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        self.fd = fd
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else { throw SocketError.unsupportedAddress }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = UInt16(bigEndian: addr.sin_port)
-        let listener = fd
-        let counter = connections
-        let thread = Thread {
-            while true {
-                let c = accept(listener, nil, nil)
-                if c < 0 { return }
-                var buf = [UInt8](repeating: 0, count: 4096)
-                _ = recv(c, &buf, buf.count, 0)
-                var lingerOption = linger(l_onoff: 1, l_linger: 0)
-                _ = setsockopt(c, SOL_SOCKET, SO_LINGER, &lingerOption, socklen_t(MemoryLayout<linger>.size))
-                close(c)
-                counter.withLock { $0 += 1 }
-            }
-        }
-        thread.start()
-    }
-
-    var base: String { "http://127.0.0.1:\(port)" }
-
-    func stop() {
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-    }
-}
 
 // MARK: - Helpers
 

@@ -8,8 +8,7 @@ import Offprint
 /// book must be the same bytes whichever way it was built.
 @Suite struct BundleMemoryTests {
     @Test func aBookBuiltFromTheTemporaryFileIsTheSameBook() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-bundle-memory-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TempDir.create("bundle-memory")
         defer { try? FileManager.default.removeItem(at: dir) }
         var inputs: [String] = []
         // Generated articles (links between them, headings, a table, Chinese text) and, when
