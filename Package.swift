@@ -3,7 +3,8 @@
 //
 // The pipeline, one module per stage:
 //   OffprintSupport   shared small pieces: URLs, hex/SHA-256, atomic files, escaping
-//   OffprintDocument  HTML bytes → Swift value tree (libxml2, freed inside the parse call)
+//   OffprintDocument  HTML bytes → Swift value tree; the only user of libxml2 (HTML parse, XML
+//                     stream reader, well-formedness check, XML rewrite), freed inside each call
 //   OffprintArticle   input file → Article (metadata + Document)
 //   OffprintFeeds     RSS/Atom/JSON Feed/OPML → entries (streamed), entries → Articles
 //   OffprintExtract   whole page → the article (Readability/trafilatura-style scoring)
@@ -12,7 +13,8 @@
 //   OffprintHTTP      the one HTTP client (AsyncHTTPClient): pages, feeds and images; retries,
 //                     per-host circuit breaker, proxies
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
-//   OffprintEPUB      articles → EPUB 3 (libzip, Mustache templates from templates/)
+//   OffprintEPUB      articles → EPUB 3 (Mustache templates from templates/); the zip writer and
+//                     reader, the only users of libzip
 //   OffprintProfiles  e-reader profiles: images converted with libvips, KEPUB, budgets
 //   OffprintDelivery  books to readers: Send to Kindle (SMTP on SwiftNIO), mounted devices, OPDS server
 //   Offprint          the facade the CLI (and library users) call
@@ -51,7 +53,7 @@ let package = Package(
         .target(name: "OffprintFeeds", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
         .target(name: "OffprintExtract", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
         .target(name: "OffprintCleanup", dependencies: ["OffprintDocument", "OffprintArticle", "OffprintSupport"]),
-        .target(name: "OffprintHTTP", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .target(name: "OffprintHTTP", dependencies: ["OffprintSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio"),
                                                      .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "OffprintMarkdown", dependencies: ["OffprintDocument", "OffprintSupport"]),
         .executableTarget(name: "md-harness", dependencies: ["OffprintDocument", "OffprintMarkdown"]),
         .target(name: "Offprint", dependencies: ["OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintFeeds", "OffprintExtract", "OffprintCleanup", "OffprintMarkdown", "OffprintHTTP", "OffprintImages", "OffprintEPUB", "OffprintProfiles"]),
-        .target(name: "OffprintDelivery", dependencies: ["CLibZip", "CLibXML2", "OffprintSupport",
+        .target(name: "OffprintDelivery", dependencies: ["OffprintSupport", "OffprintDocument", "OffprintEPUB",
                                                          .product(name: "NIOCore", package: "swift-nio"),
                                                          .product(name: "NIOPosix", package: "swift-nio"),
                                                          .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -68,43 +70,45 @@ let package = Package(
                                                          .product(name: "FlyingSocks", package: "FlyingFox"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(name: "offprint", dependencies: ["Offprint", "OffprintDelivery", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .executableTarget(name: "offprint-bench", dependencies: ["Offprint", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", "OffprintHTTP", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(name: "offprint-bench", dependencies: ["Offprint", "OffprintSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
 
         .target(name: "OffprintTemplates", path: "templates", exclude: ["README.md"], sources: ["Templates.swift"],
                 resources: [.embedInCode("epub/package.opf.mustache"), .embedInCode("epub/nav.xhtml.mustache"),
                             .embedInCode("epub/toc.ncx.mustache"), .embedInCode("epub/chapter.xhtml.mustache"),
                             .embedInCode("epub/titlepage.xhtml.mustache"), .embedInCode("epub/cover.xhtml.mustache"),
                             .embedInCode("epub/style.css")]),
-        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "CLibXML2", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
+        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
                                                      .product(name: "Mustache", package: "swift-mustache"),
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "OffprintTestSupport", dependencies: ["CLibZip", "OffprintSupport", "OffprintArticle", "OffprintDocument", "OffprintImages",
+        .target(name: "OffprintTestSupport", dependencies: ["OffprintSupport", "OffprintArticle", "OffprintDocument", "OffprintImages", "OffprintEPUB",
                                                             .product(name: "Crypto", package: "swift-crypto"),
-                                                            .product(name: "Yams", package: "Yams")],
+                                                            .product(name: "Yams", package: "Yams"),
+                                                            .product(name: "FlyingFox", package: "FlyingFox"),
+                                                            .product(name: "FlyingSocks", package: "FlyingFox")],
                 path: "Tests/OffprintTestSupport"),
 
         .testTarget(name: "OffprintSupportTests", dependencies: ["OffprintSupport"]),
-        .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument"], exclude: ["Charsets"]),
-        .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument", "OffprintSupport"]),
-        .testTarget(name: "OffprintExtractTests", dependencies: ["OffprintExtract", "OffprintArticle", "OffprintDocument"]),
-        .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument", "OffprintSupport"]),
-        .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument"], resources: [.copy("Golden")]),
-        .testTarget(name: "OffprintCLITests", dependencies: []),
-        .testTarget(name: "OffprintDeliveryTests", dependencies: ["OffprintDelivery", "OffprintSupport", "CLibZip"]),
+        .testTarget(name: "OffprintDocumentTests", dependencies: ["OffprintDocument", "OffprintTestSupport"], exclude: ["Charsets"]),
+        .testTarget(name: "OffprintArticleTests", dependencies: ["OffprintArticle", "OffprintDocument", "OffprintSupport", "OffprintTestSupport"]),
+        .testTarget(name: "OffprintExtractTests", dependencies: ["OffprintExtract", "OffprintArticle", "OffprintDocument", "OffprintTestSupport"]),
+        .testTarget(name: "OffprintCleanupTests", dependencies: ["OffprintCleanup", "OffprintArticle", "OffprintDocument", "OffprintSupport", "OffprintTestSupport"]),
+        .testTarget(name: "OffprintMarkdownTests", dependencies: ["OffprintMarkdown", "OffprintDocument", "OffprintTestSupport"], resources: [.copy("Golden")]),
+        .testTarget(name: "OffprintCLITests", dependencies: ["OffprintTestSupport"]),
+        .testTarget(name: "OffprintDeliveryTests", dependencies: ["OffprintDelivery", "OffprintEPUB", "OffprintSupport", "OffprintTestSupport"]),
         .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "OffprintSupport", "OffprintTestSupport", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
         .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintSupport", "OffprintTestSupport",
                                                            "OffprintHTTP", .product(name: "FlyingFox", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintHTTP", "OffprintSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+        .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintHTTP", "OffprintSupport", "OffprintTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintImages",
-                                                              "OffprintTemplates", "CLibZip", "OffprintTestSupport",
+                                                              "OffprintTemplates", "OffprintTestSupport",
                                                               .product(name: "Crypto", package: "swift-crypto"),
                                                               .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "OffprintProfilesTests", dependencies: ["OffprintProfiles", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle",

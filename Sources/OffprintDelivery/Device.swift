@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -229,54 +230,18 @@ public enum DeviceCopy {
         }
     }
 
-    /// temp file in the destination folder → write → fsync → rename → fsync the folder.
+    /// temp file in the destination folder → copy → fsync → rename → fsync the folder
+    /// (`AtomicFile.copy` with `sync`).
     static func atomicCopy(_ source: URL, to dest: URL) throws {
-        let dir = dest.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(dest.lastPathComponent).offprint-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard let input = FileHandle(forReadingAtPath: source.path) else {
-            throw DeliveryError("send \(source.path): cannot read it")
-        }
-        defer { try? input.close() }
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            throw DeliveryError("send --device: cannot write in \(dir.path): \(String(cString: strerror(errno))) (is the device mounted read-only, or full?)")
-        }
-        var ok = false
-        defer {
-            if !ok { unlink(temp.path) }
-        }
         do {
-            while true {
-                let chunk = try input.read(upToCount: 1 << 20) ?? Data()
-                if chunk.isEmpty { break }
-                try chunk.withUnsafeBytes { raw in
-                    var offset = 0
-                    while offset < raw.count {
-                        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                        if n < 0 {
-                            if errno == EINTR { continue }
-                            throw DeliveryError("send --device: writing \(temp.path) failed: \(String(cString: strerror(errno))) (is the device full?)")
-                        }
-                        offset += n
-                    }
-                }
-            }
-            guard fsync(fd) == 0 else {
-                throw DeliveryError("send --device: fsync of \(temp.path) failed: \(String(cString: strerror(errno)))")
-            }
+            try AtomicFile.copy(source, to: dest, sync: true)
         } catch {
-            close(fd)
-            throw error
-        }
-        close(fd)
-        guard rename(temp.path, dest.path) == 0 else {
-            throw DeliveryError("send --device: cannot rename \(temp.lastPathComponent) to \(dest.path): \(String(cString: strerror(errno)))")
-        }
-        ok = true
-        let dfd = open(dir.path, O_RDONLY)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
+            switch error.step {
+            case .copy: throw DeliveryError("send \(source.path): cannot copy it to \(dest.path): \(error.reason) (is the device mounted read-only, or full?)")
+            case .flush: throw DeliveryError("send --device: fsync of \(error.path) failed: \(error.reason)")
+            case .rename: throw DeliveryError("send --device: cannot move the copy into place as \(dest.path): \(error.reason)")
+            default: throw DeliveryError("send --device: cannot write in \(dest.deletingLastPathComponent().path): \(error.reason) (is the device mounted read-only, or full?)")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import TOMLKit
 
 /// The `[send]` table of `~/.config/offprint/config.toml` (or `$XDG_CONFIG_HOME/offprint/config.toml`,
@@ -181,8 +182,8 @@ public enum KindleMail {
         var base = file.lastPathComponent
         for suffix in [".epub", ".kepub"] where base.lowercased().hasSuffix(suffix) { base = String(base.dropLast(suffix.count)) }
         let out = dir.appendingPathComponent(base + ".eml")
-        do { try Data(message).write(to: out, options: .atomic) } catch {
-            throw DeliveryError("send --dry-run: cannot write \(out.path): \(error.localizedDescription)")
+        do { try AtomicFile.write(message, to: out) } catch {
+            throw DeliveryError("send --dry-run: cannot write \(out.path): \(error)")
         }
         return Sent(book: book, messageBytes: message.count, destination: out.path, tls: false)
     }

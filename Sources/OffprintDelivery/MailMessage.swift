@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// One Send-to-Kindle message: a short text part and the book attached (RFC 5322 + MIME).
 ///
@@ -117,7 +118,10 @@ public struct MailMessage: Sendable {
         let attrChars = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~".utf8)
         // Tokens: one safe character, or one %XX triplet (never cut in two).
         let tokens: [String] = value.utf8.map { b in
-            attrChars.contains(b) ? String(UnicodeScalar(b)) : String(format: "%%%02X", b)
+            if attrChars.contains(b) { return String(UnicodeScalar(b)) }
+            var triplet: [UInt8] = []
+            Hex.appendPercent(b, to: &triplet)
+            return String(decoding: triplet, as: UTF8.self)
         }
         var pieces: [String] = []
         var current = ""

@@ -138,25 +138,10 @@ public enum OPDSCatalog {
 
     // MARK: - helpers
 
+    /// Text for XML and HTML, in text or in an attribute value: `&`, `<`, `>`, `"`, `'` as
+    /// references, characters XML 1.0 does not allow left out.
     static func esc(_ s: String) -> String {
-        var o = ""
-        o.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            case "'": o += "&#39;"
-            default:
-                // Characters XML 1.0 does not allow are dropped.
-                let v = u.value
-                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
-                    o.unicodeScalars.append(u)
-                }
-            }
-        }
-        return o
+        Escape.html(Escape.xmlSafe(s), quotes: true, apostrophes: true)
     }
 
     /// A description that holds HTML (many do) as plain text.

@@ -8,15 +8,7 @@ import OffprintArticle
 extension StringProtocol {
     /// Without leading and trailing white space (Foundation's `trimmingCharacters` bridges
     /// through NSString on Linux and is slow on hot paths).
-    var trimmed: String {
-        let s = String(self)
-        let u = s.utf8
-        if let f = u.first, let l = u.last, f > 0x20 && f < 0x80 && l > 0x20 && l < 0x80 { return s }
-        let scalars = s.unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(scalars[start...end])
-    }
+    var trimmed: String { WebURL.trimmedWhitespace(String(self)) }
 }
 
 enum Identifiers {

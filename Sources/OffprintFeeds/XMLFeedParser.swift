@@ -75,20 +75,7 @@ struct XNode {
         }
     }
 
-    static func escape(_ s: String, quote: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where quote: out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String, quote: Bool) -> String { Escape.html(s, quotes: quote) }
 }
 
 enum NS {

@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import OffprintSupport
 import NIOPosix
 
 // MARK: - Requests, responses, outcomes
@@ -384,7 +385,7 @@ public final class HTTPFetcher: Sendable {
                         return .final(.redirect, "more than \(options.maxRedirects) redirects (a redirect loop?)", answered: true)
                     }
                     guard let next = current.resolve(location) else {
-                        let shown = URL(string: location, relativeTo: URL(string: current.url))?.absoluteString ?? location
+                        let shown = WebURL.resolve(location, against: current.url)
                         return .final(.redirect, "redirected to \(shown), which is not followed (only http and https are)", answered: true)
                     }
                     current = next
@@ -562,9 +563,9 @@ struct Target: Sendable {
     var hostKey: String { defaultPort ? host : "\(host):\(port)" }
     var origin: String { "\(scheme)://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)\(defaultPort ? "" : ":\(port)")" }
 
-    /// The target of a `Location` (relative ones against this URL); `nil` unless http/https.
+    /// The target of a `Location` (relative ones against this URL, by RFC 3986); `nil`
+    /// unless http/https.
     func resolve(_ location: String) -> Target? {
-        guard let base = URL(string: url), let next = URL(string: location.trimmingCharacters(in: .whitespaces), relativeTo: base) else { return nil }
-        return Target(next.absoluteString)
+        WebURL.absolute(location, against: url).flatMap(Target.init)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// A decoded `data:` URL (RFC 2397, with the leniency browsers have: whitespace in
 /// base64, missing padding, URL-safe alphabet, raw `<svg …>` text).
@@ -47,16 +48,8 @@ struct DataURI {
         var out = [UInt8]()
         out.reserveCapacity(src.count)
         var i = 0
-        func hex(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x41...0x46: return c - 0x41 + 10
-            case 0x61...0x66: return c - 0x61 + 10
-            default: return nil
-            }
-        }
         while i < src.count {
-            if src[i] == UInt8(ascii: "%"), i + 2 < src.count, let h = hex(src[i + 1]), let l = hex(src[i + 2]) {
+            if src[i] == UInt8(ascii: "%"), i + 2 < src.count, let h = Hex.value(src[i + 1]), let l = Hex.value(src[i + 2]) {
                 out.append(h << 4 | l)
                 i += 3
             } else {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OffprintSupport
 import OffprintHTTP
 #if canImport(Glibc)
 import Glibc
@@ -45,7 +46,7 @@ final class Downloader: Sendable {
             self.http = http
             ownsClient = false
         } else {
-            self.http = HTTPFetcher(options: options.httpOptions)
+            self.http = HTTPFetcher(options: options.http)
             ownsClient = true
         }
         self.store = store
@@ -131,7 +132,7 @@ struct FileSink: HTTPBodySink {
             unlink(temp.path)
             throw LocalSinkError("cannot write to the image cache: \(error.localizedDescription)")
         }
-        return Downloaded(temp: temp, sha256: hexString(hasher.finalize()), byteCount: count, prefix: prefix,
+        return Downloaded(temp: temp, sha256: Hex.digest(hasher.finalize()), byteCount: count, prefix: prefix,
                           contentType: head.contentType, etag: head.header("ETag"), lastModified: head.header("Last-Modified"),
                           finalURL: head.url)
     }

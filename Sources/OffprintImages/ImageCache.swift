@@ -42,7 +42,7 @@ public final class ImageCache: ImageProvider, Sendable {
     /// temp files left by runs that died. Throws only when the folder is unusable.
     ///
     /// `http`: the process's HTTP client, shared with page fetching (its own timeouts,
-    /// retries and proxies then apply; `options.maxBytes` still caps images). Without
+    /// retries and proxies then apply; `options.http.maxBytes` still caps images). Without
     /// one, the cache makes a client from `options` on first need; `shutdown()` closes it.
     public init(options: ImageCacheOptions = ImageCacheOptions(), http: HTTPFetcher? = nil) throws {
         self.options = options
@@ -75,7 +75,7 @@ public final class ImageCache: ImageProvider, Sendable {
     }
 
     /// Gets every URL (from the cache, the network, or the `data:` URL itself), at most
-    /// `options.concurrency` downloads at a time, and says what happened.
+    /// `options.http.concurrency` downloads at a time, and says what happened.
     public func fetch(_ urls: [String]) async -> ImageBatch {
         // Distinct keys, in first-seen order.
         var keyOf: [String: String] = [:]
@@ -92,7 +92,7 @@ public final class ImageCache: ImageProvider, Sendable {
         var byKey: [String: Resolution] = [:]
         var summary = FetchSummary()
         summary.requested = keys.count
-        let window = max(32, options.concurrency * 8)
+        let window = max(32, options.http.concurrency * 8)
         // The progress total counts this call's new keys at once (a progress line must not
         // see its total creep up); a key another call claims before this one starts it is
         // taken back out when that is found.
@@ -197,8 +197,8 @@ public final class ImageCache: ImageProvider, Sendable {
         } catch {
             return .failed(url, error == .noComma ? "malformed data: URL (no comma before the data)" : "malformed data: URL (invalid base64)")
         }
-        guard decoded.bytes.count <= options.maxBytes else {
-            return .failed(url, "too large: the data: URL holds \(Downloader.size(decoded.bytes.count)), the limit is \(Downloader.size(options.maxBytes)) (raise it with --max-download-size)")
+        guard decoded.bytes.count <= options.http.maxBytes else {
+            return .failed(url, "too large: the data: URL holds \(Downloader.size(decoded.bytes.count)), the limit is \(Downloader.size(options.http.maxBytes)) (raise it with --max-download-size)")
         }
         switch ImageSniffer.sniff(decoded.bytes) {
         case .notImage(let what):
@@ -301,7 +301,7 @@ public final class ImageCache: ImageProvider, Sendable {
     }
 
     private func download(_ url: String, previous: IndexEntry?) async -> Resolution {
-        let (outcome, requests, bytes) = await network().fetch(url, conditional: previous, maxBytes: options.maxBytes)
+        let (outcome, requests, bytes) = await network().fetch(url, conditional: previous, maxBytes: options.http.maxBytes)
         var r: Resolution
         switch outcome {
         case .failed(let failure):

@@ -1,4 +1,3 @@
-import OffprintSupport
 import Foundation
 
 /// A value guarded by a lock, for state shared between URLSession delegate callbacks,
@@ -20,7 +19,3 @@ final class Locked<Value>: @unchecked Sendable {
     var current: Value { withLock { $0 } }
 }
 
-/// Lower-case hex of some bytes: `Hex.lower` (OffprintSupport), under the name the
-/// downloader calls.
-@inline(__always)
-func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 { Hex.lower(bytes) }

@@ -32,12 +32,7 @@ public enum AtomicFile {
     /// Writes `data` to `destination` atomically (creating its folder). `temporary` names the
     /// temporary file (default: next to the destination); `sync` flushes it before the rename.
     public static func write<D: DataProtocol>(_ data: D, to destination: URL, temporary: URL? = nil, sync: Bool = true) throws(Failure) {
-        let dir = destination.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        } catch {
-            throw Failure(step: .createFolder, path: dir.path, reason: reason(error))
-        }
+        try makeFolder(of: destination)
         let temp = temporary ?? temporaryURL(for: destination)
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(step: .createTemporary, path: temp.path, reason: errnoReason()) }
@@ -66,14 +61,10 @@ public enum AtomicFile {
     }
 
     /// Copies the file `source` to `destination` atomically (a temporary copy, then a rename;
-    /// the folder is made when missing).
-    public static func copy(_ source: URL, to destination: URL, temporary: URL? = nil) throws(Failure) {
-        let dir = destination.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        } catch {
-            throw Failure(step: .createFolder, path: dir.path, reason: reason(error))
-        }
+    /// the folder is made when missing). `sync` flushes the copy before the rename and the
+    /// folder after it (for removable devices, which may be unplugged right after).
+    public static func copy(_ source: URL, to destination: URL, temporary: URL? = nil, sync: Bool = false) throws(Failure) {
+        let dir = try makeFolder(of: destination)
         let temp = temporary ?? temporaryURL(for: destination)
         do {
             try FileManager.default.copyItem(at: source, to: temp)
@@ -81,7 +72,20 @@ public enum AtomicFile {
             try? FileManager.default.removeItem(at: temp)
             throw Failure(step: .copy, path: source.path, reason: reason(error))
         }
+        if sync {
+            do throws(Failure) { try flush(temp) } catch {
+                unlink(temp.path)
+                throw error
+            }
+        }
         try moveIntoPlace(temp, destination)
+        if sync {
+            let fd = open(dir.path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                _ = fsync(fd)
+                close(fd)
+            }
+        }
     }
 
     /// Renames a finished temporary file over `destination`. When the folder is missing (a
@@ -106,6 +110,18 @@ public enum AtomicFile {
             throw Failure(step: .flush, path: file.path, reason: why)
         }
         close(fd)
+    }
+
+    /// Makes the folder `destination` goes in (and its parents) when missing; returns it.
+    @discardableResult
+    private static func makeFolder(of destination: URL) throws(Failure) -> URL {
+        let dir = destination.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(step: .createFolder, path: dir.path, reason: reason(error))
+        }
+        return dir
     }
 
     private static func errnoReason() -> String { String(cString: strerror(errno)) }

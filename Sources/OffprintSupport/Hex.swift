@@ -18,6 +18,17 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The value of one hex digit (either case), nil for any other byte.
+    @inline(__always)
+    public static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case 0x30...0x39: return digit - 0x30
+        case 0x41...0x46: return digit - 0x41 + 10
+        case 0x61...0x66: return digit - 0x61 + 10
+        default: return nil
+        }
+    }
+
     /// `%XX` with upper-case digits (as RFC 3986 recommends), appended to `out`.
     @inline(__always)
     public static func appendPercent(_ b: UInt8, to out: inout [UInt8]) {

@@ -252,8 +252,9 @@ public enum WebURL {
         return host + path
     }
 
-    /// Without leading and trailing white space (Unicode's definition).
-    static func trimmedWhitespace(_ s: String) -> String {
+    /// Without leading and trailing white space (Unicode's definition), without bridging
+    /// through NSString (Foundation's `trimmingCharacters` is slow on Linux on hot paths).
+    public static func trimmedWhitespace(_ s: String) -> String {
         let u = s.utf8
         if let f = u.first, let l = u.last, f > 0x20 && f < 0x80 && l > 0x20 && l < 0x80 { return s }
         let scalars = s.unicodeScalars

@@ -1,5 +1,6 @@
 import Foundation
 import Offprint
+import OffprintSupport
 
 /// `offprint bundle FEED` of a 500- and a 5,000-entry RSS 2.0 feed (the corpus's clean
 /// article texts as `content:encoded`, no images): wall, CPU, peak memory and book size,
@@ -59,6 +60,6 @@ enum FeedBench {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        Escape.html(s)
     }
 }

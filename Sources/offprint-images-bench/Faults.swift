@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import OffprintHTTP
 import OffprintImages
 #if canImport(Glibc)
 import Glibc
@@ -161,9 +162,8 @@ func deadHostTrace(_ args: [String]) async throws {
     let start = Date()
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-deadhost-\(getpid())")
     defer { try? FileManager.default.removeItem(at: root) }
-    var o = ImageCacheOptions(directory: root, idleTimeout: idle)
-    o.log = { line in print(String(format: "%6.2f s  %@", Date().timeIntervalSince(start), line)) }
-    let cache = try ImageCache(options: o)
+    let http = HTTPOptions(idleTimeout: idle, log: { line in print(String(format: "%6.2f s  %@", Date().timeIntervalSince(start), line)) })
+    let cache = try ImageCache(options: ImageCacheOptions(directory: root, http: http))
     let urls = (0..<40).map { "http://127.0.0.1:\(dead.port)/old/\($0).jpg" }
     let batch = await cache.fetch(urls)
     await cache.shutdown()

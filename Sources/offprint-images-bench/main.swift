@@ -86,16 +86,16 @@ func bench(_ args: [String]) async throws {
     }
 
     let defaults = ImageCacheOptions()
-    let oneHostSeconds = try await timed("default (\(defaults.concurrency) at once, \(defaults.perHostConcurrency) per host), 1 host") {
+    let oneHostSeconds = try await timed("default (\(defaults.http.concurrency) at once, \(defaults.http.perHostConcurrency) per host), 1 host") {
         try await cache("a").fetch(oneHost).summary
     }
     // The per-host floor: `perHost` requests at a time, each waiting the latency.
-    let floor = Double((count + defaults.perHostConcurrency - 1) / defaults.perHostConcurrency) * Double(latencyMS) / 1000
+    let floor = Double((count + defaults.http.perHostConcurrency - 1) / defaults.http.perHostConcurrency) * Double(latencyMS) / 1000
     print(String(format: "per-host floor %.2f s (%d rounds of %d ms); 1 host took %.2fx the floor", floor,
-                 (count + defaults.perHostConcurrency - 1) / defaults.perHostConcurrency, latencyMS, oneHostSeconds / floor))
+                 (count + defaults.http.perHostConcurrency - 1) / defaults.http.perHostConcurrency, latencyMS, oneHostSeconds / floor))
     _ = try await timed("default, 2 hosts") { try await cache("b").fetch(twoHosts).summary }
     _ = try await timed("concurrency 1 (one at a time)") {
-        try await cache("c") { $0.concurrency = 1 }.fetch(oneByOne).summary
+        try await cache("c") { $0.http.concurrency = 1 }.fetch(oneByOne).summary
     }
     let before = counter.value
     _ = try await timed("second run, new instance, same cache") { try await cache("a").fetch(oneHost).summary }
@@ -115,7 +115,7 @@ func fetch(_ args: [String]) async throws -> Int32 {
         i += 1
     }
     var options = ImageCacheOptions(directory: URL(fileURLWithPath: dir), policy: args.contains("--offline") ? .offline : .normal)
-    if let n = value(after: "--concurrency", in: args).flatMap(Int.init) { options.concurrency = n }
+    if let n = value(after: "--concurrency", in: args).flatMap(Int.init) { options.http.concurrency = n }
     let cache = try ImageCache(options: options)
     let batch = await cache.fetch(urls)
     print(batch.summary)

@@ -38,27 +38,32 @@ struct CacheFlags: ParsableArguments {
         }
     }
 
-    func cacheOptions(progress: (@Sendable (ImageProgress) -> Void)? = nil) -> ImageCacheOptions {
-        var o = ImageCacheOptions(directory: cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        o.policy = offline ? .offline : (refresh ? .refresh : .normal)
-        o.concurrency = imageJobs
-        o.perHostConcurrency = min(4, imageJobs)
-        if let ua = userAgent { o.userAgent = ua }
-        if let m = maxDownloadSize.flatMap(DeviceProfile.parseByteSize) { o.maxBytes = m }
+    /// The HTTP settings these flags give: concurrency, User-Agent, size cap, Referer policy
+    /// (the rest, proxies included, as HTTPOptions' defaults and the environment say).
+    func httpOptions() -> HTTPOptions {
+        var h = HTTPOptions()
+        h.concurrency = imageJobs
+        h.perHostConcurrency = min(4, imageJobs)
+        if let ua = userAgent { h.userAgent = ua }
+        if let m = maxDownloadSize.flatMap(DeviceProfile.parseByteSize) { h.maxBytes = m }
         switch referer {
-        case "none": o.referer = .none
-        case "origin": o.referer = .imageOrigin
-        default: o.referer = .fixed(referer)
+        case "none": h.referer = .none
+        case "origin": h.referer = .origin
+        default: h.referer = .fixed(referer)
         }
-        o.retryFailed = retryFailed
-        o.progress = progress
-        return o
+        return h
+    }
+
+    func cacheOptions(progress: (@Sendable (ImageProgress) -> Void)? = nil) -> ImageCacheOptions {
+        ImageCacheOptions(directory: cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                          policy: offline ? .offline : (refresh ? .refresh : .normal),
+                          http: httpOptions(), retryFailed: retryFailed, progress: progress)
     }
 
     /// The process's one HTTP client (pages and images), with these flags' User-Agent,
     /// Referer policy and concurrency, and the proxies of the environment.
     func makeHTTP() -> HTTPFetcher {
-        HTTPFetcher(options: cacheOptions().httpOptions)
+        HTTPFetcher(options: httpOptions())
     }
 
     func makeCache(quiet: Bool, http: HTTPFetcher? = nil) throws -> ImageCacheHandle {

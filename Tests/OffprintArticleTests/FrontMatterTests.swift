@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintTestSupport
 import Testing
 @testable import OffprintArticle
 
@@ -188,7 +189,7 @@ import Testing
 
     @Test(.enabled(if: Corpus.available, Corpus.missing))
     func seedPost() throws {
-        let (a, d) = try ArticleLoader.load(file: Corpus.root.appendingPathComponent("seed/000_f50aad5d968fa226.txt"))
+        let (a, d) = try ArticleLoader.load(file: Corpus.folder.appendingPathComponent("seed/000_f50aad5d968fa226.txt"))
         #expect(d.isEmpty)
         #expect(a.title == "反垄断_铁拳_下，阿里腾讯生态互通？")
         #expect(a.authors == ["ZAKER"])

@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintTestSupport
 import Testing
 @testable import OffprintArticle
 

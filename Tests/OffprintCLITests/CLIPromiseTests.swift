@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// Issue 13 part 2: the command line does what it says. Each test failed on the binary

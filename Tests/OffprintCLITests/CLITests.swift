@@ -1,74 +1,7 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
-/// Runs the built `offprint` binary as a user would.
-struct CLI {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let corpus = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    /// The shared corpus sits beside the repository (here and in CI); tests that read it are
-    /// skipped, saying why, where it is absent.
-    static let corpusAvailable = FileManager.default.fileExists(atPath: corpus.path)
-
-    static var binary: URL {
-        // The test bundle sits next to the products of the same build.
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("offprint"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("offprint"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("offprint"),
-            repoRoot.appendingPathComponent(".build/debug/offprint"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    @discardableResult
-    static func run(_ args: [String], stdin: Data? = nil, cwd: URL? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        // Drain both pipes while the process runs (large outputs would block it otherwise).
-        let outData = LockedData(), errData = LockedData()
-        let group = DispatchGroup()
-        for (h, d) in [(out.fileHandleForReading, outData), (err.fileHandleForReading, errData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                d.set(h.readDataToEndOfFile())
-                group.leave()
-            }
-        }
-        if let stdin { inp.fileHandleForWriting.write(stdin) }
-        try? inp.fileHandleForWriting.close()
-        p.waitUntilExit()
-        group.wait()
-        return Result(status: p.terminationStatus,
-                      stdout: String(decoding: outData.get(), as: UTF8.self),
-                      stderr: String(decoding: errData.get(), as: UTF8.self))
-    }
-
-    static func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
-}
-
-final class LockedData: @unchecked Sendable {
-    private var data = Data()
-    private let lock = NSLock()
-    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
-}
 
 @Suite struct CLIExportTests {
     let seed = CLI.repoRoot.appendingPathComponent("examples/seed/post.md")
@@ -117,13 +50,13 @@ final class LockedData: @unchecked Sendable {
         #expect(leftovers == ["out.md"])
     }
 
-    @Test(.enabled(if: CLI.corpusAvailable, "needs ../shared/corpus"))
+    @Test(.enabled(if: Corpus.available, "needs ../shared/corpus"))
     func manyInputsIntoAFolder() throws {
         let dir = try CLI.tempDir()
-        let hexo = try FileManager.default.contentsOfDirectory(atPath: CLI.corpus.appendingPathComponent("hexo").path)
+        let hexo = try FileManager.default.contentsOfDirectory(atPath: Corpus.folder.appendingPathComponent("hexo").path)
             .filter { $0.hasSuffix(".md") }.sorted()
-        try #require(!hexo.isEmpty, "corpus missing at \(CLI.corpus.path)")
-        let inputs = hexo.map { CLI.corpus.appendingPathComponent("hexo/\($0)").path }
+        try #require(!hexo.isEmpty, "corpus missing at \(Corpus.folder.path)")
+        let inputs = hexo.map { Corpus.folder.appendingPathComponent("hexo/\($0)").path }
         let r = try CLI.run(["export"] + inputs + ["-o", dir.path + "/", "--jobs", "2"])
         #expect(r.status == 0, "\(r.stderr)")
         let outs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".md") }
@@ -220,12 +153,12 @@ final class LockedData: @unchecked Sendable {
 }
 
 @Suite struct CLIBundleTests {
-    @Test(.enabled(if: CLI.corpusAvailable, "needs ../shared/corpus"))
+    @Test(.enabled(if: Corpus.available, "needs ../shared/corpus"))
     func bundlesAFolderIntoAValidBook() throws {
         let dir = try CLI.tempDir()
         let book = dir.appendingPathComponent("hexo.epub")
         let cache = dir.appendingPathComponent("cache")
-        let r = try CLI.run(["bundle", CLI.corpus.appendingPathComponent("hexo").path, "-o", book.path,
+        let r = try CLI.run(["bundle", Corpus.folder.appendingPathComponent("hexo").path, "-o", book.path,
                              "--title", "Hexo & <friends>", "--author", "Offprint", "--offline", "--cache-dir", cache.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.isEmpty)
@@ -240,7 +173,7 @@ final class LockedData: @unchecked Sendable {
 
         // Same inputs, same bytes.
         let again = dir.appendingPathComponent("again.epub")
-        let r2 = try CLI.run(["bundle", CLI.corpus.appendingPathComponent("hexo").path, "-o", again.path,
+        let r2 = try CLI.run(["bundle", Corpus.folder.appendingPathComponent("hexo").path, "-o", again.path,
                               "--title", "Hexo & <friends>", "--author", "Offprint", "--offline", "--cache-dir", cache.path, "-q"])
         #expect(r2.status == 0)
         #expect(try Data(contentsOf: again) == zip)

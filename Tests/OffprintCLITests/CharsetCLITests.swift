@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// `--encoding` and charset warnings, through the binary (issue 10 §3).

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// Feeds and Markdown posts from the command line, as the README shows them.

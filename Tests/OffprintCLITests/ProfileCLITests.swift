@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// `offprint profiles` and `offprint bundle --profile …` as a user runs them.
@@ -23,9 +24,9 @@ struct ProfileCLITests {
         #expect(unknown.stderr.contains("no profile named 'nook'"))
     }
 
-    @Test("bundle --profile kobo writes a KEPUB with spans where -o says; bad flags are usage errors", .enabled(if: CLI.corpusAvailable, "needs ../shared/corpus next to the repository"))
+    @Test("bundle --profile kobo writes a KEPUB with spans where -o says; bad flags are usage errors", .enabled(if: Corpus.available, "needs ../shared/corpus next to the repository"))
     func bundleKobo() throws {
-        let hexo = CLI.corpus.appendingPathComponent("hexo")
+        let hexo = Corpus.folder.appendingPathComponent("hexo")
         guard FileManager.default.fileExists(atPath: hexo.path) else {
             Issue.record("incomplete corpus: ../shared/corpus/hexo not found next to the repository")
             return

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// JSON Lines records built from the real corpus pages, repeated and varied (each record's
@@ -6,8 +7,8 @@ import Testing
 enum StreamRecords {
     /// The corpus's HTML pages under 60 KB, in path order.
     static let pages: [String] = {
-        guard CLI.corpusAvailable,
-              let e = FileManager.default.enumerator(at: CLI.corpus, includingPropertiesForKeys: [.fileSizeKey]) else { return [] }
+        guard Corpus.available,
+              let e = FileManager.default.enumerator(at: Corpus.folder, includingPropertiesForKeys: [.fileSizeKey]) else { return [] }
         var found: [URL] = []
         for case let url as URL in e where ["html", "htm"].contains(url.pathExtension.lowercased()) && !url.lastPathComponent.hasPrefix("expected") {
             if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size < 60_000 { found.append(url) }
@@ -73,40 +74,19 @@ struct AnyJSON: Decodable {
 /// Runs the binary with `stdin`, sampling the child's peak resident memory (VmHWM in
 /// /proc/PID/status, the kernel's own high-water mark of this process) while it runs.
 func runMeasuringMemory(_ args: [String], stdin: Data) throws -> (result: CLI.Result, peakKB: Int) {
-    let p = Process()
-    p.executableURL = CLI.binary
-    p.arguments = args
-    let out = Pipe(), err = Pipe(), inp = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = inp
-    try p.run()
-    let outData = LockedData(), errData = LockedData()
-    let group = DispatchGroup()
-    for (h, d) in [(out.fileHandleForReading, outData), (err.fileHandleForReading, errData)] {
-        group.enter()
-        DispatchQueue.global().async { d.set(h.readDataToEndOfFile()); group.leave() }
-    }
-    group.enter()
-    DispatchQueue.global().async {
-        inp.fileHandleForWriting.write(stdin)
-        try? inp.fileHandleForWriting.close()
-        group.leave()
-    }
     var peak = 0
-    let status = "/proc/\(p.processIdentifier)/status"
-    while p.isRunning {
-        if let text = try? String(contentsOfFile: status, encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kb = Int(line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") {
-            peak = max(peak, kb)
+    let result = try CLI.run(args, stdin: stdin) { p in
+        let status = "/proc/\(p.processIdentifier)/status"
+        while p.isRunning {
+            if let text = try? String(contentsOfFile: status, encoding: .utf8),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let kb = Int(line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") {
+                peak = max(peak, kb)
+            }
+            usleep(2_000)
         }
-        usleep(2_000)
     }
-    p.waitUntilExit()
-    group.wait()
-    return (CLI.Result(status: p.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-                       stderr: String(decoding: errData.get(), as: UTF8.self)), peak)
+    return (result, peak)
 }
 
 @Suite(.serialized) struct StreamModeTests {

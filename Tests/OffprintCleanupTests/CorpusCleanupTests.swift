@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintTestSupport
 import Testing
 import OffprintArticle
 import OffprintDocument
@@ -94,7 +95,7 @@ import OffprintDocument
 
     @Test(.enabled(if: Corpus.available, Corpus.missing))
     func seedPostEndToEnd() throws {
-        var (a, d) = try ArticleLoader.load(file: Corpus.root.appendingPathComponent("seed/000_f50aad5d968fa226.txt"))
+        var (a, d) = try ArticleLoader.load(file: Corpus.folder.appendingPathComponent("seed/000_f50aad5d968fa226.txt"))
         d += Cleanup.run(&a)
         #expect(d.isEmpty, "\(d)")
         let srcs = imgSrcs(a)

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import OffprintDelivery
 import Testing
 

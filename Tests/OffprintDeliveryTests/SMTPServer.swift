@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 
 /// A real SMTP server on loopback: Python's aiosmtpd (installed by .ci/run), started per test.
 /// Each message it accepts is parsed with Python's `email` package (an independent MIME reader)

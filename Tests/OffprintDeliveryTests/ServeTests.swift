@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

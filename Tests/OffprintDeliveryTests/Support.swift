@@ -1,76 +1,10 @@
-import CLibZip
 import Foundation
+@testable import OffprintEPUB
+import OffprintSupport
+import OffprintTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Runs the built `offprint` binary as a user would.
-enum CLI {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static var binary: URL {
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("offprint"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("offprint"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("offprint"),
-            repoRoot.appendingPathComponent(".build/debug/offprint"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs offprint with `args`; `env` entries are added to (or, with nil, removed from) the environment.
-    @discardableResult
-    static func run(_ args: [String], env: [String: String?] = [:], cwd: URL? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        // Never pick up the real user's settings or password.
-        environment["OFFPRINT_SMTP_PASSWORD"] = nil
-        environment["OFFPRINT_CONFIG"] = "/nonexistent/offprint-test-config.toml"
-        for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let outData = Box(), errData = Box()
-        let group = DispatchGroup()
-        for (h, d) in [(out.fileHandleForReading, outData), (err.fileHandleForReading, errData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                d.set(h.readDataToEndOfFile())
-                group.leave()
-            }
-        }
-        p.waitUntilExit()
-        group.wait()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-                      stderr: String(decoding: errData.get(), as: UTF8.self))
-    }
-
-    static func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-delivery-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
-}
-
-final class Box: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-    func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
-}
 
 /// Small EPUB 3 files written with libzip, with the metadata a test wants.
 struct TestBook {
@@ -87,21 +21,11 @@ struct TestBook {
 
     @discardableResult
     func write(to url: URL) throws -> Data {
-        var err: Int32 = 0
-        guard let za = zip_open(url.path, ZIP_CREATE | ZIP_TRUNCATE, &err) else { throw TestError("zip_open \(url.path): \(err)") }
-        var buffers: [UnsafeMutableRawPointer] = []
+        let zip = try ZipWriter(path: url.path, modified: Date(timeIntervalSince1970: 1_709_596_800))
         func add(_ name: String, _ bytes: [UInt8], store: Bool = false) throws {
-            let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-            bytes.withUnsafeBytes { if let b = $0.baseAddress { p.copyMemory(from: b, byteCount: bytes.count) } }
-            buffers.append(p)
-            guard let src = zip_source_buffer(za, p, zip_uint64_t(bytes.count), 0) else { throw TestError("zip_source_buffer") }
-            let idx = zip_file_add(za, name, src, zip_flags_t(ZIP_FL_ENC_UTF_8))
-            guard idx >= 0 else { zip_source_free(src); throw TestError("zip_file_add \(name)") }
-            if store { zip_set_file_compression(za, zip_uint64_t(idx), ZIP_CM_STORE, 0) }
+            try zip.add(name, bytes: bytes, compress: !store)
         }
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
+        func esc(_ s: String) -> String { Escape.html(s) }
         try add("mimetype", Array("application/epub+zip".utf8), store: true)
         try add("META-INF/container.xml", Array("""
         <?xml version="1.0" encoding="UTF-8"?>
@@ -140,8 +64,7 @@ struct TestBook {
         <html xmlns="http://www.w3.org/1999/xhtml"><head><title>One</title></head><body><h1>One</h1>\(para)</body></html>
         """.utf8))
         if let cover { try add("OEBPS/images/cover.png", cover) }
-        guard zip_close(za) == 0 else { zip_discard(za); throw TestError("zip_close \(url.path)") }
-        for p in buffers { p.deallocate() }
+        try zip.close()
         return try Data(contentsOf: url)
     }
 }
@@ -209,56 +132,6 @@ enum RawHTTP {
         if let e = expected, body.count > e { body = body.prefix(e) }
         return Response(status: status, headers: hs, body: body)
     }
-}
-
-/// A started `offprint serve` (or any) process whose first stdout line is awaited; stopped by `stop()`.
-final class BackgroundProcess: @unchecked Sendable {
-    let process = Process()
-    private let out = Box()
-    private let err = Box()
-
-    init(_ executable: URL, _ args: [String], env: [String: String] = [:]) throws {
-        process.executableURL = executable
-        process.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        for (k, v) in env { environment[k] = v }
-        process.environment = environment
-        let o = Pipe(), e = Pipe()
-        process.standardOutput = o
-        process.standardError = e
-        process.standardInput = FileHandle.nullDevice
-        o.fileHandleForReading.readabilityHandler = { [out] h in out.append(h.availableData) }
-        e.fileHandleForReading.readabilityHandler = { [err] h in err.append(h.availableData) }
-        try process.run()
-    }
-
-    /// Waits (up to `seconds`) for a line of standard output containing `marker`.
-    func waitForLine(containing marker: String, seconds: Double = 120) throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            // Whole lines only: the child may be caught half-way through writing one ("PORT " before its number).
-            let text = String(decoding: out.get(), as: UTF8.self)
-            let complete = text.lastIndex(of: "\n").map { text[..<$0] } ?? ""
-            if let line = complete.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
-            if !process.isRunning { break }
-            usleep(20_000)
-        }
-        throw TestError("no line with '\(marker)'; stdout: \(String(decoding: out.get(), as: UTF8.self)); stderr: \(String(decoding: err.get(), as: UTF8.self))")
-    }
-
-    var stderr: String { String(decoding: err.get(), as: UTF8.self) }
-    var stdout: String { String(decoding: out.get(), as: UTF8.self) }
-
-    /// SIGKILL: the test runner's threads block SIGTERM, and a child started from them inherits
-    /// that mask (so `terminate()` would never end it).
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    deinit { stop() }
 }
 
 /// A TCP port on 127.0.0.1 nobody listens on (bound, then closed).

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 @testable import OffprintDocument
 
@@ -146,17 +147,14 @@ import Testing
 
     // MARK: The corpus
 
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    static let corpusAvailable = FileManager.default.fileExists(atPath: corpus.path)
 
     /// Sequences that only appear when text is decoded in the wrong charset: UTF-8 read as
     /// GBK (`锟斤拷`, `銆`, `锛`, `鈥`) or as Windows-1252 (`â€`, `Ã©`).
     static let mojibake = ["锟斤拷", "銆", "锛", "鈥", "â€", "Ã©", "Ã¨", "Ã¶"]
 
-    @Test(.enabled(if: corpusAvailable, "needs ../shared/corpus"))
+    @Test(.enabled(if: Corpus.available, "needs ../shared/corpus"))
     func noCorpusPageTurnsIntoMojibake() throws {
-        let files = FileManager.default.enumerator(at: Self.corpus, includingPropertiesForKeys: nil)!
+        let files = FileManager.default.enumerator(at: Corpus.folder, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { ["html", "htm", "md"].contains($0.pathExtension) }
         #expect(files.count > 50)
         for file in files {

@@ -10,11 +10,7 @@ import Testing
 /// text must be in its chapter, and two builds must be byte-identical.
 @Suite("Corpus books")
 struct CorpusBookTests {
-    static func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-epub-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    static func tempDir() throws -> URL { try TempDir.create("epub-test") }
 
     /// Builds, runs both epubchecks, compares texts; returns the report and the per-article recall.
     static func check(_ articles: [Article], metadata: BookMetadata, name: String, options: EPUBOptions = EPUBOptions(),
@@ -31,7 +27,7 @@ struct CorpusBookTests {
         let problems = Epubcheck.run(out)
         #expect(problems.isEmpty, "\(name): \(problems.count) epubcheck messages:\n\(problems.prefix(40).map(\.description).joined(separator: "\n"))")
 
-        let zip = try ZipReader(out)
+        let zip = try ZipReader(out, preload: true)
         // Every article's visible text is in its chapter files.
         var recalls: [Double] = []
         for (i, chapter) in report.chapters.enumerated() {

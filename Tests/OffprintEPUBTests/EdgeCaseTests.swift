@@ -37,7 +37,7 @@ struct EdgeCaseTests {
         if validate { expectValid(out, name) }
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != name + ".epub" }
         #expect(left.isEmpty, "\(name): temporary files left next to the book: \(left)")
-        return (report, try ZipReader(out), try Data(contentsOf: out))
+        return (report, try ZipReader(out, preload: true), try Data(contentsOf: out))
     }
 
     static func expectValid(_ book: URL, _ label: String) {

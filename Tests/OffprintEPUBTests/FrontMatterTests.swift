@@ -13,8 +13,7 @@ import Testing
 final class SizedImageProvider: ImageProvider, @unchecked Sendable {
     let dir: URL
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-sized-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("sized")
     }
     deinit { try? FileManager.default.removeItem(at: dir) }
 
@@ -50,7 +49,7 @@ struct FrontMatterTests {
         let out = dir.appendingPathComponent(name + ".epub")
         let report = try await EPUBBuilder(options: options).build(articles: articles, metadata: meta, images: try SizedImageProvider(), to: out)
         EdgeCaseTests.expectValid(out, name)
-        return (report, try ZipReader(out))
+        return (report, try ZipReader(out, preload: true))
     }
 
     static func coverItem(_ opf: String) -> String? {

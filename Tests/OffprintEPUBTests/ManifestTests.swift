@@ -38,7 +38,7 @@ struct ManifestTests {
         let out = dir.appendingPathComponent("example.epub")
         let report = try await EPUBBuilder().build(articles: articles, metadata: m.metadata, images: try TestImageProvider(), to: out)
         EdgeCaseTests.expectValid(out, "example")
-        let zip = try ZipReader(out)
+        let zip = try ZipReader(out, preload: true)
         let opf = try #require(zip.string("EPUB/package.opf"))
         #expect(opf.contains("<dc:language>zh-CN</dc:language>"))
         #expect(opf.contains("<dc:date>2022-06-30</dc:date>"))

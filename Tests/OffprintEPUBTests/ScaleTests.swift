@@ -88,7 +88,7 @@ struct ScaleTests {
         #expect(try Data(contentsOf: inMemory) == Data(contentsOf: spilled))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
-        let zip = try ZipReader(spilled)
+        let zip = try ZipReader(spilled, preload: true)
         #expect(zip.names.filter { $0.hasPrefix("EPUB/text/ch") }.count == r.chapters.reduce(0) { $0 + $1.files.count })
     }
 }

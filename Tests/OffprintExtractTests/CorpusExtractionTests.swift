@@ -3,14 +3,7 @@ import Testing
 @testable import OffprintExtract
 import OffprintArticle
 import OffprintDocument
-
-enum Corpus {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    static var available: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("aeb").path) }
-    static let missing: Comment = "corpus folder ../shared/corpus not found next to the repository; corpus extraction tests skipped"
-}
+import OffprintTestSupport
 
 /// The article text with blocks on their own lines (the way extractscore.py reads rendered
 /// Markdown): scripts and styles left out.
@@ -69,7 +62,7 @@ func extractedText(_ file: URL) throws -> (Article, String) {
     /// drops the rest (precision); the mean F1 stays above a floor so a regression fails.
     @Test(.enabled(if: Corpus.available, Corpus.missing))
     func aebFloor() throws {
-        let dir = Corpus.root.appendingPathComponent("aeb")
+        let dir = Corpus.folder.appendingPathComponent("aeb")
         let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".html") }.sorted()
         try #require(!pages.isEmpty)
         var ps: [Double] = [], rs: [Double] = []
@@ -93,7 +86,7 @@ func extractedText(_ file: URL) throws -> (Article, String) {
     /// Readability.js's own test pages: our article agrees with its expected output.
     @Test(.enabled(if: Corpus.available, Corpus.missing))
     func readabilityFloor() throws {
-        let dir = Corpus.root.appendingPathComponent("readability")
+        let dir = Corpus.folder.appendingPathComponent("readability")
         let cases = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
             .filter { FileManager.default.fileExists(atPath: dir.appendingPathComponent($0 + "/source.html").path) }
         try #require(!cases.isEmpty)
@@ -124,7 +117,7 @@ func extractedText(_ file: URL) throws -> (Article, String) {
     /// Known sentences kept and known boilerplate dropped on named dev pages.
     @Test(.enabled(if: Corpus.available, Corpus.missing))
     func knownSentences() throws {
-        let dir = Corpus.root.appendingPathComponent("aeb")
+        let dir = Corpus.folder.appendingPathComponent("aeb")
         let cases: [(String, keep: [String], drop: [String])] = [
             ("35b158918c676ff2c74445517db76c83db70a805cc50b64e1369b354a027fcbd", ["third place in the annual"], ["You may also like", "Who will make the Rock Hall in 2020?"]),
             ("b37be3535e1fb61e5a238b7fa1ead1ad98b651cb09f138efadac3d54a122fb21", ["BERLIN -- The European Space Agency", "180-day cruise to Mars"], ["Published Monday, November 18"]),

@@ -8,8 +8,7 @@ final class FeedBundleTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-feeds-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("feeds")
     }
 
     override func tearDownWithError() throws {
@@ -23,7 +22,7 @@ final class FeedBundleTests: XCTestCase {
         let out = dir.appendingPathComponent("book-\(UUID().uuidString.prefix(6)).epub")
         let images = try TestImageProvider()
         let result = try await Bundler(options: options).bundle(inputs, to: out, images: images)
-        return (result, try ZipReader(out), out)
+        return (result, try ZipReader(out, preload: true), out)
     }
 
     func assertValid(_ book: URL, file: StaticString = #filePath, line: UInt = #line) {

@@ -11,8 +11,7 @@ final class FeedHTTPTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-feedhttp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("feedhttp")
     }
 
     override func tearDownWithError() throws {
@@ -67,41 +66,19 @@ final class FeedHTTPTests: XCTestCase {
         }
     }
 
-    final class Server: @unchecked Sendable {
-        let server: HTTPServer
-        let runner: Task<Void, Error>
+    final class Server: Sendable {
+        let server: LoopbackHTTPServer
         let counts: Counts
-        let port: UInt16
-        var base: String { "http://127.0.0.1:\(port)" }
+        var port: UInt16 { server.port }
+        var base: String { server.base }
 
         init() async throws {
             let counts = Counts()
-            let portBox = PortBox()
-            let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled,
-                                    handler: Site(counts: counts, base: { "http://127.0.0.1:\(portBox.port)" }))
-            let runner = Task { try await server.run() }
-            try await server.waitUntilListening(timeout: 60)
-            guard case .ip4(_, let port) = await server.listeningAddress else { throw OffprintError("the loopback server did not listen on IPv4") }
-            portBox.port = port
-            self.server = server
-            self.runner = runner
+            server = try await LoopbackHTTPServer.start { base in Site(counts: counts, base: base) }
             self.counts = counts
-            self.port = port
         }
 
-        func stop() async {
-            await server.stop(timeout: 0)
-            runner.cancel()
-        }
-    }
-
-    final class PortBox: @unchecked Sendable {
-        private var value: UInt16 = 0
-        private let lock = NSLock()
-        var port: UInt16 {
-            get { lock.withLock { value } }
-            set { lock.withLock { value = newValue } }
-        }
+        func stop() async { await server.stop() }
     }
 
     static let marker1 = "The lighthouse keeper counted ninety-seven gulls before the fog rolled in over the harbour."
@@ -133,7 +110,7 @@ final class FeedHTTPTests: XCTestCase {
         XCTAssertEqual(site.counts["/posts/1.html"], 1)
         XCTAssertEqual(site.counts["/posts/2.html"], 1)
 
-        let zip = try ZipReader(out)
+        let zip = try ZipReader(out, preload: true)
         let opf = try XCTUnwrap(zip.string("EPUB/package.opf"))
         XCTAssertTrue(opf.contains("<dc:title id=\"title\">Loopback Notes, 2024-12-03 – 2024-12-04</dc:title>"), opf)
         let chapters = zip.names.filter { $0.hasPrefix("EPUB/text/ch") }.sorted().compactMap { zip.string($0) }
@@ -201,38 +178,6 @@ final class FeedHTTPTests: XCTestCase {
                       result.failedInputs[0].error)
     }
 
-    /// The `offprint` binary of the same build as this test bundle.
-    static var binary: URL {
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("offprint"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("offprint"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("offprint"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent(".build/debug/offprint"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }
-
-    /// Runs the binary on a dispatch thread (the loopback server needs the cooperative pool).
-    static func offprint(_ args: [String]) async throws -> (status: Int32, stderr: String) {
-        try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                c.resume(with: Result {
-                    let p = Process()
-                    p.executableURL = binary
-                    p.arguments = args
-                    var env = ProcessInfo.processInfo.environment
-                    for k in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] { env[k] = nil }
-                    p.environment = env
-                    let err = Pipe()
-                    p.standardError = err
-                    p.standardOutput = FileHandle.nullDevice
-                    try p.run()
-                    let e = err.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    return (p.terminationStatus, String(decoding: e, as: UTF8.self))
-                })
-            }
-        }
-    }
+    /// The built binary, off the cooperative pool (the loopback server needs it).
+    static func offprint(_ args: [String]) async throws -> CLI.Result { try await CLI.runDetached(args) }
 }

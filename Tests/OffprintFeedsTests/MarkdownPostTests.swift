@@ -8,8 +8,7 @@ final class MarkdownPostTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-md-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("md")
     }
 
     override func tearDownWithError() throws {
@@ -187,7 +186,7 @@ final class MarkdownPostTests: XCTestCase {
         XCTAssertEqual(result.report.chapters.map(\.title), ["Older", "Hugo", "Newer"])
         XCTAssertEqual(result.diagnostics.filter { $0.message.hasPrefix("a draft") }.count, 2)
         XCTAssertTrue(result.diagnostics.contains { $0.message == "2 files skipped, not articles or feeds: README.txt, data.json" }, "\(result.diagnostics)")
-        let zip = try ZipReader(out)
+        let zip = try ZipReader(out, preload: true)
         let all = zip.names.filter { $0.hasPrefix("EPUB/text/ch") }.compactMap { zip.string($0) }.joined()
         XCTAssertTrue(all.contains("<table>"))
         XCTAssertTrue(all.contains("\u{2611} task"))

@@ -1,41 +1,11 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// `offprint export --images download` end to end: the real binary, the loopback server.
 @Suite struct ExportDownloadTests {
-    /// The `offprint` binary of the same build as this test bundle.
-    static var binary: URL {
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("offprint"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("offprint"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("offprint"),
-            Paths.repoRoot.appendingPathComponent(".build/debug/offprint"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }
-
-    /// Runs the binary on a dispatch thread: waiting for it must not hold one of the
-    /// cooperative pool's threads, which the loopback server needs.
-    func offprint(_ args: [String]) async throws -> (status: Int32, stderr: String) {
-        try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                c.resume(with: Result { try Self.run(args) })
-            }
-        }
-    }
-
-    static func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = args
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: e, as: UTF8.self))
-    }
+    /// The built binary, off the cooperative pool (the loopback server needs it).
+    func offprint(_ args: [String]) async throws -> CLI.Result { try await CLI.runDetached(args) }
 
     @Test func imagesLandNextToTheMarkdownAndASecondRunIsOffline() async throws {
         let server = try await ImageServer.start()

@@ -206,3 +206,38 @@ final class ConnectProxy: @unchecked Sendable {
 private extension Array where Element == UInt8 {
     func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }
+
+// MARK: - A server that resets every connection
+
+/// Accepts on 127.0.0.1, reads the request, and closes with SO_LINGER 0 (a TCP RST).
+final class ResetServer: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+    let connections = Locked(0)
+
+    init() throws {
+        (fd, port) = try makeListener(backlog: 16)
+        let listener = fd
+        let counter = connections
+        let thread = Thread {
+            while true {
+                let c = accept(listener, nil, nil)
+                if c < 0 { return }
+                var buf = [UInt8](repeating: 0, count: 4096)
+                _ = recv(c, &buf, buf.count, 0)
+                var lingerOption = linger(l_onoff: 1, l_linger: 0)
+                _ = setsockopt(c, SOL_SOCKET, SO_LINGER, &lingerOption, socklen_t(MemoryLayout<linger>.size))
+                close(c)
+                counter.withLock { $0 += 1 }
+            }
+        }
+        thread.start()
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 @testable import OffprintHTTP
 @testable import OffprintImages
@@ -81,7 +82,7 @@ import Testing
         let dead = (0..<12).map { stall.base + "/photo-\($0).jpg" }
         let good = (0..<3).map { server.url("/gen/\($0).png") }
 
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.idleTimeout = 0.5; $0.connectTimeout = 0.5; $0.proxies = .none })
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.http.idleTimeout = 0.5; $0.http.connectTimeout = 0.5; $0.http.proxies = .none })
         let batch = await cache.fetch((dead + good).shuffled())
         await cache.shutdown()
         for url in good { #expect(batch.images[url]?.success != nil, "\(url): \(String(describing: batch.images[url]))") }
@@ -98,7 +99,7 @@ import Testing
 
         // The next run (a new cache, as a new process): no request to the dead host.
         let before = stall.connections.current
-        let again = try ImageCache(options: testOptions(dir.url) { $0.idleTimeout = 0.5; $0.connectTimeout = 0.5; $0.proxies = .none })
+        let again = try ImageCache(options: testOptions(dir.url) { $0.http.idleTimeout = 0.5; $0.http.connectTimeout = 0.5; $0.http.proxies = .none })
         let second = await again.fetch(dead + good)
         await again.shutdown()
         #expect(stall.connections.current == before)
@@ -112,7 +113,7 @@ import Testing
         let stats = again.stats()
         #expect(stats.failuresActive == 12 && stats.entries == 3, "\(stats)")
         #expect(stats.description.contains("12 failed URLs not requested again"), "\(stats)")
-        let retry = try ImageCache(options: testOptions(dir.url) { $0.idleTimeout = 0.5; $0.connectTimeout = 0.5; $0.retryFailed = true; $0.proxies = .none })
+        let retry = try ImageCache(options: testOptions(dir.url) { $0.http.idleTimeout = 0.5; $0.http.connectTimeout = 0.5; $0.retryFailed = true; $0.http.proxies = .none })
         let third = await retry.fetch(dead)
         await retry.shutdown()
         #expect(stall.connections.current > before)
@@ -130,7 +131,7 @@ import Testing
         let server = try await ImageServer.start()
         let dir = TempDir()
         defer { dir.remove() }
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.proxies = .none })
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.http.proxies = .none })
         _ = await cache.fetch([server.url("/later.png"), server.url("/img/img.png")])
         await cache.shutdown()
         let record = try #require(cache.store.readFailure(forURL: server.url("/later.png")))
@@ -140,10 +141,10 @@ import Testing
 
         // The image appears under the URL: --retry-failed fetches it, the record goes.
         server.setImage("/later.png", Paths.fixture("img.gif"))
-        let plain = try ImageCache(options: testOptions(dir.url) { $0.proxies = .none })
+        let plain = try ImageCache(options: testOptions(dir.url) { $0.http.proxies = .none })
         #expect(await plain.image(for: server.url("/later.png")).failure?.remembered == true)
         #expect(server.count("/later.png") == 1)
-        let retry = try ImageCache(options: testOptions(dir.url) { $0.retryFailed = true; $0.proxies = .none })
+        let retry = try ImageCache(options: testOptions(dir.url) { $0.retryFailed = true; $0.http.proxies = .none })
         let r = await retry.image(for: server.url("/later.png"))
         await retry.shutdown()
         #expect(r.success != nil, "\(r)")
@@ -158,7 +159,7 @@ import Testing
         #expect(o.retries == 3 && o.maxRedirects == 5 && o.maxBytes == 25 << 20 && o.breakerThreshold == 3)
         let c = ImageCacheOptions()
         #expect(c.failureTTL == 86_400 && c.goneTTL == 7 * 86_400 && !c.retryFailed)
-        #expect(c.httpOptions.connectTimeout == c.connectTimeout && c.httpOptions.userAgent == HTTPOptions.defaultUserAgent)
+        #expect(c.http.connectTimeout == 5 && c.http.userAgent == HTTPOptions.defaultUserAgent && c.http.breakerCooldown == 300)
     }
 
     // MARK: - Proxies
@@ -185,7 +186,7 @@ import Testing
         let dir = TempDir()
         defer { proxy.stop(); dir.remove() }
         let via = ProxySettings(http: .init(host: "127.0.0.1", port: Int(proxy.port)))
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.proxies = via })
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.http.proxies = via })
         let r = await cache.image(for: server.url("/img/img.png"))
         await cache.shutdown()
         #expect(r.success.flatMap { fileBytes($0.file) } == Paths.fixture("img.png"))
@@ -196,7 +197,7 @@ import Testing
         direct.noProxy = ["127.0.0.1"]
         let dir2 = TempDir()
         defer { dir2.remove() }
-        let cache2 = try ImageCache(options: testOptions(dir2.url) { $0.proxies = direct })
+        let cache2 = try ImageCache(options: testOptions(dir2.url) { $0.http.proxies = direct })
         let r2 = await cache2.image(for: server.url("/img/img.gif"))
         await cache2.shutdown()
         #expect(r2.success != nil)

@@ -1,5 +1,7 @@
 import OffprintSupport
 import Foundation
+import OffprintHTTP
+import OffprintTestSupport
 import Testing
 @testable import OffprintImages
 
@@ -49,7 +51,7 @@ import Testing
         // The idle timeout (4 s) is well above what even a loaded machine needs for a small
         // image and well below the 15 s the stalling routes wait.
         let log = RetryLog()
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.maxBytes = 1 << 20; $0.log = log.sink })
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.http.maxBytes = 1 << 20; $0.http.log = log.sink })
         let all = Array(good.keys) + Array(faults.keys) + [spelledTwice, copy]
         let batch = await cache.fetch(all.shuffled())
 
@@ -110,7 +112,7 @@ import Testing
         // Second run, a new instance (a new process): zero requests for what is cached;
         // only the failed http URLs are tried again.
         server.resetCounts()
-        let again = try ImageCache(options: testOptions(dir.url) { $0.retries = 0; $0.maxBytes = 1 << 20 })
+        let again = try ImageCache(options: testOptions(dir.url) { $0.http.retries = 0; $0.http.maxBytes = 1 << 20 })
         let second = await again.fetch(Array(good.keys) + [copy])
         #expect(server.totalRequests == 0)
         #expect(second.summary.httpRequests == 0)
@@ -125,7 +127,7 @@ import Testing
         let dir = TempDir()
         defer { dir.remove() }
         // 10 pieces 60 ms apart: fine with a 1 s idle timeout, too slow for a 0.3 s total.
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.totalTimeout = 0.3; $0.retries = 1 })
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.http.totalTimeout = 0.3; $0.http.retries = 1 })
         let r = await cache.image(for: server.url("/trickle-long"))
         #expect(r.failure?.reason.contains("took longer than 0.3 s in all") == true, "\(r)")
         #expect(server.count("/trickle-long") == 2)
@@ -188,7 +190,7 @@ import Testing
 
         // Refresh with the server gone: the cached copies are used, with a warning.
         await server.stop()
-        let stale = try ImageCache(options: testOptions(dir.url) { $0.policy = .refresh; $0.retries = 0 })
+        let stale = try ImageCache(options: testOptions(dir.url) { $0.policy = .refresh; $0.http.retries = 0 })
         let r = await stale.fetch(urls)
         #expect(r.summary.fromCache == 3 && r.summary.failed == 0)
         #expect(r.summary.warnings.count == 3)
@@ -336,7 +338,7 @@ import Testing
         let server = try await ImageServer.start(latency: .milliseconds(80))
         let dir = TempDir()
         defer { dir.remove() }
-        let cache = try ImageCache(options: testOptions(dir.url) { $0.perHostConcurrency = 3 })
+        let cache = try ImageCache(options: testOptions(dir.url) { $0.http.perHostConcurrency = 3 })
         let batch = await cache.fetch((0..<24).map { server.url("/gen/\($0).png") })
         #expect(batch.summary.fetched == 24)
         let peak = server.state.withLock { $0.maxInFlight }
@@ -345,7 +347,7 @@ import Testing
 
         let dir2 = TempDir()
         defer { dir2.remove() }
-        let one = try ImageCache(options: testOptions(dir2.url) { $0.concurrency = 1 })
+        let one = try ImageCache(options: testOptions(dir2.url) { $0.http.concurrency = 1 })
         server.state.withLock { $0.maxInFlight = 0 }
         _ = await one.fetch((0..<6).map { server.url("/gen/\($0).png") })
         #expect(server.state.withLock { $0.maxInFlight } == 1)
@@ -359,16 +361,16 @@ import Testing
         _ = await (try ImageCache(options: testOptions(dir.url))).image(for: server.url("/img/img.png"))
         let plain = server.state.withLock { $0.headers["/img/img.png"] ?? [:] }
         #expect(plain["referer"] == nil)
-        #expect(plain["user-agent"] == ImageCacheOptions.defaultUserAgent)
+        #expect(plain["user-agent"] == HTTPOptions.defaultUserAgent)
         #expect(plain["accept"]?.hasPrefix("image/avif,image/webp") == true)
 
-        _ = await (try ImageCache(options: testOptions(dir.url) { $0.referer = .imageOrigin; $0.userAgent = "T/1" }))
+        _ = await (try ImageCache(options: testOptions(dir.url) { $0.http.referer = .origin; $0.http.userAgent = "T/1" }))
             .image(for: server.url("/img/img.gif"))
         let origin = server.state.withLock { $0.headers["/img/img.gif"] ?? [:] }
         #expect(origin["referer"] == server.base + "/")
         #expect(origin["user-agent"] == "T/1")
 
-        _ = await (try ImageCache(options: testOptions(dir.url) { $0.referer = .fixed("https://news.example/") }))
+        _ = await (try ImageCache(options: testOptions(dir.url) { $0.http.referer = .fixed("https://news.example/") }))
             .image(for: server.url("/redirect-once"))
         #expect(server.state.withLock { $0.headers["/img/img.gif"]?["referer"] } == "https://news.example/")
         await server.stop()
@@ -497,8 +499,8 @@ import Testing
         #expect(ImageCacheOptions.parseAge("1.5h") == TimeInterval(5_400))
         #expect(ImageCacheOptions.parseAge("x") == nil && ImageCacheOptions.parseAge("-1d") == nil && ImageCacheOptions.parseAge("") == nil)
         let o = ImageCacheOptions()
-        #expect(o.concurrency == 8 && o.perHostConcurrency == 4 && o.maxRedirects == 5 && o.maxBytes == 25 * 1024 * 1024)
-        #expect(o.referer == .none && o.policy == .normal)
+        #expect(o.http.concurrency == 8 && o.http.perHostConcurrency == 4 && o.http.maxRedirects == 5 && o.http.maxBytes == 25 * 1024 * 1024)
+        #expect(o.http.referer == .none && o.policy == .normal)
     }
 
     @Test func unusableFolderIsAClearError() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 @testable import OffprintImages
 
@@ -51,15 +52,15 @@ import Testing
     /// Every absolute or protocol-relative image address in the real corpus (src,
     /// data-src, data-original, srcset candidates, Hexo front matter) normalises to an
     /// ASCII URL that Foundation accepts, and normalising again changes nothing.
-    @Test(.enabled(if: Paths.corpusAvailable, "needs ../shared/corpus next to the repository")) func corpusImageURLs() throws {
-        guard Paths.corpusAvailable else {
-            Issue.record("incomplete corpus: corpus not found at \(Paths.corpus.path)")
+    @Test(.enabled(if: Corpus.available, "needs ../shared/corpus next to the repository")) func corpusImageURLs() throws {
+        guard Corpus.available else {
+            Issue.record("incomplete corpus: corpus not found at \(Corpus.folder.path)")
             return
         }
         let attr = try NSRegularExpression(pattern: #"(?:src|data-src|data-original|data-actualsrc|srcset|headimg|thumbnail)\s*[=:]\s*["']?([^"'>]+)"#,
                                            options: [.caseInsensitive])
         var candidates = Set<String>()
-        for file in Paths.corpusFiles() {
+        for file in Corpus.everyFile(extensions: ["html", "md"]) {
             guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
             let ns = text as NSString
             for m in attr.matches(in: text, range: NSRange(location: 0, length: ns.length)) {

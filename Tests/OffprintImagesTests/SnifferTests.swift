@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintTestSupport
 import Testing
 @testable import OffprintImages
 
@@ -93,15 +94,15 @@ import Testing
 
     /// Every inline image in the real corpus pages: base64 GIF/PNG placeholders and
     /// percent-encoded SVGs, including PNG bytes labelled `image/gif`.
-    @Test(.enabled(if: Paths.corpusAvailable, "needs ../shared/corpus next to the repository")) func corpusDataURIs() throws {
-        guard Paths.corpusAvailable else {
-            Issue.record("incomplete corpus: corpus not found at \(Paths.corpus.path)")
+    @Test(.enabled(if: Corpus.available, "needs ../shared/corpus next to the repository")) func corpusDataURIs() throws {
+        guard Corpus.available else {
+            Issue.record("incomplete corpus: corpus not found at \(Corpus.folder.path)")
             return
         }
         // data: image URLs as attribute values ("…" or '…') or in CSS url(…).
         var uris: [String] = []
         let pattern = try NSRegularExpression(pattern: #""(data:image/[^"]*)"|'(data:image/[^']*)'|url\((data:image/[^)'"]*)\)"#)
-        for file in Paths.corpusFiles() {
+        for file in Corpus.everyFile(extensions: ["html", "md"]) {
             guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
             let ns = text as NSString
             for m in pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {

@@ -2,6 +2,8 @@ import OffprintSupport
 import FlyingFox
 import FlyingSocks
 import Foundation
+import OffprintHTTP
+import OffprintTestSupport
 @testable import OffprintImages
 #if canImport(Glibc)
 import Glibc
@@ -14,11 +16,6 @@ import Darwin
 enum Paths {
     static let testsDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let fixtures = testsDir.appendingPathComponent("Fixtures")
-    /// The repository root (…/Tests/OffprintImagesTests/ → …).
-    static let repoRoot = testsDir.deletingLastPathComponent().deletingLastPathComponent()
-    /// `shared/corpus` beside the repository (present here and in CI).
-    static let corpus = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    static var corpusAvailable: Bool { FileManager.default.fileExists(atPath: corpus.path) }
 
     static func fixture(_ name: String) -> Data {
         // Fixtures ship with the tests; a missing one is a broken checkout.
@@ -27,23 +24,6 @@ enum Paths {
         }
         return d
     }
-
-    /// Every corpus file (HTML pages and Hexo posts).
-    static func corpusFiles() -> [URL] {
-        guard let e = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) else { return [] }
-        return e.compactMap { $0 as? URL }.filter { ["html", "md"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
-    }
-}
-
-/// A fresh folder under /tmp, removed by `remove()`.
-struct TempDir {
-    let url: URL
-    init(_ label: String = "cache") {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("offprint-images-tests-\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
 /// The fixture images (made with libvips from one 37×23 gradient) and what they are.
@@ -177,10 +157,9 @@ struct ScriptedBody: AsyncBufferedSequence, Sendable {
 /// A FlyingFox server on 127.0.0.1 (ephemeral port) serving real image bytes and
 /// injecting faults; counts requests per path and records request headers.
 final class ImageServer: Sendable {
-    let server: HTTPServer
-    let port: UInt16
-    let host: String
-    private let runner: Task<Void, Error>
+    private let server: LoopbackHTTPServer
+    var port: UInt16 { server.port }
+    var host: String { server.host }
     let state: Locked<State>
 
     struct State {
@@ -197,8 +176,8 @@ final class ImageServer: Sendable {
 
     static let hugeLength = 50 * 1024 * 1024
 
-    var base: String { "http://\(host):\(port)" }
-    func url(_ path: String) -> String { base + path }
+    var base: String { server.base }
+    func url(_ path: String) -> String { server.url(path) }
 
     static func start(host: String = "127.0.0.1", latency: Duration = .zero, images: [String: Data] = [:]) async throws -> ImageServer {
         let state = Locked(State())
@@ -207,28 +186,16 @@ final class ImageServer: Sendable {
             $0.images = images
             for f in Fixture.all { $0.images["/img/" + f.name] = f.bytes }
         }
-        let server = HTTPServer(address: try .inet(ip4: host, port: 0), timeout: 30, logger: .disabled,
-                                handler: ImageHandler(state: state))
-        let runner = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 60)
-        guard case .ip4(_, let port) = await server.listeningAddress else {
-            throw SocketError.unsupportedAddress
-        }
-        return ImageServer(server: server, port: port, host: host, runner: runner, state: state)
+        let server = try await LoopbackHTTPServer.start(host: host) { _ in ImageHandler(state: state) }
+        return ImageServer(server: server, state: state)
     }
 
-    private init(server: HTTPServer, port: UInt16, host: String, runner: Task<Void, Error>, state: Locked<State>) {
+    private init(server: LoopbackHTTPServer, state: Locked<State>) {
         self.server = server
-        self.port = port
-        self.host = host
-        self.runner = runner
         self.state = state
     }
 
-    func stop() async {
-        await server.stop(timeout: 0)
-        runner.cancel()
-    }
+    func stop() async { await server.stop() }
 
     func count(_ path: String) -> Int { state.withLock { $0.counts[path, default: 0] } }
     var totalRequests: Int { state.withLock { $0.counts.values.reduce(0, +) } }
@@ -382,58 +349,6 @@ struct StallAfter<Base: AsyncBufferedSequence<UInt8>>: AsyncBufferedSequence, Se
     }
 }
 
-// MARK: - A server that resets every connection
-
-/// Accepts on 127.0.0.1, reads the request, and closes with SO_LINGER 0 (a TCP RST).
-final class ResetServer: @unchecked Sendable {
-    let port: UInt16
-    private let fd: Int32
-    let connections = Locked(0)
-
-    init() throws {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        self.fd = fd
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else { throw SocketError.unsupportedAddress }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = UInt16(bigEndian: addr.sin_port)
-        let listener = fd
-        let counter = connections
-        let thread = Thread {
-            while true {
-                let c = accept(listener, nil, nil)
-                if c < 0 { return }
-                var buf = [UInt8](repeating: 0, count: 4096)
-                _ = recv(c, &buf, buf.count, 0)
-                var lingerOption = linger(l_onoff: 1, l_linger: 0)
-                _ = setsockopt(c, SOL_SOCKET, SO_LINGER, &lingerOption, socklen_t(MemoryLayout<linger>.size))
-                close(c)
-                counter.withLock { $0 += 1 }
-            }
-        }
-        thread.start()
-    }
-
-    var base: String { "http://127.0.0.1:\(port)" }
-
-    func stop() {
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-    }
-}
 
 // MARK: - Helpers
 
@@ -446,8 +361,8 @@ func fileBytes(_ url: URL) -> Data? { try? Data(contentsOf: url) }
 
 /// Options for tests: short timeouts and backoff, the given folder.
 func testOptions(_ dir: URL, _ tweak: (inout ImageCacheOptions) -> Void = { _ in }) -> ImageCacheOptions {
-    var o = ImageCacheOptions(directory: dir, idleTimeout: 4, totalTimeout: 30, retries: 2, retryDelay: 0.05, maxRetryDelay: 1,
-                              log: { print("[cache log] \($0)") })
+    var o = ImageCacheOptions(directory: dir, http: HTTPOptions(idleTimeout: 4, totalTimeout: 30, retries: 2, retryDelay: 0.05, maxRetryDelay: 1,
+                                                                log: { print("[cache log] \($0)") }))
     tweak(&o)
     return o
 }

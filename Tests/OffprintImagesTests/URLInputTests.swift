@@ -1,34 +1,12 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// `offprint export URL` / `offprint bundle URL`: the real binary against the loopback
 /// server (pages fetched through the same HTTP client as images).
 @Suite(.serialized) struct URLInputTests {
-    /// Runs the binary on a dispatch thread: waiting for it must not hold one of the
-    /// cooperative pool's threads, which the loopback server needs.
-    func offprint(_ args: [String]) async throws -> (status: Int32, stderr: String) {
-        try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                c.resume(with: Result { try Self.run(args) })
-            }
-        }
-    }
-
-    static func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = ExportDownloadTests.binary
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        for k in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"] { env[k] = nil }
-        p.environment = env
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: e, as: UTF8.self))
-    }
+    /// The built binary, off the cooperative pool (the loopback server needs it).
+    func offprint(_ args: [String]) async throws -> CLI.Result { try await CLI.runDetached(args) }
 
     @Test func aRedirectedPageResolvesRelativeImagesAgainstItsFinalURL() async throws {
         let server = try await ImageServer.start()

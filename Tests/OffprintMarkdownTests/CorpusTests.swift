@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 import OffprintDocument
 @testable import OffprintMarkdown
@@ -28,9 +29,9 @@ import OffprintDocument
     }
 
     /// Fidelity fixes found on whole corpus pages (the writer alone, no clean-up).
-    @Test(.enabled(if: corpusFolder != nil, "needs ../shared/corpus next to the repository")) func corpusPageRegressions() throws {
+    @Test(.enabled(if: Corpus.root != nil, "needs ../shared/corpus next to the repository")) func corpusPageRegressions() throws {
         func page(_ path: String) throws -> String? {
-            guard let url = corpusFile(path) else {
+            guard let url = Corpus.file(path) else {
                 Issue.record("incomplete corpus: corpus file \(path) not found (expected ../shared/corpus next to the repository)")
                 return nil
             }
@@ -67,8 +68,8 @@ import OffprintDocument
     }
 
     /// Every page of the corpus, whole pages included: no crash, and the invariants hold.
-    @Test(.enabled(if: corpusFolder != nil, "needs ../shared/corpus next to the repository")) func invariantsOnEveryCorpusPage() throws {
-        guard let corpus = corpusFolder else {
+    @Test(.enabled(if: Corpus.root != nil, "needs ../shared/corpus next to the repository")) func invariantsOnEveryCorpusPage() throws {
+        guard let corpus = Corpus.root else {
             Issue.record("incomplete corpus: ../shared/corpus not found next to the repository")
             return
         }

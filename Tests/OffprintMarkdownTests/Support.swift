@@ -8,19 +8,6 @@ func md(_ html: String, _ options: MarkdownOptions = .init()) -> String {
     return MarkdownWriter(options: options).markdown(for: doc, from: doc.body!)
 }
 
-/// The shared corpus folder (`<repo>/../shared/corpus`), or nil when it is not there.
-let corpusFolder: URL? = {
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let corpus = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    return FileManager.default.fileExists(atPath: corpus.path) ? corpus : nil
-}()
-
-func corpusFile(_ path: String) -> URL? {
-    guard let c = corpusFolder else { return nil }
-    let u = c.appendingPathComponent(path)
-    return FileManager.default.fileExists(atPath: u.path) ? u : nil
-}
-
 /// The HTML of a Hexo post (its front matter, after any leading blank lines, removed).
 func hexoBody(_ text: String) -> String {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -13,11 +13,7 @@ import Testing
 /// and the book keeps the profile's promises.
 @Suite("Profile books", .serialized)
 struct ProfileBookTests {
-    static func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-profile-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    static func tempDir() throws -> URL { try TempDir.create("profile-test") }
 
     /// The corpus Hexo posts (and the seed post), each `<img>` pointed at one of the test
     /// images in turn, so every kind appears; nil when the corpus is absent.
@@ -76,7 +72,7 @@ struct ProfileBookTests {
 
     /// Checks what `profile` promises about the book at `url`.
     static func checkPromises(_ profile: DeviceProfile, url: URL) throws {
-        let zip = try ZipReader(url)
+        let zip = try ZipReader(url, preload: true)
         let opf = try #require(zip.string("EPUB/package.opf"))
         let images = manifestImages(opf)
         #expect(!images.isEmpty)
@@ -166,7 +162,7 @@ struct ProfileBookTests {
         let k = try await Self.build(.kobo, articles: articles, metadata: meta, provider: provider, dir: dir, derived: derived)
         let e = try await Self.build(plain, articles: articles, metadata: meta, provider: provider, dir: dir, derived: derived)
         #expect(k.report.output.lastPathComponent.hasSuffix(".kepub.epub"))
-        let kz = try ZipReader(k.report.output), ez = try ZipReader(e.report.output)
+        let kz = try ZipReader(k.report.output, preload: true), ez = try ZipReader(e.report.output, preload: true)
         #expect(kz.names == ez.names)
         var spans = 0
         for name in ez.names where name.hasSuffix(".xhtml") {
@@ -213,7 +209,7 @@ struct ProfileBookTests {
         let provider = try GeneratedImageProvider()
         let r = try await Self.build(.kindle, articles: Array(articles.prefix(3)), metadata: BookMetadata(title: "没有封面的书 — No cover", creators: ["作者 Author"], date: ArticleDate("2022-01-03")),
                                      provider: provider, dir: dir, derived: dir.appendingPathComponent("derived"))
-        let zip = try ZipReader(r.report.output)
+        let zip = try ZipReader(r.report.output, preload: true)
         let opf = try #require(zip.string("EPUB/package.opf"))
         let href = try #require(Self.manifestImages(opf).first { opf.contains("id=\"cover-image\" href=\"\($0.href)\"") }?.href)
         let bytes = try #require(zip.data("EPUB/" + href))
@@ -331,7 +327,7 @@ struct KEPUBCorpusTests {
             .build(articles: articles, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".epub"))
         let problems = Epubcheck.run(k.report.output)
         #expect(problems.isEmpty, "\(name): \(problems.count) epubcheck messages:\n\(problems.prefix(30).map(\.description).joined(separator: "\n"))")
-        let kz = try ZipReader(k.report.output), ez = try ZipReader(e.report.output)
+        let kz = try ZipReader(k.report.output, preload: true), ez = try ZipReader(e.report.output, preload: true)
         var spans = 0, files = 0, largest = 0
         for f in ez.names where f.hasPrefix("EPUB/text/") {
             let kx = try #require(kz.string(f)), ex = try #require(ez.string(f))

@@ -1,6 +1,7 @@
 import OffprintSupport
 import Crypto
 import Foundation
+import OffprintTestSupport
 import OffprintImages
 @testable import OffprintProfiles
 
@@ -117,8 +118,7 @@ final class GeneratedImageProvider: ImageProvider, @unchecked Sendable {
     var calls: Int { lock.withLock { _calls } }
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-profile-images-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("profile-images")
     }
 
     deinit { try? FileManager.default.removeItem(at: dir) }

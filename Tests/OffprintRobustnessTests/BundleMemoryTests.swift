@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 import Offprint
 
@@ -7,8 +8,7 @@ import Offprint
 /// book must be the same bytes whichever way it was built.
 @Suite struct BundleMemoryTests {
     @Test func aBookBuiltFromTheTemporaryFileIsTheSameBook() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-bundle-memory-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TempDir.create("bundle-memory")
         defer { try? FileManager.default.removeItem(at: dir) }
         var inputs: [String] = []
         // Generated articles (links between them, headings, a table, Chinese text) and, when
@@ -27,7 +27,7 @@ import Offprint
             try Data(html.utf8).write(to: URL(fileURLWithPath: path))
             inputs.append(path)
         }
-        inputs += Corpus.files("hexo", ext: "md").map(\.path)
+        inputs += Corpus.files("hexo", suffix: ".md").map(\.path)
 
         let cache = try ImageCache(options: ImageCacheOptions(directory: dir.appendingPathComponent("cache"), policy: .offline))
         func build(_ name: String, articleMemory: Int, chapterMemory: Int) async throws -> (Data, BundleResult) {

@@ -11,8 +11,7 @@ private final class RecordingImageProvider: ImageProvider, @unchecked Sendable {
     private(set) var requested = Set<String>()
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-agree-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try TempDir.create("agree")
     }
     deinit { try? FileManager.default.removeItem(at: dir) }
 
@@ -69,8 +68,7 @@ struct ExportBundleAgreementTests {
         // Every corpus page but the readability expected outputs (the same articles again).
         let files = Corpus.all.filter { $0.lastPathComponent != "expected.html" }
         #expect(files.count > 50)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-agree-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TempDir.create("agree")
         defer { try? FileManager.default.removeItem(at: dir) }
         var checked = 0
         var worst: [(String, String)] = []
@@ -81,7 +79,7 @@ struct ExportBundleAgreementTests {
             var options = BundleOptions()
             options.jobs = 1
             let result = try await Bundler(options: options).bundle([file.path], to: out, images: provider)
-            let zip = try ZipReader(out)
+            let zip = try ZipReader(out, preload: true)
             let xhtml = result.report.chapters.flatMap(\.files).compactMap { zip.string($0) }.joined(separator: "\n")
             let name = file.deletingLastPathComponent().lastPathComponent + "/" + file.lastPathComponent
 

@@ -2,7 +2,6 @@
 // are links to this file): each returns nil when the input passes, else what went wrong. A
 // crash or a hang is a failure too, of course.
 import OffprintSupport
-import CLibXML2
 import Foundation
 import Offprint
 @testable import OffprintArticle
@@ -68,18 +67,9 @@ enum FuzzChecks {
 
     static let namespaces = #"xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops""#
 
-    /// Whether `xml` is well-formed XML (libxml2's XML parser, no recovery, no network).
-    static func isWellFormed(_ xml: String) -> Bool {
-        var text = xml
-        return text.withUTF8 { buf -> Bool in
-            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
-            guard let doc = buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count, {
-                xmlReadMemory($0, Int32(buf.count), nil, "UTF-8", options)
-            }) else { return false }
-            xmlFreeDoc(doc)
-            return true
-        }
-    }
+    /// Whether `xml` is well-formed XML (OffprintDocument's check: libxml2's XML parser, no
+    /// recovery, no network).
+    static func isWellFormed(_ xml: String) -> Bool { XMLCheck.wellFormednessProblem(xml) == nil }
 
     /// Any bytes, parsed, as XHTML two ways: the serializer on the whole tree, and an EPUB
     /// chapter (sanitised, split into parts) part by part. Each must be well-formed XML.

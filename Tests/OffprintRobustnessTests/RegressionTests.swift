@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// Every input the fuzzers found a problem with (Regressions/<target>/), through the same

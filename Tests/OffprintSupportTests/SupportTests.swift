@@ -78,4 +78,29 @@ struct SupportTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a", "c", "folder"])
     }
+
+    @Test("Atomic copy with sync: the copy is flushed, no temporary file is left, a missing source names itself")
+    func atomicSyncedCopy() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("offprint-support-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("src.bin")
+        try AtomicFile.write(Data((0..<300_000).map { UInt8($0 & 0xFF) }), to: source)
+        let dest = dir.appendingPathComponent("device/books/src.bin")
+        try AtomicFile.copy(source, to: dest, sync: true)
+        #expect(try Data(contentsOf: dest) == Data(contentsOf: source))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dest.deletingLastPathComponent().path) == ["src.bin"])
+        do {
+            try AtomicFile.copy(dir.appendingPathComponent("none"), to: dest, sync: true)
+            Issue.record("copying a missing file should fail")
+        } catch {
+            #expect(error.step == .copy && error.path == dir.appendingPathComponent("none").path)
+        }
+        #expect(try Data(contentsOf: dest) == Data(contentsOf: source), "the old copy stays")
+    }
+
+    @Test("Hex digit values: both cases, nothing else")
+    func hexDigitValues() {
+        #expect(Array("09afAF".utf8).map { Hex.value($0) } == [0, 9, 10, 15, 10, 15])
+        #expect(Hex.value(UInt8(ascii: "g")) == nil && Hex.value(UInt8(ascii: "%")) == nil)
+    }
 }

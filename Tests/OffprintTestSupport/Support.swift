@@ -1,28 +1,74 @@
 import OffprintSupport
-import CLibZip
 import Crypto
 import Foundation
 import OffprintArticle
 import OffprintDocument
 import OffprintImages
+import Testing
 import Yams
 
 // Shared test support (used by the EPUB and profile tests): corpus loading, an image provider serving real image bytes from a temp
-// folder, epubcheck runners, and a small zip reader (libzip).
+// folder, epubcheck runners, text tokens. Zips are read with OffprintEPUB's `ZipReader`.
 
+/// The shared sample corpus beside the repository (`../shared/corpus`), here and in CI: the
+/// one corpus locator of the test targets.
 public enum Corpus {
-    /// `<repo>/../shared/corpus`, nil when absent.
-    public static let root: URL? = {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let dir = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-        return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
-    }()
+    /// `<repo>/../shared/corpus`, whether or not it is there.
+    public static let folder: URL = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    /// The folder, nil when absent.
+    public static let root: URL? = available ? folder : nil
+    public static var available: Bool { FileManager.default.fileExists(atPath: folder.path) }
+    /// What a corpus test that is skipped says.
+    public static let missing: Comment = "corpus folder ../shared/corpus not found next to the repository; corpus tests skipped"
 
+    /// The files of one corpus folder whose names end in `suffix`, sorted.
     public static func files(_ sub: String, suffix: String) -> [URL] {
-        guard let root else { return [] }
-        let dir = root.appendingPathComponent(sub)
+        let dir = folder.appendingPathComponent(sub)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         return names.filter { $0.hasSuffix(suffix) }.sorted().map { dir.appendingPathComponent($0) }
+    }
+
+    /// A corpus file by its path inside the corpus, nil when it is not there.
+    public static func file(_ path: String) -> URL? {
+        let u = folder.appendingPathComponent(path)
+        return FileManager.default.fileExists(atPath: u.path) ? u : nil
+    }
+
+    /// The seed post.
+    public static var seed: URL { folder.appendingPathComponent("seed/000_f50aad5d968fa226.txt") }
+
+    /// The Hexo posts and the seed post.
+    public static var posts: [URL] { files("hexo", suffix: ".md") + [seed] }
+
+    /// Readability test pages: (name, source.html, expected-metadata.json).
+    public static var readabilityPages: [(name: String, source: URL, metadata: URL)] {
+        let dir = folder.appendingPathComponent("readability")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+        return names.compactMap { n in
+            let d = dir.appendingPathComponent(n)
+            let s = d.appendingPathComponent("source.html"), m = d.appendingPathComponent("expected-metadata.json")
+            return FileManager.default.fileExists(atPath: s.path) ? (n, s, m) : nil
+        }
+    }
+
+    /// Every HTML page: readability sources, aeb and gne pages.
+    public static var pages: [URL] { readabilityPages.map(\.source) + files("aeb", suffix: ".html") + files("gne", suffix: ".html") }
+
+    /// Every input of the corpus: readability sources and expected pages, aeb, gne, Hexo posts, the seed post.
+    public static var all: [URL] {
+        let dir = folder.appendingPathComponent("readability")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+        let readability = names.flatMap { n in
+            ["source.html", "expected.html"].map { dir.appendingPathComponent(n).appendingPathComponent($0) }
+                .filter { FileManager.default.fileExists(atPath: $0.path) }
+        }
+        return readability + files("aeb", suffix: ".html") + files("gne", suffix: ".html") + posts
+    }
+
+    /// Every corpus file with one of these extensions, at any depth, sorted by path.
+    public static func everyFile(extensions: Set<String>) -> [URL] {
+        guard let e = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return [] }
+        return e.compactMap { $0 as? URL }.filter { extensions.contains($0.pathExtension) }.sorted { $0.path < $1.path }
     }
 
     /// A Hexo post: the front matter is split off and read with Yams here (the real loader
@@ -258,38 +304,6 @@ public enum Epubcheck {
         }
         return out
     }
-}
-
-/// Reads a zip with libzip: entry names, contents, and the raw bytes of the file.
-public struct ZipReader {
-    public let names: [String]
-    private let entries: [String: [UInt8]]
-
-    public init(_ url: URL) throws {
-        var err: Int32 = 0
-        guard let za = zip_open(url.path, ZIP_RDONLY, &err) else { throw EPUBTestError("cannot open \(url.path) (libzip error \(err))") }
-        defer { zip_discard(za) }
-        var names: [String] = []
-        var entries: [String: [UInt8]] = [:]
-        let n = zip_get_num_entries(za, 0)
-        for i in 0..<n {
-            var st = zip_stat_t()
-            zip_stat_init(&st)
-            guard zip_stat_index(za, zip_uint64_t(i), 0, &st) == 0, let cname = st.name else { continue }
-            let name = String(cString: cname)
-            names.append(name)
-            guard let f = zip_fopen_index(za, zip_uint64_t(i), 0) else { continue }
-            var buf = [UInt8](repeating: 0, count: Int(st.size))
-            if st.size > 0 { _ = zip_fread(f, &buf, st.size) }
-            zip_fclose(f)
-            entries[name] = buf
-        }
-        self.names = names
-        self.entries = entries
-    }
-
-    public func data(_ name: String) -> [UInt8]? { entries[name] }
-    public func string(_ name: String) -> String? { entries[name].map { String(decoding: $0, as: UTF8.self) } }
 }
 
 public struct EPUBTestError: Error, CustomStringConvertible {
