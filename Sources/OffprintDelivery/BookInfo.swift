@@ -1,6 +1,7 @@
 import CLibXML2
 import CLibZip
 import Foundation
+import OffprintSupport
 
 /// What the delivery steps need to know about one EPUB (or KEPUB) file, read from its OPF:
 /// the subject line of a Send-to-Kindle message, the entries of the OPDS catalog.
@@ -24,19 +25,19 @@ public struct BookInfo: Sendable, Equatable {
     /// The media type a catalog or a message gives the file.
     public var mediaType: String { isKEPUB ? "application/kepub+zip" : "application/epub+zip" }
 
-    /// Reads `file`'s container and OPF. Throws `DeliveryError` naming the file and the part
+    /// Reads `file`'s container and OPF. Throws `OffprintError` naming the file and the part
     /// that is missing or broken.
     public static func read(_ file: URL) throws -> BookInfo {
         let archive = try EPUBArchive(file)
         guard let container = archive.data("META-INF/container.xml") else {
-            throw DeliveryError("reading \(file.path): not an EPUB (no META-INF/container.xml); only EPUB/KEPUB files made by `offprint bundle` (or any EPUB) can be delivered")
+            throw OffprintError(.delivery, "reading \(file.path): not an EPUB (no META-INF/container.xml); only EPUB/KEPUB files made by `offprint bundle` (or any EPUB) can be delivered")
         }
         let containerDoc = try XMLTree(container, name: "\(file.lastPathComponent)!META-INF/container.xml")
         guard let opfPath = containerDoc.elements(named: "rootfile").compactMap({ $0.attribute("full-path") }).first else {
-            throw DeliveryError("reading \(file.path): META-INF/container.xml names no rootfile (full-path)")
+            throw OffprintError(.delivery, "reading \(file.path): META-INF/container.xml names no rootfile (full-path)")
         }
         guard let opfBytes = archive.data(opfPath) else {
-            throw DeliveryError("reading \(file.path): the package document \(opfPath) named by META-INF/container.xml is missing")
+            throw OffprintError(.delivery, "reading \(file.path): the package document \(opfPath) named by META-INF/container.xml is missing")
         }
         let opf = try XMLTree(opfBytes, name: "\(file.lastPathComponent)!\(opfPath)")
         let dc = "http://purl.org/dc/elements/1.1/"
@@ -120,13 +121,6 @@ public struct BookDate: Sendable, Equatable, Comparable {
     }
 }
 
-/// An error of a delivery step; the message names the step, the file and a flag to fix it.
-public struct DeliveryError: Error, CustomStringConvertible, LocalizedError {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-    public var errorDescription: String? { description }
-}
-
 /// Read access to a zip (EPUB) archive with libzip; the `zip_t` never leaves this type.
 struct EPUBArchive {
     private let names: [String: UInt64]
@@ -140,9 +134,9 @@ struct EPUBArchive {
         var err: Int32 = 0
         guard let za = zip_open(url.path, ZIP_RDONLY, &err) else {
             if !FileManager.default.fileExists(atPath: url.path) {
-                throw DeliveryError("reading \(url.path): no such file")
+                throw OffprintError(.delivery, "reading \(url.path): no such file")
             }
-            throw DeliveryError("reading \(url.path): not a zip archive, so not an EPUB (libzip error \(err))")
+            throw OffprintError(.delivery, "reading \(url.path): not a zip archive, so not an EPUB (libzip error \(err))")
         }
         defer { zip_discard(za) }
         var names: [String: UInt64] = [:]
@@ -227,7 +221,7 @@ struct XMLTree {
         }
         guard let doc else {
             let detail = xmlGetLastError().map { e in "line \(e.pointee.line): " + (e.pointee.message.map { String(cString: $0) } ?? "").trimmingCharacters(in: .whitespacesAndNewlines) } ?? "not well-formed"
-            throw DeliveryError("reading \(name): the XML is not well-formed (\(detail))")
+            throw OffprintError(.delivery, "reading \(name): the XML is not well-formed (\(detail))")
         }
         defer { xmlFreeDoc(doc) }
         var stack: [xmlNodePtr] = []

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// One Send-to-Kindle message: a short text part and the book attached (RFC 5322 + MIME).
 ///
@@ -159,7 +160,7 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !t.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == "\r" || $0 == "\n" }),
               t.utf8.allSatisfy({ $0 >= 0x21 && $0 < 0x7F }) else {
-            throw DeliveryError("'\(text)' is not an e-mail address (local@domain)")
+            throw OffprintError(.delivery, "'\(text)' is not an e-mail address (local@domain)")
         }
         address = t
     }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import OffprintImages
+import OffprintEPUB
+import OffprintArticle
 import Offprint
 import OffprintSupport
 
@@ -182,7 +185,7 @@ struct BundleCommand: AsyncParsableCommand {
         var p: DeviceProfile
         if let name = profile {
             if let builtIn = DeviceProfile.named(name) { p = builtIn } else {
-                do { p = try DeviceProfile.load(from: URL(fileURLWithPath: name)) } catch let e as ProfileError { throw OffprintError(e.message) }
+                p = try DeviceProfile.load(from: URL(fileURLWithPath: name))
             }
         } else {
             p = .generic
@@ -249,7 +252,7 @@ struct BundleCommand: AsyncParsableCommand {
         let hostWarnings = cache.reportHosts(s, quiet: quiet)
         let downloads = Self.describe(s)
         report.add(result.diagnostics)
-        for f in result.failedInputs { report.addError(origin: f.path, f.error) }
+        for f in result.failedInputs { report.addError(origin: f.path, "\(f.error)") }
         let volumes = result.profile?.volumes ?? [result.report]
         report.counts = [
             "articles": volumes.map(\.chapters.count).reduce(0, +), "volumes": volumes.count,

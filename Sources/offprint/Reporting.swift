@@ -155,7 +155,7 @@ struct RunReport: Encodable {
         do {
             try Files.writeAtomically(data + Data("\n".utf8), to: URL(fileURLWithPath: path))
         } catch {
-            throw OffprintError("--report \(path): \(error)")
+            throw OffprintError(.write, "--report \(path): \(error)", underlying: error)
         }
     }
 }

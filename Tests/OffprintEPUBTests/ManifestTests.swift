@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintDocument
 import OffprintEPUB
@@ -65,22 +66,22 @@ struct ManifestTests {
 
         #expect {
             _ = try CollectionManifest(yaml: "title: T\narticles: [a.html, gone.md]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("gone.md") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("gone.md") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\narticles: ['*.txt']\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("*.txt") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("*.txt") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("no articles") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("no articles") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\nsort: random\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("sort") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("sort") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: [T\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("YAML") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("YAML") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\ncover: missing.jpg\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("missing.jpg") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("missing.jpg") == true }
     }
 
     @Test("Sorting by date (both ways) and title keeps undated articles last, in listed order")

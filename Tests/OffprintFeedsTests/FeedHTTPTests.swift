@@ -81,7 +81,7 @@ final class FeedHTTPTests: XCTestCase {
                                     handler: Site(counts: counts, base: { "http://127.0.0.1:\(portBox.port)" }))
             let runner = Task { try await server.run() }
             try await server.waitUntilListening(timeout: 60)
-            guard case .ip4(_, let port) = await server.listeningAddress else { throw OffprintError("the loopback server did not listen on IPv4") }
+            guard case .ip4(_, let port) = await server.listeningAddress else { throw OffprintError(.fetch, "the loopback server did not listen on IPv4") }
             portBox.port = port
             self.server = server
             self.runner = runner
@@ -197,8 +197,10 @@ final class FeedHTTPTests: XCTestCase {
         await http.shutdown()
         await site.stop()
         XCTAssertEqual(result.failedInputs.count, 1)
-        XCTAssertTrue(result.failedInputs[0].error.contains(site.base + "/gone.xml") && result.failedInputs[0].error.contains("404"),
-                      result.failedInputs[0].error)
+        XCTAssertTrue(result.failedInputs[0].error.description.contains(site.base + "/gone.xml") && result.failedInputs[0].error.description.contains("404"),
+                      result.failedInputs[0].error.description)
+        XCTAssertEqual(result.failedInputs[0].error.step, .fetch)
+        XCTAssertEqual(result.failedInputs[0].error.path, site.base + "/gone.xml")
     }
 
     /// The `offprint` binary of the same build as this test bundle.
