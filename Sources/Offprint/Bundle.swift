@@ -88,7 +88,7 @@ public struct Bundler: Sendable {
         var out: [Source] = []
         var diagnostics: [Diagnostic] = []
         if inputs.filter({ $0 == "-" }).count > 1 {
-            throw OffprintError(.input, path: "-", "standard input (-) can be given only once")
+            throw OffprintError(.input, "standard input (-) can be given only once")
         }
         for input in inputs {
             if input == "-" { out.append(.article(standardInput)); continue }
