@@ -243,7 +243,7 @@ struct BundleCommand: AsyncParsableCommand {
         } catch {
             await http.shutdown()
             if let path = reporting.reportFile {
-                report.addError(origin: output, "\(error)")
+                report.addError(origin: output, error)
                 try? report.write(to: path)
             }
             throw error
@@ -252,7 +252,7 @@ struct BundleCommand: AsyncParsableCommand {
         let hostWarnings = cache.reportHosts(s, quiet: quiet)
         let downloads = Self.describe(s)
         report.add(result.diagnostics)
-        for f in result.failedInputs { report.addError(origin: f.path, "\(f.error)") }
+        for f in result.failedInputs { report.addError(origin: f.path, f.error) }
         let volumes = result.profile?.volumes ?? [result.report]
         report.counts = [
             "articles": volumes.map(\.chapters.count).reduce(0, +), "volumes": volumes.count,

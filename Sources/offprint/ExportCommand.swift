@@ -220,13 +220,13 @@ struct ExportCommand: AsyncParsableCommand {
         var report = RunReport(command: "export", output: output)
         for e in feedErrors {
             warn("offprint: \(e.error)")  // errors are printed even with -q
-            report.addError(origin: e.origin, "\(e.error)")
+            report.addError(origin: e.origin, e.error)
         }
         for (item, r) in zip(plan, results) {
             diagnostics += r.diagnostics
             for e in r.errors {
                 warn("offprint: \(e)")  // errors are printed even with -q
-                report.addError(origin: item.input, "\(e)")
+                report.addError(origin: item.input, e)
             }
             warnings += r.warnings
             if r.failed { failed += 1 }
