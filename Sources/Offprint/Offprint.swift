@@ -5,8 +5,8 @@
 //   print(result.markdown)
 //
 // The face of the library is its entry points and the values that cross them; each stage's
-// other types stay in its own module (import `OffprintDocument`, `OffprintFeeds`, … to use a
-// stage on its own).
+// other types stay in its own module (import `OffprintDocument` to walk `Article.document`,
+// `OffprintFeeds`, … to use a stage on its own).
 //
 // Entry points (this module):
 //   Exporter, ExportOptions, ExportResult           one input → Markdown (images remote or copied)
@@ -17,12 +17,16 @@
 //   Files, Shard, concurrentMap                     safe reads and atomic writes; shards; bounded concurrency
 // Values from the stages, re-exported because the entry points take or return them:
 //   OffprintError                                    every error: step, path, line, message, hint, underlying
+//   ArticleDate, LanguageTag, MediaType              metadata values, typed once
 //   Article, Diagnostic, LoadOptions, ArticleStore, StoredArticle
 //   ExtractOptions, CleanupOptions, MarkdownOptions
 //   HTTPFetcher, ImageProvider, ImageCache, ImageCacheOptions, CachedImage, ImageFailure
 //   BookMetadata, EPUBOptions, BuildReport, CollectionManifest, DeviceProfile, ProfileBuildResult
 //   FeedInfo, FetchPolicy, PageFetcher, WebPage
 @_exported import struct OffprintSupport.OffprintError
+@_exported import struct OffprintSupport.ArticleDate
+@_exported import struct OffprintSupport.LanguageTag
+@_exported import struct OffprintSupport.MediaType
 @_exported import struct OffprintArticle.Article
 @_exported import struct OffprintArticle.Diagnostic
 @_exported import struct OffprintArticle.LoadOptions

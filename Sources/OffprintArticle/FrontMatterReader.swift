@@ -2,6 +2,7 @@ import Foundation
 import OffprintSupport
 import TOMLKit
 import Yams
+import OffprintSupport
 
 extension FrontMatter {
     /// Parses front matter text (without its `---` / `+++` delimiters) strictly: keys in
@@ -115,7 +116,7 @@ enum FrontMatterReader {
                 // Integers too big for Int keep their digits as text.
                 return node.int.map(FrontMatter.Value.int) ?? .string(s.string)
             case Tag.Name.float.rawValue: return node.float.map(FrontMatter.Value.double) ?? .string(s.string)
-            case Tag.Name.timestamp.rawValue: return .date(original: s.string, iso8601: DateNormalizer.iso8601(s.string))
+            case Tag.Name.timestamp.rawValue: return .date(original: s.string, date: ArticleDate(s.string))
             default: return .string(s.string)
             }
         case let .mapping(m):
@@ -180,7 +181,7 @@ enum FrontMatterReader {
         case .date:
             guard let d = v.date else { return .null }
             let s = pad(d.year, 4) + "-" + pad(d.month, 2) + "-" + pad(d.day, 2)
-            return .date(original: s, iso8601: s)
+            return .date(original: s, date: ArticleDate(s))
         case .time:
             guard let t = v.time else { return .null }
             return .string(timeString(t))
@@ -193,7 +194,7 @@ enum FrontMatterReader {
                     s += (off < 0 ? "-" : "+") + pad(a / 60, 2) + ":" + pad(a % 60, 2)
                 }
             }
-            return .date(original: s, iso8601: DateNormalizer.iso8601(s))
+            return .date(original: s, date: ArticleDate(s))
         case .array:
             guard let a = v.array else { return .array([]) }
             return .array(a.map { value($0) })

@@ -11,8 +11,8 @@ struct Chapter {
     var origin: String
     var title: String
     var authors: [String]
-    var date: String?
-    var language: String
+    var date: ArticleDate?
+    var language: LanguageTag
     /// Right-to-left: by its language, or by its script when the language is not known.
     var rtl: Bool
     var sourceURL: String?
@@ -37,7 +37,7 @@ struct Chapter {
     /// Ids the chapter template uses itself.
     static let reservedIDs: Set<String> = ["chapter", "toc", "landmarks"]
 
-    init(article: Article, title: String, language: String, rtl: Bool, fileStem: String, options: EPUBOptions) {
+    init(article: Article, title: String, language: LanguageTag, rtl: Bool, fileStem: String, options: EPUBOptions) {
         origin = article.origin
         self.title = title
         self.rtl = rtl

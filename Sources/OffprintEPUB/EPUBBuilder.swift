@@ -35,7 +35,7 @@ public struct EPUBBuilder: Sendable {
 
     /// Media types every EPUB reader must show (EPUB 3.2 core media types; WebP only with
     /// `keepWebP`, as EPUB 3.3 added it).
-    static let coreImageTypes: Set<String> = ["image/jpeg", "image/png", "image/gif", "image/svg+xml"]
+    static let coreImageTypes: Set<MediaType> = [.jpeg, .png, .gif, .svg]
 
     public func build(articles: [Article], metadata: BookMetadata, images: any ImageProvider,
                       to output: URL) async throws -> BuildReport {
@@ -80,22 +80,21 @@ public struct EPUBBuilder: Sendable {
         let width = max(3, String(articles.count).count)
         var chapters: [Chapter] = []
         chapters.reserveCapacity(articles.count)
-        var explicit: [String?] = []
-        var guessed: [String?] = []
+        var explicit: [LanguageTag?] = []
+        var guessed: [LanguageTag?] = []
         var rtlScript: [Bool] = []
         var declared: [TextDirection?] = []
         var keptNodes = 0
         for (i, stored) in articles.enumerated() {
             let a = try stored.load()
-            let htmlLang = a.document.htmlElement.flatMap { a.document[$0].attribute("lang") ?? a.document[$0].attribute("xml:lang") }
-            explicit.append(a.language.flatMap(LanguageTags.normalize) ?? htmlLang.flatMap(LanguageTags.normalize))
+            explicit.append(a.language)
             let sample = Substring(a.document.textContent(of: a.content).prefix(20_000))
-            guessed.append(LanguageTags.guessFromScript(sample))
-            rtlScript.append(LanguageTags.isMostlyRTL(sample))
+            guessed.append(LanguageTag.guess(fromScriptOf: sample))
+            rtlScript.append(TextDirection.dominant(in: sample) == .rtl)
             declared.append(a.direction)
             let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
             // (Language and direction are only stored by the chapter: set below.)
-            var chapter = Chapter(article: a, title: EPUBBuilder.title(of: a, index: i), language: "", rtl: false,
+            var chapter = Chapter(article: a, title: EPUBBuilder.title(of: a, index: i), language: .undetermined, rtl: false,
                                   fileStem: stem, options: options)
             // Past the budget, keep only what other chapters need (anchors, image URLs) and
             // build the tree again when the chapter is written: big books stay small in memory.
@@ -103,23 +102,16 @@ public struct EPUBBuilder: Sendable {
             if keptNodes > options.chapterMemoryLimit / 256 { chapter.releaseTree() }
             chapters.append(chapter)
         }
-        var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? "und"
-        if let l = metadata.language?.trimmed, !l.isEmpty {
-            if let n = LanguageTags.normalize(l) {
-                bookLanguage = n
-            } else {
-                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "language: \(l)",
-                                              "not a BCP 47 language tag (like en, zh-CN): using \(bookLanguage)"))
-            }
-        }
+        var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? .undetermined
+        if let l = metadata.language { bookLanguage = l }
         let labels = options.labels ?? BookLabels.forLanguage(bookLanguage)
         for i in chapters.indices {
             // Unknown language: the book's, unless the script says it cannot be (then "und").
-            let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
+            let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != (bookLanguage.direction == .rtl) ? .undetermined : bookLanguage)
             chapters[i].language = lang
             // A direction the page declares (`dir`) wins; else the language's, else the script's.
             chapters[i].rtl = declared[i].map { $0 == .rtl }
-                ?? (explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang)))
+                ?? (explicit[i] != nil ? lang.direction == .rtl : (rtlScript[i] || lang.direction == .rtl))
         }
         var pages: [String: Int] = [:]
         for (i, c) in chapters.enumerated() {
@@ -145,7 +137,7 @@ public struct EPUBBuilder: Sendable {
         let fetched = wanted.isEmpty ? [:] : await images.images(for: wanted.sorted())
 
         // One manifest item per distinct image.
-        struct ImageItem { var id: String; var href: String; var mediaType: String; var file: String?; var bytes: [UInt8]? }
+        struct ImageItem { var id: String; var href: String; var mediaType: MediaType; var file: String?; var bytes: [UInt8]? }
         var items: [String: ImageItem] = [:]            // sha256 → item
         var usable: [String: Result<String, ImageFailure>] = [:]  // url → sha256
         for url in wanted.sorted() {
@@ -157,7 +149,7 @@ public struct EPUBBuilder: Sendable {
             case .failure(let f):
                 usable[url] = .failure(f)
             case .success(let img):
-                guard EPUBBuilder.coreImageTypes.contains(img.mediaType) || (options.keepWebP && img.mediaType == "image/webp") else {
+                guard EPUBBuilder.coreImageTypes.contains(img.mediaType) || (options.keepWebP && img.mediaType == .webp) else {
                     usable[url] = .failure(ImageFailure(url: url, reason: "\(img.mediaType) is not an image type EPUB readers must support (JPEG, PNG, GIF, SVG\(options.keepWebP ? ", WebP" : "")); bundle with --profile (any profile converts it to JPEG or PNG) to keep it"))
                     continue
                 }
@@ -169,7 +161,7 @@ public struct EPUBBuilder: Sendable {
                 if items[key] == nil {
                     let short = String(key.prefix(20))
                     var item = ImageItem(id: "img-" + short, href: "images/\(short).\(img.fileExtension)", mediaType: img.mediaType, file: img.file.path)
-                    if img.mediaType == "image/svg+xml" {
+                    if img.mediaType == .svg {
                         // SVG is XML a reader runs: scripts, remote references and DOCTYPEs out.
                         guard let data = FileManager.default.contents(atPath: img.file.path),
                               let clean = SVGSanitizer.sanitize([UInt8](data)) else {
@@ -229,19 +221,12 @@ public struct EPUBBuilder: Sendable {
             title = chapters[0].title
             diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "title", "the book has no title: using the first article's, \"\(title)\""))
         }
-        let articleDates = chapters.compactMap { $0.date.flatMap(Dates.parse) }
+        let articleDates = chapters.compactMap(\.date)
         let (modifiedDate, modifiedProblem) = EPUBBuilder.modifiedDate(option: options.modified,
                                                                        environment: ProcessInfo.processInfo.environment,
-                                                                       articleDates: articleDates)
+                                                                       articleDates: articleDates.map(\.date))
         if let p = modifiedProblem { diagnostics.append(p) }
-        var bookDate: String? = articleDates.max().map(Dates.day)
-        if let d = metadata.date?.trimmed, !d.isEmpty {
-            if let w = Dates.w3cdtf(d) {
-                bookDate = w
-            } else {
-                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "date: \(d)", "not an ISO 8601 date (like 2022-01-31): using \(bookDate ?? "none")"))
-            }
-        }
+        let bookDate: String? = metadata.date?.w3cdtf ?? articleDates.max()?.day
         let identifier: String = {
             if let id = metadata.identifier?.trimmed, !id.isEmpty { return id }
             let sources = input.map { $0.metadata.sourceURL.flatMap { $0.isEmpty ? nil : $0 } ?? $0.metadata.origin }.sorted()
@@ -269,7 +254,7 @@ public struct EPUBBuilder: Sendable {
             let svg = GeneratedCover.svg(title: title, creators: creators, date: shownDate)
             let key = Hex.sha256(svg)
             let short = String(key.prefix(20))
-            items[key] = ImageItem(id: "img-" + short, href: "images/\(short).svg", mediaType: "image/svg+xml", file: nil, bytes: svg)
+            items[key] = ImageItem(id: "img-" + short, href: "images/\(short).svg", mediaType: .svg, file: nil, bytes: svg)
             coverKey = key
         }
 
@@ -298,7 +283,7 @@ public struct EPUBBuilder: Sendable {
         var spine: [[String: Any]] = []
         var tocItems: [TOCItem] = []
         let x = Escape.xmlSafe
-        let rtl = LanguageTags.isRTL(bookLanguage)
+        let rtl = bookLanguage.direction == .rtl
         func transformed(_ xhtml: [UInt8], _ path: String) throws -> [UInt8] {
             try options.contentTransform.map { try $0.transformXHTML(xhtml, path: path) } ?? xhtml
         }
@@ -337,15 +322,13 @@ public struct EPUBBuilder: Sendable {
             var paths: [String] = []
             for p in c.parts.indices {
                 var ctx: [String: Any] = [
-                    "language": c.language, "title": x(c.title), "stylesheet": "../styles/book.css",
+                    "language": c.language.value, "title": x(c.title), "stylesheet": "../styles/book.css",
                     "sectionID": "chapter", "firstPart": p == 0, "partNumber": p + 1, "partCount": c.parts.count,
                     "labels": EPUBBuilder.labelContext(labels), "body": c.body(part: p),
                 ]
                 if c.rtl { ctx["rtl"] = true }
                 if !c.authors.isEmpty { ctx["byline"] = x(c.authors.joined(separator: ", ")) }
-                if let d = c.date?.trimmed, !d.isEmpty {
-                    ctx["date"] = x(Dates.parse(d).map(Dates.day) ?? d)
-                }
+                if let d = c.date { ctx["date"] = x(d.day) }
                 if let s = c.sourceURL {
                     ctx["sourceURL"] = x(s)
                     ctx["sourceLabel"] = x(EPUBBuilder.sourceLabel(s))
@@ -372,31 +355,31 @@ public struct EPUBBuilder: Sendable {
                                                   "chapter file is \(rendered.count / 1000) KB, over the \(options.maxChapterBytes / 1000) KB split size: one block in it (a table, list or preformatted text) is too large to split"))
                 }
                 let itemID = String(c.files[p].dropLast(6))
-                manifest.append(["itemID": itemID, "href": "text/" + c.files[p], "mediaType": "application/xhtml+xml"])
+                manifest.append(["itemID": itemID, "href": "text/" + c.files[p], "mediaType": MediaType.xhtml.value])
                 spine.append(["idref": itemID, "linear": true])
             }
             diagnostics += chapters[i].diagnostics
             report.chapters.append(.init(origin: c.origin, title: c.title, files: paths, bytes: chapterBytes))
             // Table of contents (built below, once sections are known).
             tocItems.append(TOCItem(section: articles[i].metadata.section.map(Chapter.collapse).flatMap { $0.isEmpty ? nil : $0 },
-                                    label: x(c.title), href: "text/" + c.files[0], language: c.language, rtl: c.rtl != rtl,
+                                    label: x(c.title), href: "text/" + c.files[0], language: c.language.value, rtl: c.rtl != rtl,
                                     children: c.subheadings.map { ("text/" + c.files[$0.part] + "#" + $0.id, x($0.label)) }))
             chapters[i].releaseTree()
         }
 
-        let (tocEntries, ncxEntries, ncxDepth) = EPUBBuilder.contents(tocItems, bookLanguage: bookLanguage)
+        let (tocEntries, ncxEntries, ncxDepth) = EPUBBuilder.contents(tocItems, bookLanguage: bookLanguage.value)
 
         // Images used, in a fixed order.
         var imageManifest: [[String: Any]] = []
         for key in usedImages.sorted() {
             let item = items[key]!
-            let compress = item.mediaType == "image/svg+xml"
+            let compress = item.mediaType == .svg
             if let f = item.file {
                 try zip.add("EPUB/" + item.href, file: f, compress: compress)
             } else if let b = item.bytes {
                 try zip.add("EPUB/" + item.href, bytes: b, compress: compress)
             }
-            var m: [String: Any] = ["itemID": key == coverKey ? "cover-image" : item.id, "href": item.href, "mediaType": item.mediaType]
+            var m: [String: Any] = ["itemID": key == coverKey ? "cover-image" : item.id, "href": item.href, "mediaType": item.mediaType.value]
             if key == coverKey { m["itemProperties"] = "cover-image" }
             imageManifest.append(m)
         }
@@ -404,7 +387,7 @@ public struct EPUBBuilder: Sendable {
 
         // Front matter pages, navigation, package.
         var book: [String: Any] = [
-            "language": bookLanguage, "identifier": x(identifier), "title": x(title), "modified": Dates.timestamp(modifiedDate),
+            "language": bookLanguage.value, "identifier": x(identifier), "title": x(title), "modified": Dates.timestamp(modifiedDate),
             "labels": EPUBBuilder.labelContext(labels), "creators": creators.enumerated().map { ["creatorID": "creator\($0.offset + 1)", "name": x($0.element)] },
             "subjects": subjects.map(x),
         ]
@@ -433,7 +416,7 @@ public struct EPUBBuilder: Sendable {
         if let key = coverKey {
             ctx["coverHref"] = "../" + items[key]!.href
             try zip.add("EPUB/text/cover.xhtml", bytes: try transformed(Array(try templates.render("cover.xhtml.mustache", ctx).utf8), "EPUB/text/cover.xhtml"))
-            front.append(["itemID": "cover", "href": "text/cover.xhtml", "mediaType": "application/xhtml+xml"])
+            front.append(["itemID": "cover", "href": "text/cover.xhtml", "mediaType": MediaType.xhtml.value])
             frontSpine.append(["idref": "cover", "linear": true])
             landmarks.append(["landmarkType": "cover", "href": "text/cover.xhtml", "label": x(labels.cover)])
             guide.append(["guideType": "cover", "guideTitle": x(labels.cover), "href": "text/cover.xhtml"])
@@ -443,7 +426,7 @@ public struct EPUBBuilder: Sendable {
         var titleCtx = ctx
         titleCtx["date"] = shownDate.map { x(Chapter.collapse($0)) }
         try zip.add("EPUB/text/titlepage.xhtml", bytes: try transformed(Array(try templates.render("titlepage.xhtml.mustache", titleCtx).utf8), "EPUB/text/titlepage.xhtml"))
-        front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": "application/xhtml+xml"])
+        front.append(["itemID": "titlepage", "href": "text/titlepage.xhtml", "mediaType": MediaType.xhtml.value])
         frontSpine.append(["idref": "titlepage", "linear": true])
         landmarks.append(["landmarkType": "titlepage", "href": "text/titlepage.xhtml", "label": x(labels.titlePage)])
         guide.append(["guideType": "title-page", "guideTitle": x(labels.titlePage), "href": "text/titlepage.xhtml"])
@@ -465,9 +448,9 @@ public struct EPUBBuilder: Sendable {
 
         var opf = book
         opf["items"] = [
-            ["itemID": "nav", "href": "nav.xhtml", "mediaType": "application/xhtml+xml", "itemProperties": "nav"],
-            ["itemID": "ncx", "href": "toc.ncx", "mediaType": "application/x-dtbncx+xml"],
-            ["itemID": "css", "href": "styles/book.css", "mediaType": "text/css"],
+            ["itemID": "nav", "href": "nav.xhtml", "mediaType": MediaType.xhtml.value, "itemProperties": "nav"],
+            ["itemID": "ncx", "href": "toc.ncx", "mediaType": MediaType.ncx.value],
+            ["itemID": "css", "href": "styles/book.css", "mediaType": MediaType.css.value],
         ] + front + manifest + imageManifest
         opf["spine"] = frontSpine + [["idref": "nav", "linear": true]] + spine
         opf["guide"] = guide
@@ -614,9 +597,9 @@ public struct EPUBBuilder: Sendable {
         url.hasPrefix("data:") ? String(url.prefix(40)) + "…" : url
     }
 
-    static func mostCommon(_ values: [String]) -> String? {
-        var counts: [String: Int] = [:]
-        var order: [String] = []
+    static func mostCommon<T: Hashable>(_ values: [T]) -> T? {
+        var counts: [T: Int] = [:]
+        var order: [T] = []
         for v in values {
             if counts[v] == nil { order.append(v) }
             counts[v, default: 0] += 1
@@ -633,17 +616,17 @@ public struct EPUBBuilder: Sendable {
     }
 
     /// A cover image from a local path or `file:` URL: its sha256 and manifest item.
-    static func localCover(_ raw: String, keepWebP: Bool) throws -> (String, (id: String, href: String, mediaType: String, bytes: [UInt8])) {
+    static func localCover(_ raw: String, keepWebP: Bool) throws -> (String, (id: String, href: String, mediaType: MediaType, bytes: [UInt8])) {
         let path = raw.hasPrefix("file:") ? (URL(string: raw)?.path ?? String(raw.dropFirst(5))) : raw
         guard let data = FileManager.default.contents(atPath: path) else {
             throw OffprintError(.epub, "cannot read the cover image \(path)")
         }
         var bytes = [UInt8](data)
-        guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == "image/webp") else {
+        guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == .webp) else {
             throw OffprintError(.epub, "the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
         }
-        let type = info.mediaType, ext = CachedImage.fileExtension(forMediaType: type)
-        if type == "image/svg+xml" {
+        let type = info.mediaType, ext = type.fileExtension
+        if type == .svg {
             guard let clean = SVGSanitizer.sanitize(bytes) else { throw OffprintError(.epub, "the cover image \(path) is not a well-formed SVG drawing") }
             bytes = clean
         }
