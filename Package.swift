@@ -69,9 +69,9 @@ let package = Package(
                                                          .product(name: "FlyingFox", package: "FlyingFox"),
                                                          .product(name: "FlyingSocks", package: "FlyingFox"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
-        .executableTarget(name: "offprint", dependencies: ["Offprint", "OffprintDelivery", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "offprint", dependencies: ["Offprint", "OffprintDelivery", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintImages", "OffprintEPUB", "OffprintProfiles", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", "OffprintHTTP", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .executableTarget(name: "offprint-bench", dependencies: ["Offprint", "OffprintSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(name: "offprint-bench", dependencies: ["Offprint", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", .product(name: "FlyingFox", package: "FlyingFox")]),
 
         .target(name: "OffprintTemplates", path: "templates", exclude: ["README.md"], sources: ["Templates.swift"],
                 resources: [.embedInCode("epub/package.opf.mustache"), .embedInCode("epub/nav.xhtml.mustache"),

@@ -1,9 +1,11 @@
 import Foundation
+import OffprintHTTP
+import OffprintFeeds
 import OffprintSupport
 import OffprintArticle
-@_exported import OffprintEPUB
+import OffprintEPUB
 import OffprintImages
-@_exported import OffprintProfiles
+import OffprintProfiles
 
 /// Options for packing articles into a book.
 public struct BundleOptions: Sendable {
@@ -52,7 +54,7 @@ public struct BundleOptions: Sendable {
 public struct BundleResult: Sendable {
     public var report: BuildReport
     public var diagnostics: [Diagnostic]
-    public var failedInputs: [(path: String, error: String)]
+    public var failedInputs: [(path: String, error: OffprintError)]
     /// With a profile: its volumes, image conversions and the settings used.
     public var profile: ProfileBuildResult? = nil
 }
@@ -86,7 +88,7 @@ public struct Bundler: Sendable {
         var out: [Source] = []
         var diagnostics: [Diagnostic] = []
         if inputs.filter({ $0 == "-" }).count > 1 {
-            throw OffprintError("standard input (-) can be given only once")
+            throw OffprintError(.input, "standard input (-) can be given only once")
         }
         for input in inputs {
             if input == "-" { out.append(.article(standardInput)); continue }
@@ -95,11 +97,11 @@ public struct Bundler: Sendable {
                 continue
             }
             if let scheme = WebInput.unsupportedScheme(input) {
-                throw OffprintError("\(input): \(scheme): URLs are not fetched (only http and https are); save the page and give the file")
+                throw OffprintError(.input, path: input, "\(scheme): URLs are not fetched (only http and https are); save the page and give the file")
             }
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
-                throw OffprintError("\(input): no such file or folder (check the path)")
+                throw OffprintError(.input, path: input, "no such file or folder (check the path)")
             }
             let url = URL(fileURLWithPath: input)
             if !isDir.boolValue {
@@ -121,7 +123,7 @@ public struct Bundler: Sendable {
                 out += c
             }
             if out.count == before {
-                throw OffprintError("\(input): no articles in this folder (looked for \(articleExtensions.sorted().map { "*." + $0 }.joined(separator: ", ")) and feeds)")
+                throw OffprintError(.input, path: input, "no articles in this folder (looked for \(articleExtensions.sorted().map { "*." + $0 }.joined(separator: ", ")) and feeds)")
             }
             if !skipped.isEmpty {
                 let shown = skipped.prefix(10).joined(separator: ", ") + (skipped.count > 10 ? " and \(skipped.count - 10) more" : "")
@@ -145,8 +147,8 @@ public struct Bundler: Sendable {
             return [.feed(.file(file.path))]
         case .opml?:
             let subs: [OPML.Subscription]
-            do { subs = try OPML.subscriptions(try Files.read(file.path), origin: file.path) } catch let e as FeedError {
-                throw OffprintError("reading OPML \(e.description)")
+            do { subs = try OPML.subscriptions(try Files.read(file.path), origin: file.path) } catch let e as OffprintError where e.step == .feed {
+                throw OffprintError(.feed, "reading OPML \(e.description)", underlying: e)
             }
             return subs.map { s in
                 if WebURL.isHTTP(s.url) { return .feed(.url(s.url)) }
@@ -191,18 +193,18 @@ public struct Bundler: Sendable {
         if inputs.count == 1, Self.isManifest(inputs[0]) {
             let m: CollectionManifest
             do { m = try CollectionManifest.load(from: URL(fileURLWithPath: inputs[0])) } catch {
-                throw OffprintError("\(error)")
+                throw OffprintError.wrapping(error, step: .epub)
             }
             diagnostics += m.diagnostics
             for e in m.entries where !FileManager.default.fileExists(atPath: e.file.path) {
-                throw OffprintError("\(inputs[0]): lists \(e.file.path), which does not exist (fix the path or remove the entry)")
+                throw OffprintError(.input, path: inputs[0], "lists \(e.file.path), which does not exist (fix the path or remove the entry)")
             }
             sources = m.entries.map { .article($0.file) }
             overrides = m.entries
             manifest = m
         } else {
             if let m = inputs.first(where: Self.isManifest) {
-                throw OffprintError("\(m): a collection manifest must be the only input (list the other files inside it)")
+                throw OffprintError(.input, path: m, "a collection manifest must be the only input (list the other files inside it)")
             }
             let (s, d) = try Self.sources(inputs)
             sources = s
@@ -241,7 +243,7 @@ public struct Bundler: Sendable {
                 let file: URL
                 switch source {
                 case .web(let url):
-                    guard let http else { throw OffprintError("\(url): no HTTP client") }
+                    guard let http else { throw OffprintError(.fetch, path: url, "no HTTP client") }
                     switch try await WebInput.fetchPageOrFeed(url, http: http, load: exporter.options.load) {
                     case .feeds(let f):
                         return .success((nil, [], f))
@@ -262,13 +264,13 @@ public struct Bundler: Sendable {
                 }
                 return .success((try store.store(article), diagnostics, []))
             } catch {
-                return .failure(OffprintError("\(error)"))
+                return .failure(.wrapping(error, step: .read))
             }
         }
         var perSource: [[StoredArticle]] = Array(repeating: [], count: sources.count)
         // The feeds of each input: given, or what a URL input turned out to be.
         var feedsOf: [[FeedSource]] = sources.map { if case .feed(let f) = $0 { return [f] } else { return [] } }
-        var failed: [(path: String, error: String)] = []
+        var failed: [(path: String, error: OffprintError)] = []
         for (k, r) in loaded.enumerated() {
             let i = items[k].index
             switch r {
@@ -279,7 +281,7 @@ public struct Bundler: Sendable {
                 overrides[i]?.apply(to: &a.metadata)
                 perSource[i] = [a]
             case .failure(let e):
-                failed.append((origin(items[k].source), e.message))
+                failed.append((origin(items[k].source), e))
             }
         }
         // Feeds, one after the other (each fetches its pages several at once).
@@ -297,10 +299,8 @@ public struct Bundler: Sendable {
                 }
                 perSource[i] += batch.articles
                 feeds.append(batch)
-            } catch let e as OffprintError {
-                failed.append((f.name, e.message))
             } catch {
-                failed.append((f.name, "\(error)"))
+                failed.append((f.name, .wrapping(error, step: .feed)))
             }
         }
         if let http, options.http == nil { await http.shutdown() }
@@ -310,8 +310,9 @@ public struct Bundler: Sendable {
         }
         var articles: [StoredArticle] = perSource.flatMap { $0 }
         if articles.isEmpty {
-            if failed.isEmpty { throw OffprintError("no article to put in the book (every input was a draft or an empty feed); nothing written") }
-            throw OffprintError("no article could be read (\(failed.count) failed: \(failed.first.map { $0.error } ?? "none given")); nothing written")
+            if failed.isEmpty { throw OffprintError(.input, "no article to put in the book (every input was a draft or an empty feed); nothing written") }
+            throw OffprintError(.input, "no article could be read (\(failed.count) failed: \(failed.first.map { "\($0.error)" } ?? "none given")); nothing written",
+                                underlying: failed.first?.error)
         }
 
         // Order: the flag, else the manifest's, else oldest first for a site's posts folder,
@@ -361,13 +362,8 @@ public struct Bundler: Sendable {
         }
         let derived = options.derivedDirectory
             ?? ((images as? ImageCache)?.directory ?? ImageCacheOptions.defaultDirectory()).appendingPathComponent("derived", isDirectory: true)
-        let built: ProfileBuildResult
-        do {
-            built = try await ProfileBuilder(profile: profile, options: options.epub, derivedDirectory: derived, splitVolumes: options.splitVolumes)
-                .build(stored: articles, metadata: metadata, images: images, to: output)
-        } catch let e as ProfileError {
-            throw OffprintError(e.message)
-        }
+        let built = try await ProfileBuilder(profile: profile, options: options.epub, derivedDirectory: derived, splitVolumes: options.splitVolumes)
+            .build(stored: articles, metadata: metadata, images: images, to: output)
         diagnostics += built.volumes.flatMap(\.diagnostics) + built.diagnostics
         return BundleResult(report: built.report, diagnostics: diagnostics, failedInputs: failed, profile: built)
     }
@@ -394,7 +390,7 @@ public struct Bundler: Sendable {
         }
         let kept = sources.indices.filter { shard.contains(key(sources[$0])) }
         if kept.isEmpty {
-            throw OffprintError("--shard \(shard): no article or feed of the \(sources.count) inputs falls in this shard; nothing written (use fewer shards than inputs)")
+            throw OffprintError(.input, "--shard \(shard): no article or feed of the \(sources.count) inputs falls in this shard; nothing written (use fewer shards than inputs)")
         }
         return (kept.map { sources[$0] }, kept.map { overrides[$0] })
     }

@@ -94,7 +94,7 @@ public struct Exporter: Sendable {
             do {
                 return linkPrefix + "/" + (try folder.place(image)).lastPathComponent
             } catch {
-                throw OffprintError("\(assets.path): cannot copy an image there (\(error)); check that the folder is writable")
+                throw OffprintError(.images, path: assets.path, "cannot copy an image there (\(error))", hint: "check that the folder is writable", underlying: error)
             }
         }
     }

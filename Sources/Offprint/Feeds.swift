@@ -1,8 +1,8 @@
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintCleanup
-import OffprintSupport
-@_exported import OffprintFeeds
+import OffprintFeeds
 
 /// How feeds become articles (`bundle` and `export` on feed inputs).
 public struct FeedOptions: Sendable {
@@ -122,11 +122,11 @@ public struct FeedCollector: Sendable {
                 info = try FeedReader.read(file: path, origin: origin, entry: handle)
             case .url(let url):
                 guard let fetcher = options.fetcher else {
-                    throw OffprintError("\(url): an http(s) feed needs a page fetcher (FeedOptions.fetcher); none was given")
+                    throw OffprintError(.fetch, path: url, "an http(s) feed needs a page fetcher (FeedOptions.fetcher); none was given")
                 }
                 let page: WebPage
                 do { page = try await fetcher.fetch(url) } catch {
-                    throw OffprintError("\(url): the feed could not be fetched (\(error))")
+                    throw OffprintError(.fetch, path: url, "the feed could not be fetched (\(error))", underlying: error)
                 }
                 feedURL = page.url
                 info = try FeedReader.read(page.bytes, origin: origin, entry: handle)
@@ -135,12 +135,12 @@ public struct FeedCollector: Sendable {
                 info = try FeedReader.read(page.bytes, origin: origin, entry: handle)
             }
             try flush()
-        } catch let e as FeedError {
-            throw OffprintError("reading feed \(e.description)")
-        } catch let e as OffprintError {
+        } catch let e as OffprintError where e.step == .feed {
+            throw OffprintError(.feed, "reading feed \(e.description)", underlying: e)
+        } catch let e as OffprintError where e.step == .fetch {
             throw e
         } catch {
-            throw OffprintError("\(origin): \(error)")
+            throw OffprintError(.feed, path: origin, "\(error)", underlying: error)
         }
         if duplicates > 0 { diagnostics.append(Diagnostic(origin: origin, "\(duplicates) duplicate entr\(duplicates == 1 ? "y" : "ies") (same id or link) left out")) }
         if tooOld > 0 { diagnostics.append(Diagnostic(origin: origin, "\(tooOld) entr\(tooOld == 1 ? "y" : "ies") older than --since left out")) }
@@ -166,14 +166,14 @@ public struct FeedCollector: Sendable {
             }
             let results: [Result<StoredArticle, OffprintError>] = await concurrentMap(todo.map { selected[$0] }, limit: options.jobs) { c in
                 do { return .success(try await page(for: c, info: info, store: store)) } catch {
-                    return .failure(error as? OffprintError ?? OffprintError("\(error)"))
+                    return .failure(.wrapping(error, step: .feed))
                 }
             }
             for (k, i) in todo.enumerated() {
                 switch results[k] {
                 case .success(let s): selected[i].stored = s
                 case .failure(let e):
-                    selected[i].diagnostics.append(Diagnostic(origin: selected[i].stored.metadata.origin, "\(e.message); the feed's text is used instead"))
+                    selected[i].diagnostics.append(Diagnostic(origin: selected[i].stored.metadata.origin, "\(e); the feed's text is used instead"))
                 }
             }
         }
@@ -227,15 +227,15 @@ public struct FeedCollector: Sendable {
             bytes = try Files.read(path)
             pageOrigin = path
         case .web(let url)?:
-            guard let fetcher = options.fetcher else { throw OffprintError("\(url): no HTTP client") }
+            guard let fetcher = options.fetcher else { throw OffprintError(.fetch, path: url, "no HTTP client") }
             let p: WebPage
-            do { p = try await fetcher.fetch(url) } catch { throw OffprintError("\(url): the page could not be fetched (\(error))") }
+            do { p = try await fetcher.fetch(url) } catch { throw OffprintError(.fetch, path: url, "the page could not be fetched (\(error))", underlying: error) }
             bytes = p.bytes
             pageOrigin = p.url
             o.load.sourceURL = p.url
             o.load.transportCharset = p.contentType.flatMap(Self.charset)
         case nil:
-            throw OffprintError("no link to fetch")
+            throw OffprintError(.feed, "no link to fetch")
         }
         var (article, _) = try Exporter(options: o).prepare(bytes, origin: pageOrigin)
         article.origin = c.stored.metadata.origin

@@ -1,13 +1,6 @@
 import OffprintSupport
 import Foundation
 
-/// What can go wrong reading inputs and writing outputs: what, where, and what to do.
-public struct OffprintError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// Reading inputs and writing outputs safely: clear errors, atomic writes, inputs never
 /// overwritten.
 public enum Files {
@@ -19,18 +12,18 @@ public enum Files {
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw OffprintError("\(path): no such file (check the path)")
+            throw OffprintError(.read, path: path, "no such file (check the path)", kind: .unreadable)
         }
         if isDir.boolValue {
-            throw OffprintError("\(path): is a folder, not a file (give the files inside it, e.g. \(path)/*.md)")
+            throw OffprintError(.read, path: path, "is a folder, not a file (give the files inside it, e.g. \(path)/*.md)", kind: .isDirectory)
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw OffprintError("\(path): cannot be read (permission denied)")
+            throw OffprintError(.read, path: path, "cannot be read (permission denied)", kind: .unreadable)
         }
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
         } catch {
-            throw OffprintError("\(path): cannot be read (\(error.localizedDescription))")
+            throw OffprintError(.read, path: path, "cannot be read (\(error.localizedDescription))", kind: .unreadable, underlying: error)
         }
     }
 
@@ -41,10 +34,10 @@ public enum Files {
             try AtomicFile.write(data, to: url)
         } catch {
             switch error.step {
-            case .createFolder: throw OffprintError("\(error.path): cannot create the output folder (\(error.reason))")
-            case .createTemporary: throw OffprintError("\(url.path): cannot write here (\(error.reason); check that the folder is writable)")
-            case .rename: throw OffprintError("\(url.path): cannot replace the file (\(error.reason))")
-            default: throw OffprintError("\(url.path): cannot write (\(error.reason))")
+            case .createFolder: throw OffprintError(.write, path: error.path, "cannot create the output folder (\(error.reason))", underlying: error)
+            case .createTemporary: throw OffprintError(.write, path: url.path, "cannot write here (\(error.reason); check that the folder is writable)", underlying: error)
+            case .rename: throw OffprintError(.write, path: url.path, "cannot replace the file (\(error.reason))", underlying: error)
+            default: throw OffprintError(.write, path: url.path, "cannot write (\(error.reason))", underlying: error)
             }
         }
     }
@@ -63,7 +56,7 @@ public enum Files {
     public static func checkNotAnInput(_ output: String, inputs: [String]) throws {
         let out = canonicalPath(output)
         for i in inputs where i != "-" && canonicalPath(i) == out {
-            throw OffprintError("\(output): is also an input; offprint never overwrites its input (choose another -o)")
+            throw OffprintError(.write, path: output, "is also an input; offprint never overwrites its input (choose another -o)")
         }
     }
 

@@ -134,35 +134,35 @@ public struct RecordConverter: Sendable {
         do {
             record = try JSONDecoder().decode([String: JSONValue].self, from: Data(line))
         } catch DecodingError.typeMismatch {
-            throw OffprintError("not a JSON object (each line must be one object, like {\"id\": 1, \"html\": \"<p>…</p>\"})")
+            throw OffprintError(.input, "not a JSON object (each line must be one object, like {\"id\": 1, \"html\": \"<p>…</p>\"})")
         } catch {
-            throw OffprintError("not valid JSON (each line must be one JSON object, like {\"id\": 1, \"html\": \"<p>…</p>\"})")
+            throw OffprintError(.input, "not valid JSON (each line must be one JSON object, like {\"id\": 1, \"html\": \"<p>…</p>\"})")
         }
         var key = String(number)
         switch record["id"] {
         case nil, .null?: break
         case .string(let s)?: idJSON = record["id"]!.json; key = s
         case .number?, .bool?: idJSON = record["id"]!.json; key = idJSON!
-        case let other?: throw OffprintError("\"id\" must be a string or a number, got \(other.json)")
+        case let other?: throw OffprintError(.input, "\"id\" must be a string or a number, got \(other.json)")
         }
         guard let htmlValue = record["html"], htmlValue != .null else {
-            throw OffprintError("no \"html\" field (each record needs \"html\": the page or post as a string)")
+            throw OffprintError(.input, "no \"html\" field (each record needs \"html\": the page or post as a string)")
         }
         guard case .string(let html) = htmlValue else {
-            throw OffprintError("\"html\" must be a string (the page's HTML text), got \(htmlValue.kind)")
+            throw OffprintError(.input, "\"html\" must be a string (the page's HTML text), got \(htmlValue.kind)")
         }
         var export = options.export
         // The page is a JSON string: already decoded text, whatever its <meta charset> says.
         export.load.encodingHint = "utf-8"
         if let u = record["url"], u != .null {
             guard case .string(let url) = u, WebURL.isHTTP(url) else {
-                throw OffprintError("\"url\" must be an absolute http(s) URL (the page's address), got \(u.json)")
+                throw OffprintError(.input, "\"url\" must be an absolute http(s) URL (the page's address), got \(u.json)")
             }
             export.load.sourceURL = url
         }
         if let c = record["content"], c != .null {
             guard case .string(let s) = c, let mode = ExtractOptions.Content(rawValue: s) else {
-                throw OffprintError("\"content\" must be \"auto\", \"main\" or \"all\", got \(c.json)")
+                throw OffprintError(.input, "\"content\" must be \"auto\", \"main\" or \"all\", got \(c.json)")
             }
             export.extract.content = mode
         }
@@ -173,7 +173,7 @@ public struct RecordConverter: Sendable {
             case .bool(let b):
                 export.frontMatter = b ? .yaml : .none
             default:
-                throw OffprintError("\"front_matter\" must be \"yaml\", \"toml\" or \"none\", got \(f.json)")
+                throw OffprintError(.input, "\"front_matter\" must be \"yaml\", \"toml\" or \"none\", got \(f.json)")
             }
         }
         return Input(idJSON: idJSON, key: key, html: Array(html.utf8), options: export)
@@ -380,7 +380,7 @@ public final class JSONLinesStream: @unchecked Sendable {
         var readError: OffprintError?
         loop: while true {
             let next: LineReader.Line?
-            do { next = try reader.next() } catch let e as OffprintError { readError = e; break } catch { readError = OffprintError("\(error)"); break }
+            do { next = try reader.next() } catch let e as OffprintError { readError = e; break } catch { readError = .wrapping(error, step: .read); break }
             guard let item = next else { break }
             lock.lock()
             if writeError != nil { lock.unlock(); break loop }
@@ -443,7 +443,7 @@ public final class JSONLinesStream: @unchecked Sendable {
                 let n = write(fd, buf.baseAddress! + off, buf.count - off)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw OffprintError("writing the output stream failed (\(String(cString: strerror(errno)))); the reader of standard output went away")
+                    throw OffprintError(.write, "writing the output stream failed (\(String(cString: strerror(errno)))); the reader of standard output went away")
                 }
                 off += n
             }
@@ -522,7 +522,7 @@ struct LineReader {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw OffprintError("reading the input stream failed (\(String(cString: strerror(errno))))")
+                    throw OffprintError(.read, "reading the input stream failed (\(String(cString: strerror(errno))))")
                 }
                 if n == 0 { eof = true; continue }
                 start = 0

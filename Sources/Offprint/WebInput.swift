@@ -2,7 +2,7 @@ import Foundation
 import OffprintArticle
 import OffprintFeeds
 import OffprintSupport
-@_exported import OffprintHTTP
+import OffprintHTTP
 
 /// Pages given by URL (`offprint export https://…`, `offprint bundle https://… …`):
 /// fetched through the process's HTTP client (its User-Agent, timeouts, proxies and
@@ -30,7 +30,7 @@ public enum WebInput {
         do {
             page = try await http.fetchPage(url, types: .html)
         } catch {
-            throw OffprintError("\(error.url): cannot fetch the page: \(error.message)")
+            throw OffprintError(.fetch, path: url, "cannot fetch the page: \(error.message)", kind: error.kind, underlying: error)
         }
         return (page.bytes, pageLoad(page, load))
     }
@@ -67,22 +67,22 @@ public enum WebInput {
         do {
             page = try await http.fetchPage(url, types: pageOrFeed)
         } catch {
-            throw OffprintError("\(error.url): cannot fetch the page: \(error.message)")
+            throw OffprintError(.fetch, path: url, "cannot fetch the page: \(error.message)", kind: error.kind, underlying: error)
         }
         switch FeedReader.sniff(page.bytes) {
         case .xmlFeed?, .jsonFeed?:
             return .feeds([.fetched(url: url, page: WebPage(bytes: page.bytes, url: page.finalURL, contentType: page.contentType))])
         case .opml?:
             let subs: [OPML.Subscription]
-            do { subs = try OPML.subscriptions(page.bytes, origin: url) } catch let e as FeedError {
-                throw OffprintError("reading OPML \(e.description)")
+            do { subs = try OPML.subscriptions(page.bytes, origin: url) } catch {
+                throw OffprintError(.feed, "reading OPML \(error)", underlying: error)
             }
             return .feeds(subs.compactMap { s in
                 WebURL.absolute(s.url, against: page.finalURL).flatMap { WebURL.isHTTP($0) ? .url($0) : nil }
             })
         case nil:
             if let type = page.mediaType, !PageTypes.html.accepted.contains(type) {
-                throw OffprintError("\(url): the server sent \(type) that is not a feed (RSS, Atom, JSON Feed, OPML) nor an HTML page; check the URL")
+                throw OffprintError(.fetch, path: url, "the server sent \(type) that is not a feed (RSS, Atom, JSON Feed, OPML) nor an HTML page; check the URL")
             }
             return .page(bytes: page.bytes, load: pageLoad(page, load))
         }
@@ -124,7 +124,7 @@ public struct HTTPPageFetcher: PageFetcher {
             let page = try await http.fetchPage(url, types: WebInput.pageOrFeed)
             return WebPage(bytes: page.bytes, url: page.finalURL, contentType: page.contentType)
         } catch {
-            throw OffprintError(error.message)
+            throw OffprintError(.fetch, error.message, kind: error.kind, underlying: error)  // the URL is said by the caller
         }
     }
 }

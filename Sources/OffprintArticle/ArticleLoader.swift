@@ -10,7 +10,7 @@ import OffprintDocument
 ///
 /// Problems that do not stop the load (broken front matter, a date that cannot be read) come
 /// back as diagnostics; inputs that cannot be an article (empty, binary, a directory) throw
-/// `ArticleError`.
+/// `OffprintError`.
 public enum ArticleLoader {
     public static func load(_ bytes: [UInt8], origin: String, options: LoadOptions = .init()) throws -> (Article, [Diagnostic]) {
         let sniffed = try InputSniffer.check(bytes, origin: origin)
@@ -36,18 +36,18 @@ public enum ArticleLoader {
         return (a, charsetNotes + d)
     }
 
-    /// Loads a file. Throws `ArticleError` with kind `.isDirectory` for a directory (callers
+    /// Loads a file. Throws `OffprintError` with kind `.isDirectory` for a directory (callers
     /// that accept directories check `isDirectory(_:)` first) and `.unreadable` when the file
     /// cannot be read.
     public static func load(file: URL, options: LoadOptions = .init()) throws -> (Article, [Diagnostic]) {
         let origin = file.path
-        if isDirectory(file) { throw ArticleError.isDirectory(origin: origin) }
+        if isDirectory(file) { throw OffprintError.isDirectory(origin: origin) }
         let data: Data
         do {
             data = try Data(contentsOf: file)
         } catch {
             let reason = FileManager.default.fileExists(atPath: origin) ? "permission denied or I/O error" : "no such file"
-            throw ArticleError.unreadable(origin: origin, reason: reason)
+            throw OffprintError.unreadable(origin: origin, reason: reason, underlying: error)
         }
         return try load([UInt8](data), origin: origin, options: options)
     }
@@ -157,11 +157,11 @@ enum InputSniffer {
         let isUTF16BOM = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
         if !isUTF16BOM {
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x0C { i += 1 }
-            if i == bytes.count { throw ArticleError.emptyInput(origin: origin) }
+            if i == bytes.count { throw OffprintError.emptyInput(origin: origin) }
         } else if bytes.count <= 2 {
-            throw ArticleError.emptyInput(origin: origin)
+            throw OffprintError.emptyInput(origin: origin)
         }
-        if let kind = magic(bytes) { throw ArticleError.notText(origin: origin, detected: kind) }
+        if let kind = magic(bytes) { throw OffprintError.notText(origin: origin, detected: kind) }
         if isUTF16BOM { return nil }
         let sample = bytes.prefix(8192)
         let nuls = sample.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
@@ -172,11 +172,11 @@ enum InputSniffer {
             let pairs = sample.count / 2
             if pairs > 0, oddZero * 10 >= pairs * 4, evenZero * 20 < pairs { return "UTF-16LE" }
             if pairs > 0, evenZero * 10 >= pairs * 4, oddZero * 20 < pairs { return "UTF-16BE" }
-            throw ArticleError.notText(origin: origin, detected: "\(nuls) NUL bytes in the first \(sample.count)")
+            throw OffprintError.notText(origin: origin, detected: "\(nuls) NUL bytes in the first \(sample.count)")
         }
         let controls = sample.reduce(0) { $0 + (($1 < 0x09) || ($1 > 0x0D && $1 < 0x20 && $1 != 0x1B) ? 1 : 0) }
         if controls * 10 > sample.count {
-            throw ArticleError.notText(origin: origin, detected: "mostly control characters")
+            throw OffprintError.notText(origin: origin, detected: "mostly control characters")
         }
         return nil
     }

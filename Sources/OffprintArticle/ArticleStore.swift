@@ -1,5 +1,6 @@
 import Foundation
 import OffprintDocument
+import OffprintSupport
 
 /// Loaded articles waiting to be written into a book, in bounded memory.
 ///
@@ -101,7 +102,7 @@ final class SpillFile: @unchecked Sendable {
         var template = Array(directory.appendingPathComponent("offprint-articles-XXXXXX").path.utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw ArticleStoreError("cannot create a temporary file in \(directory.path): \(String(cString: strerror(errno))) (set TMPDIR to a writable folder)")
+            throw OffprintError(.store, "cannot create a temporary file in \(directory.path): \(String(cString: strerror(errno))) (set TMPDIR to a writable folder)")
         }
         // Unlinked at once: nothing is left behind, whatever happens to the process.
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
@@ -117,7 +118,7 @@ final class SpillFile: @unchecked Sendable {
         while done < bytes.count {
             let n = bytes[done...].withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(start + done)) }
             guard n > 0 else {
-                throw ArticleStoreError("cannot write the temporary article file: \(String(cString: strerror(errno))) (is the disk full?)")
+                throw OffprintError(.store, "cannot write the temporary article file: \(String(cString: strerror(errno))) (is the disk full?)")
             }
             done += n
         }
@@ -130,15 +131,9 @@ final class SpillFile: @unchecked Sendable {
         var done = 0
         while done < count {
             let n = out[done...].withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset + done)) }
-            guard n > 0 else { throw ArticleStoreError("cannot read the temporary article file back: \(String(cString: strerror(errno)))") }
+            guard n > 0 else { throw OffprintError(.store, "cannot read the temporary article file back: \(String(cString: strerror(errno)))") }
             done += n
         }
         return out
     }
-}
-
-public struct ArticleStoreError: Error, CustomStringConvertible {
-    public let message: String
-    init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

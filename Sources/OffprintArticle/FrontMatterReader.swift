@@ -1,20 +1,14 @@
 import Foundation
+import OffprintSupport
 import TOMLKit
 import Yams
 import OffprintSupport
 
-/// Why front matter text could not be parsed strictly.
-public struct FrontMatterError: Error, Sendable, CustomStringConvertible {
-    /// 1-based line within the front matter text, when the parser said.
-    public var line: Int?
-    public var problem: String
-    public var description: String { (line.map { "line \($0): " } ?? "") + problem }
-}
-
 extension FrontMatter {
     /// Parses front matter text (without its `---` / `+++` delimiters) strictly: keys in
     /// order, values typed (strings, integers, floats, booleans, null, timestamps, lists,
-    /// tables). Throws `FrontMatterError` for text that is not valid YAML/TOML or whose top
+    /// tables). Throws `OffprintError` (step `.frontMatter`, the line within the
+    /// front matter text) for text that is not valid YAML/TOML or whose top
     /// level is not a key/value mapping.
     public static func parse(_ text: String, format: Format) throws -> FrontMatter {
         switch format {
@@ -35,10 +29,10 @@ enum FrontMatterReader {
         }
         do {
             return (try FrontMatter.parse(split.text, format: split.format), diags)
-        } catch let e as FrontMatterError {
+        } catch let e as OffprintError where e.step == .frontMatter {
             let fileLine = e.line.map { "line \(split.firstLine + $0 - 1)" } ?? "front matter"
             diags.append(Diagnostic(origin: origin, location: fileLine,
-                                    "front matter is not valid \(split.format == .yaml ? "YAML" : "TOML") (\(e.problem)); kept the keys that could be read, fix the line to keep the rest"))
+                                    "front matter is not valid \(split.format == .yaml ? "YAML" : "TOML") (\(e.message)); kept the keys that could be read, fix the line to keep the rest"))
             let (fm, more) = salvage(split, origin: origin)
             return (fm, diags + more)
         } catch {
@@ -62,11 +56,11 @@ enum FrontMatterReader {
                 node = try Yams.compose(yaml: text)
             }
         } catch let e as YamlError {
-            throw FrontMatterError(line: yamlLine(e), problem: yamlProblem(e))
+            throw OffprintError(.frontMatter, line: yamlLine(e), yamlProblem(e), underlying: e)
         }
         guard let node else { return FrontMatter(format: .yaml) }  // empty front matter
         guard case let .mapping(m) = node else {
-            throw FrontMatterError(line: node.mark?.line, problem: "the top level is not a list of `key: value` lines")
+            throw OffprintError(.frontMatter, line: node.mark?.line, "the top level is not a list of `key: value` lines")
         }
         var fm = FrontMatter(format: .yaml)
         var budget = maxValues
@@ -80,9 +74,8 @@ enum FrontMatterReader {
     /// expanded: a few lines of aliases to aliases (a "billion laughs") expand to billions.
     static let maxValues = 200_000
 
-    static func aliasBomb(_ node: Yams.Node) -> FrontMatterError {
-        FrontMatterError(line: node.mark?.line,
-                         problem: "more than \(maxValues) values once its aliases (*name) are expanded; remove the aliases that repeat whole lists")
+    static func aliasBomb(_ node: Yams.Node) -> OffprintError {
+        OffprintError(.frontMatter, line: node.mark?.line, "more than \(maxValues) values once its aliases (*name) are expanded; remove the aliases that repeat whole lists")
     }
 
     /// A mapping key as text: a scalar's text, or a complex key (a list or mapping used as
@@ -164,12 +157,12 @@ enum FrontMatterReader {
     static func parseTOML(_ text: String) throws -> FrontMatter {
         let table: TOMLTable
         if let line = TOMLGuard.badTableHeader(in: text) {
-            throw FrontMatterError(line: line, problem: "a table header must start with a key after its [ (bare, or in quotes)")
+            throw OffprintError(.frontMatter, line: line, "a table header must start with a key after its [ (bare, or in quotes)")
         }
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
-            throw FrontMatterError(line: e.source.begin.line, problem: e.description)
+            throw OffprintError(.frontMatter, line: e.source.begin.line, e.description, underlying: e)
         }
         var entries: [(key: String, value: FrontMatter.Value)] = []
         for (k, v) in table { entries.append((k, value(v))) }

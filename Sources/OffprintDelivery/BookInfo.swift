@@ -25,19 +25,19 @@ public struct BookInfo: Sendable, Equatable {
     /// The media type a catalog or a message gives the file.
     public var mediaType: MediaType { isKEPUB ? .kepub : .epub }
 
-    /// Reads `file`'s container and OPF. Throws `DeliveryError` naming the file and the part
+    /// Reads `file`'s container and OPF. Throws `OffprintError` naming the file and the part
     /// that is missing or broken.
     public static func read(_ file: URL) throws -> BookInfo {
         let archive = try openArchive(file)
         guard let container = archive.data("META-INF/container.xml") else {
-            throw DeliveryError("reading \(file.path): not an EPUB (no META-INF/container.xml); only EPUB/KEPUB files made by `offprint bundle` (or any EPUB) can be delivered")
+            throw OffprintError(.delivery, "reading \(file.path): not an EPUB (no META-INF/container.xml); only EPUB/KEPUB files made by `offprint bundle` (or any EPUB) can be delivered")
         }
         let containerDoc = try XMLTree(container, name: "\(file.lastPathComponent)!META-INF/container.xml")
         guard let opfPath = containerDoc.elements(named: "rootfile").compactMap({ $0.attribute("full-path") }).first else {
-            throw DeliveryError("reading \(file.path): META-INF/container.xml names no rootfile (full-path)")
+            throw OffprintError(.delivery, "reading \(file.path): META-INF/container.xml names no rootfile (full-path)")
         }
         guard let opfBytes = archive.data(opfPath) else {
-            throw DeliveryError("reading \(file.path): the package document \(opfPath) named by META-INF/container.xml is missing")
+            throw OffprintError(.delivery, "reading \(file.path): the package document \(opfPath) named by META-INF/container.xml is missing")
         }
         let opf = try XMLTree(opfBytes, name: "\(file.lastPathComponent)!\(opfPath)")
         let dc = "http://purl.org/dc/elements/1.1/"
@@ -80,9 +80,10 @@ public struct BookInfo: Sendable, Equatable {
         return try Self.openArchive(file).data(entry)
     }
 
-    /// The book's archive; a missing file or one that is not a zip is a `DeliveryError`.
+    /// The book's archive; a missing file or one that is not a zip is an `OffprintError` of
+    /// the delivery step (the reader's message, its cause kept as `underlying`).
     private static func openArchive(_ file: URL) throws -> ZipReader {
-        do { return try ZipReader(file) } catch { throw DeliveryError("\(error)") }
+        do { return try ZipReader(file) } catch { throw OffprintError(.delivery, "\(error)", underlying: error) }
     }
 
     /// `href` (percent-encoded, relative to the OPF's folder `base`) as a zip entry name.
@@ -97,13 +98,6 @@ public struct BookInfo: Sendable, Equatable {
         }
         return parts.joined(separator: "/")
     }
-}
-
-/// An error of a delivery step; the message names the step, the file and a flag to fix it.
-public struct DeliveryError: Error, CustomStringConvertible, LocalizedError {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-    public var errorDescription: String? { description }
 }
 
 /// An XML document's elements as plain values, in document order (read with
@@ -141,7 +135,7 @@ struct XMLTree {
                 }
             }
         } catch {
-            throw DeliveryError("reading \(name): the XML is not well-formed (\(error))")
+            throw OffprintError(.delivery, "reading \(name): the XML is not well-formed (\(error))", underlying: error)
         }
         elements = out
     }

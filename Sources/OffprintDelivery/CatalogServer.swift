@@ -27,7 +27,7 @@ public final class CatalogServer: Sendable {
                 address = try sockaddr_in.inet(ip4: h, port: port)
             }
         } catch {
-            throw DeliveryError("serve --host '\(host)': not an IP address to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every network interface, :: for IPv6)")
+            throw OffprintError(.delivery, "serve --host '\(host)': not an IP address to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every network interface, :: for IPv6)")
         }
         server = HTTPServer(address: address, timeout: 60, logger: .disabled, handler: CatalogHandler(shelf: shelf, title: title))
     }
@@ -37,7 +37,7 @@ public final class CatalogServer: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [server] in
                 do { try await server.run() } catch {
-                    throw DeliveryError("serve: cannot listen on \(self.host) port \(self.port): \(error); choose another --port (0 picks a free one)")
+                    throw OffprintError(.delivery, "serve: cannot listen on \(self.host) port \(self.port): \(error); choose another --port (0 picks a free one)")
                 }
             }
             group.addTask { [server] in

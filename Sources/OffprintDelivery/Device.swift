@@ -85,10 +85,10 @@ public struct Device: Sendable, Equatable {
             }
         }
         if found.isEmpty {
-            throw DeliveryError("send --device auto: no mounted e-reader found under \(roots.map(\.path).joined(separator: ", ")); connect and mount it, or give --device PATH (its mount folder)")
+            throw OffprintError(.delivery, "send --device auto: no mounted e-reader found under \(roots.map(\.path).joined(separator: ", ")); connect and mount it, or give --device PATH (its mount folder)")
         }
         if found.count > 1 {
-            throw DeliveryError("send --device auto: several e-readers are mounted (\(found.map { "\($0.summary) at \($0.root.path)" }.joined(separator: "; "))); choose one with --device PATH")
+            throw OffprintError(.delivery, "send --device auto: several e-readers are mounted (\(found.map { "\($0.summary) at \($0.root.path)" }.joined(separator: "; "))); choose one with --device PATH")
         }
         return found[0]
     }
@@ -126,11 +126,11 @@ public enum DeviceCopy {
     public static func copy(_ file: URL, to device: Device, options: Options = Options()) throws -> Placed {
         let lower = file.lastPathComponent.lowercased()
         guard FileManager.default.isReadableFile(atPath: file.path) else {
-            throw DeliveryError("send \(file.path): no such readable file")
+            throw OffprintError(.delivery, "send \(file.path): no such readable file")
         }
         let isEPUB = lower.hasSuffix(".epub")
         if device.kind == .kindle && isEPUB {
-            throw DeliveryError("send \(file.lastPathComponent) --device \(device.root.path): a Kindle reads no EPUB copied over USB; e-mail it with Send to Kindle instead: offprint send \(file.lastPathComponent) --to NAME@kindle.com (see README, Sideloading)")
+            throw OffprintError(.delivery, "send \(file.lastPathComponent) --device \(device.root.path): a Kindle reads no EPUB copied over USB; e-mail it with Send to Kindle instead: offprint send \(file.lastPathComponent) --to NAME@kindle.com (see README, Sideloading)")
         }
         let info: BookInfo? = isEPUB ? try BookInfo.read(file) : nil
         let folder = try destinationFolder(device, options)
@@ -146,7 +146,7 @@ public enum DeviceCopy {
         name = fatSafeName(name)
         let fm = FileManager.default
         do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw DeliveryError("send --device: cannot create \(folder.path): \(error.localizedDescription)")
+            throw OffprintError(.delivery, "send --device: cannot create \(folder.path): \(error.localizedDescription)")
         }
         let dest = folder.appendingPathComponent(name)
         var outcome = Outcome.copied
@@ -161,7 +161,7 @@ public enum DeviceCopy {
                 outcome = .replacedForced
             } else {
                 let what = existing.map { "'\($0.title)'" + ($0.identifier.map { " (\($0))" } ?? "") } ?? "another file"
-                throw DeliveryError("send \(file.lastPathComponent): \(dest.path) already holds \(what), a different book; rename yours, choose --folder, or replace it with --force")
+                throw OffprintError(.delivery, "send \(file.lastPathComponent): \(dest.path) already holds \(what), a different book; rename yours, choose --folder, or replace it with --force")
             }
         }
         try atomicCopy(file, to: dest)
@@ -172,7 +172,7 @@ public enum DeviceCopy {
         if let f = options.folder {
             let parts = f.split(separator: "/", omittingEmptySubsequences: true)
             if f.hasPrefix("/") || parts.contains(where: { $0 == ".." || $0 == "." }) {
-                throw DeliveryError("--folder '\(f)' must be a folder inside the device (relative, without '..')")
+                throw OffprintError(.delivery, "--folder '\(f)' must be a folder inside the device (relative, without '..')")
             }
             return parts.reduce(device.root) { $0.appendingPathComponent(String($1)) }
         }
@@ -237,10 +237,10 @@ public enum DeviceCopy {
             try AtomicFile.copy(source, to: dest, sync: true)
         } catch {
             switch error.step {
-            case .copy: throw DeliveryError("send \(source.path): cannot copy it to \(dest.path): \(error.reason) (is the device mounted read-only, or full?)")
-            case .flush: throw DeliveryError("send --device: fsync of \(error.path) failed: \(error.reason)")
-            case .rename: throw DeliveryError("send --device: cannot move the copy into place as \(dest.path): \(error.reason)")
-            default: throw DeliveryError("send --device: cannot write in \(dest.deletingLastPathComponent().path): \(error.reason) (is the device mounted read-only, or full?)")
+            case .copy: throw OffprintError(.delivery, "send \(source.path): cannot copy it to \(dest.path): \(error.reason) (is the device mounted read-only, or full?)")
+            case .flush: throw OffprintError(.delivery, "send --device: fsync of \(error.path) failed: \(error.reason)")
+            case .rename: throw OffprintError(.delivery, "send --device: cannot move the copy into place as \(dest.path): \(error.reason)")
+            default: throw OffprintError(.delivery, "send --device: cannot write in \(dest.deletingLastPathComponent().path): \(error.reason) (is the device mounted read-only, or full?)")
             }
         }
     }

@@ -46,24 +46,24 @@ public struct SendConfig: Sendable, Equatable {
         config.file = file
         let text: String
         do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-            throw DeliveryError("reading \(file.path): \(error.localizedDescription)")
+            throw OffprintError(.delivery, "reading \(file.path): \(error.localizedDescription)")
         }
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw DeliveryError("reading \(file.path) line \(e.source.begin.line): \(e.description); fix the file (the [send] table takes to, from, smtp, user, password, ca, timeout)")
+            throw OffprintError(.delivery, "reading \(file.path) line \(e.source.begin.line): \(e.description); fix the file (the [send] table takes to, from, smtp, user, password, ca, timeout)")
         } catch {
-            throw DeliveryError("reading \(file.path): \(error)")
+            throw OffprintError(.delivery, "reading \(file.path): \(error)")
         }
         guard let send = table["send"] else { return config }
-        guard let t = send.table else { throw DeliveryError("reading \(file.path): `send` must be a table ([send])") }
+        guard let t = send.table else { throw OffprintError(.delivery, "reading \(file.path): `send` must be a table ([send])") }
         func string(_ key: String) throws -> String? {
             guard let v = t[key] else { return nil }
-            guard let s = v.string else { throw DeliveryError("reading \(file.path): [send] \(key) must be a string") }
+            guard let s = v.string else { throw OffprintError(.delivery, "reading \(file.path): [send] \(key) must be a string") }
             return s
         }
         let known: Set<String> = ["to", "from", "smtp", "user", "password", "ca", "timeout"]
         if let unknown = t.keys.first(where: { !known.contains($0) }) {
-            throw DeliveryError("reading \(file.path): [send] has no setting '\(unknown)' (it takes \(known.sorted().joined(separator: ", ")))")
+            throw OffprintError(.delivery, "reading \(file.path): [send] has no setting '\(unknown)' (it takes \(known.sorted().joined(separator: ", ")))")
         }
         config.to = try string("to")
         config.from = try string("from")
@@ -73,7 +73,7 @@ public struct SendConfig: Sendable, Equatable {
         config.ca = try string("ca")
         if let v = t["timeout"] {
             guard let n = v.double ?? v.int.map(Double.init), n > 0 else {
-                throw DeliveryError("reading \(file.path): [send] timeout must be a positive number of seconds")
+                throw OffprintError(.delivery, "reading \(file.path): [send] timeout must be a positive number of seconds")
             }
             config.timeout = n
         }
@@ -106,18 +106,18 @@ public struct MailSettings: Sendable {
                                config: SendConfig, environment: [String: String], needServer: Bool) throws -> MailSettings {
         let where_ = config.file.map { " or in \($0.path)" } ?? " or in \(SendConfig.defaultFile(environment: environment).path)"
         guard let toText = to ?? config.to else {
-            throw DeliveryError("send: no recipient; give --to ADDRESS (your Send-to-Kindle address, like name_123@kindle.com), or `to` under [send]\(where_)")
+            throw OffprintError(.delivery, "send: no recipient; give --to ADDRESS (your Send-to-Kindle address, like name_123@kindle.com), or `to` under [send]\(where_)")
         }
         guard let fromText = from ?? config.from else {
-            throw DeliveryError("send: no sender; give --from ADDRESS (an address approved in Amazon's Personal Document Settings), or `from` under [send]\(where_)")
+            throw OffprintError(.delivery, "send: no sender; give --from ADDRESS (an address approved in Amazon's Personal Document Settings), or `from` under [send]\(where_)")
         }
         let toAddress: MailAddress, fromAddress: MailAddress
-        do { toAddress = try MailAddress(toText) } catch { throw DeliveryError("send: --to \(error)") }
-        do { fromAddress = try MailAddress(fromText) } catch { throw DeliveryError("send: --from \(error)") }
+        do { toAddress = try MailAddress(toText) } catch { throw OffprintError(.delivery, "send: --to \(error)") }
+        do { fromAddress = try MailAddress(fromText) } catch { throw OffprintError(.delivery, "send: --from \(error)") }
         var server: SMTPServerURL?
         if let s = smtp ?? config.smtp { server = try SMTPServerURL(s) }
         if needServer && server == nil {
-            throw DeliveryError("send: no SMTP server; give --smtp smtp://HOST:587 (or smtps://HOST:465), or `smtp` under [send]\(where_); --dry-run writes the message to a .eml file instead")
+            throw OffprintError(.delivery, "send: no SMTP server; give --smtp smtp://HOST:587 (or smtps://HOST:465), or `smtp` under [send]\(where_); --dry-run writes the message to a .eml file instead")
         }
         let envPassword = environment["OFFPRINT_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let options = SMTPOptions(password: envPassword ?? config.password, user: config.user,
@@ -143,19 +143,19 @@ public enum KindleMail {
     public static func prepare(_ file: URL, settings: MailSettings) throws -> (BookInfo, [UInt8]) {
         let name = file.lastPathComponent.lowercased()
         guard name.hasSuffix(".epub") else {
-            throw DeliveryError("send \(file.path): only EPUB books are sent (make one with offprint bundle … -o book.epub)")
+            throw OffprintError(.delivery, "send \(file.path): only EPUB books are sent (make one with offprint bundle … -o book.epub)")
         }
         guard let attrs = try? FileManager.default.attributesOfItem(atPath: file.path) else {
-            throw DeliveryError("send \(file.path): no such file")
+            throw OffprintError(.delivery, "send \(file.path): no such file")
         }
         let size = (attrs[.size] as? NSNumber)?.int64Value ?? 0
         if settings.to.isKindle && size > sendToKindleLimit {
-            throw DeliveryError("send \(file.path): the book is \(String(format: "%.1f", Double(size) / 1_000_000)) MB and Send to Kindle takes at most 50 MB; rebuild it smaller: offprint bundle … --profile kindle --max-book-size 50MB --split-volumes (volumes of at most 50 MB), or fewer articles")
+            throw OffprintError(.delivery, "send \(file.path): the book is \(String(format: "%.1f", Double(size) / 1_000_000)) MB and Send to Kindle takes at most 50 MB; rebuild it smaller: offprint bundle … --profile kindle --max-book-size 50MB --split-volumes (volumes of at most 50 MB), or fewer articles")
         }
         let book = try BookInfo.read(file)
         let bytes: [UInt8]
         do { bytes = Array(try Data(contentsOf: file)) } catch {
-            throw DeliveryError("send \(file.path): cannot read it: \(error.localizedDescription)")
+            throw OffprintError(.delivery, "send \(file.path): cannot read it: \(error.localizedDescription)")
         }
         let message = MailMessage(from: settings.from, to: settings.to, book: book)
         return (book, message.rendered(attachment: bytes))
@@ -163,13 +163,13 @@ public enum KindleMail {
 
     /// Sends `file` to `settings.to` through `settings.server`.
     public static func send(_ file: URL, settings: MailSettings) async throws -> Sent {
-        guard let server = settings.server else { throw DeliveryError("send: no SMTP server (--smtp)") }
+        guard let server = settings.server else { throw OffprintError(.delivery, "send: no SMTP server (--smtp)") }
         let (book, message) = try prepare(file, settings: settings)
         let summary: SMTPTranscriptSummary
         do {
             summary = try await SMTPClient.send(message, from: settings.from, to: [settings.to], via: server, options: settings.options)
-        } catch let e as DeliveryError {
-            throw DeliveryError("send \(file.lastPathComponent) → \(settings.to): " + e.description.replacingOccurrences(of: "sending: ", with: ""))
+        } catch let e as OffprintError {
+            throw OffprintError(.delivery, "send \(file.lastPathComponent) → \(settings.to): " + e.description.replacingOccurrences(of: "sending: ", with: ""), underlying: e)
         }
         return Sent(book: book, messageBytes: message.count, destination: server.description, tls: summary.tls)
     }
@@ -183,7 +183,7 @@ public enum KindleMail {
         for suffix in [".epub", ".kepub"] where base.lowercased().hasSuffix(suffix) { base = String(base.dropLast(suffix.count)) }
         let out = dir.appendingPathComponent(base + ".eml")
         do { try AtomicFile.write(message, to: out) } catch {
-            throw DeliveryError("send --dry-run: cannot write \(out.path): \(error)")
+            throw OffprintError(.delivery, "send --dry-run: cannot write \(out.path): \(error)")
         }
         return Sent(book: book, messageBytes: message.count, destination: out.path, tls: false)
     }

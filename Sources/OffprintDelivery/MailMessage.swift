@@ -163,7 +163,7 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !t.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == "\r" || $0 == "\n" }),
               t.utf8.allSatisfy({ $0 >= 0x21 && $0 < 0x7F }) else {
-            throw DeliveryError("'\(text)' is not an e-mail address (local@domain)")
+            throw OffprintError(.delivery, "'\(text)' is not an e-mail address (local@domain)")
         }
         address = t
     }

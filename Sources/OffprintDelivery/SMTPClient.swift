@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -15,15 +16,15 @@ public struct SMTPServerURL: Sendable, Equatable, CustomStringConvertible {
     public init(_ text: String) throws {
         guard let c = URLComponents(string: text), let scheme = c.scheme?.lowercased(),
               let host = c.host, !host.isEmpty else {
-            throw DeliveryError("--smtp '\(text)' is not an SMTP URL: write smtp://host:587 (STARTTLS) or smtps://host:465 (TLS)")
+            throw OffprintError(.delivery, "--smtp '\(text)' is not an SMTP URL: write smtp://host:587 (STARTTLS) or smtps://host:465 (TLS)")
         }
         switch scheme {
         case "smtp": security = .startTLSWhenOffered
         case "smtps": security = .implicitTLS
-        default: throw DeliveryError("--smtp '\(text)': the scheme must be smtp:// (STARTTLS when offered) or smtps:// (TLS), not \(scheme)://")
+        default: throw OffprintError(.delivery, "--smtp '\(text)': the scheme must be smtp:// (STARTTLS when offered) or smtps:// (TLS), not \(scheme)://")
         }
         if c.password != nil {
-            throw DeliveryError("--smtp '\(text)' carries a password: passwords never go on the command line; set OFFPRINT_SMTP_PASSWORD or `password` under [send] in the config file")
+            throw OffprintError(.delivery, "--smtp '\(text)' carries a password: passwords never go on the command line; set OFFPRINT_SMTP_PASSWORD or `password` under [send] in the config file")
         }
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         port = c.port ?? (security == .implicitTLS ? 465 : 587)
@@ -65,7 +66,7 @@ public struct SMTPTranscriptSummary: Sendable {
 
 /// An SMTP client on SwiftNIO (no maintained Swift SMTP library resolves here): EHLO, STARTTLS
 /// (swift-nio-ssl), AUTH PLAIN/LOGIN, SIZE, MAIL/RCPT/DATA with dot-stuffing, QUIT. One message
-/// per connection. Every failure is a `DeliveryError` saying which step failed and what to change.
+/// per connection. Every failure is a `OffprintError` saying which step failed and what to change.
 public enum SMTPClient {
     public static func send(_ message: [UInt8], from: MailAddress, to: [MailAddress],
                             via server: SMTPServerURL, options: SMTPOptions) async throws -> SMTPTranscriptSummary {
@@ -100,7 +101,7 @@ public enum SMTPClient {
                 var replies = inbound.makeAsyncIterator()
                 return try await session.run(message, from: from, to: to, replies: &replies, outbound: outbound)
             }
-        } catch let e as DeliveryError {
+        } catch let e as OffprintError {
             throw e
         } catch {
             throw session.describe(error)
@@ -112,16 +113,16 @@ public enum SMTPClient {
         config.minimumTLSVersion = .tlsv12
         if let ca = options.extraCA {
             guard FileManager.default.isReadableFile(atPath: ca) else {
-                throw DeliveryError("--smtp-ca \(ca): no such readable file (a PEM file of the relay's certificate authority)")
+                throw OffprintError(.delivery, "--smtp-ca \(ca): no such readable file (a PEM file of the relay's certificate authority)")
             }
             do {
                 config.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(ca))]
             } catch {
-                throw DeliveryError("--smtp-ca \(ca): not a PEM certificate file (\(error))")
+                throw OffprintError(.delivery, "--smtp-ca \(ca): not a PEM certificate file (\(error))")
             }
         }
         do { return try NIOSSLContext(configuration: config) } catch {
-            throw DeliveryError("setting up TLS: \(error)")
+            throw OffprintError(.delivery, "setting up TLS: \(error)")
         }
     }
 
@@ -129,29 +130,29 @@ public enum SMTPClient {
         (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 
-    static func describeConnectError(_ error: Error, server: SMTPServerURL, timeout: Double) -> DeliveryError {
+    static func describeConnectError(_ error: Error, server: SMTPServerURL, timeout: Double) -> OffprintError {
         let at = "\(server.host) port \(server.port)"
         if let e = error as? NIOConnectionError {
             if e.connectionErrors.isEmpty, e.dnsAError != nil || e.dnsAAAAError != nil {
-                return DeliveryError("sending: cannot resolve the SMTP host '\(server.host)' (DNS lookup failed); check the host in --smtp or `smtp` under [send] in the config file")
+                return OffprintError(.delivery, "sending: cannot resolve the SMTP host '\(server.host)' (DNS lookup failed); check the host in --smtp or `smtp` under [send] in the config file")
             }
             if e.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
-                return DeliveryError("sending: connection to \(at) refused (nothing listens there); check the host and port in --smtp (smtp://HOST:587 for STARTTLS, smtps://HOST:465 for TLS)")
+                return OffprintError(.delivery, "sending: connection to \(at) refused (nothing listens there); check the host and port in --smtp (smtp://HOST:587 for STARTTLS, smtps://HOST:465 for TLS)")
             }
             if let first = e.connectionErrors.first {
-                return DeliveryError("sending: cannot connect to \(at): \(first.error); check --smtp")
+                return OffprintError(.delivery, "sending: cannot connect to \(at): \(first.error); check --smtp")
             }
         }
         if let e = error as? ChannelError, case .connectTimeout = e {
-            return DeliveryError("sending: connecting to \(at) timed out after \(Int(timeout)) s; check --smtp (a firewall may drop the port), or raise --smtp-timeout")
+            return OffprintError(.delivery, "sending: connecting to \(at) timed out after \(Int(timeout)) s; check --smtp (a firewall may drop the port), or raise --smtp-timeout")
         }
         if let e = error as? IOError, e.errnoCode == ECONNREFUSED {
-            return DeliveryError("sending: connection to \(at) refused (nothing listens there); check the host and port in --smtp")
+            return OffprintError(.delivery, "sending: connection to \(at) refused (nothing listens there); check the host and port in --smtp")
         }
         if error is SocketAddressError {
-            return DeliveryError("sending: cannot resolve the SMTP host '\(server.host)' (DNS lookup failed); check --smtp")
+            return OffprintError(.delivery, "sending: cannot resolve the SMTP host '\(server.host)' (DNS lookup failed); check --smtp")
         }
-        return DeliveryError("sending: cannot connect to \(at): \(error)")
+        return OffprintError(.delivery, "sending: cannot connect to \(at): \(error)")
     }
 }
 
@@ -170,7 +171,7 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let nl = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.readableBytes > 64 * 1024 { throw DeliveryError("sending: the SMTP server sent a line over 64 KB; is it an SMTP server?") }
+            if buffer.readableBytes > 64 * 1024 { throw OffprintError(.delivery, "sending: the SMTP server sent a line over 64 KB; is it an SMTP server?") }
             return .needMoreData
         }
         let length = nl - buffer.readerIndex + 1
@@ -179,7 +180,7 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
         while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
         let line = String(decoding: bytes, as: UTF8.self)
         guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code) else {
-            throw DeliveryError("sending: the server's reply '\(line.prefix(80))' is not SMTP; is --smtp pointing at a mail server (and smtp:// vs smtps:// right)?")
+            throw OffprintError(.delivery, "sending: the server's reply '\(line.prefix(80))' is not SMTP; is --smtp pointing at a mail server (and smtp:// vs smtps:// right)?")
         }
         let text = bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : ""
         pending.append(text)
@@ -257,7 +258,7 @@ final class SMTPSession: @unchecked Sendable {
             guard let r = try await replies.next() else {
                 // The stream may end without the error that ended it (a failed TLS handshake).
                 if let e = recorder.error { throw describe(e) }
-                throw DeliveryError("sending: \(server.host) closed the connection while \(step)")
+                throw OffprintError(.delivery, "sending: \(server.host) closed the connection while \(step)")
             }
             return r
         }
@@ -268,13 +269,13 @@ final class SMTPSession: @unchecked Sendable {
 
         let greeting = try await next(&replies)
         guard greeting.code == 220 else {
-            throw DeliveryError("sending: \(server.host) refused the session: \(greeting.code) \(greeting.text)")
+            throw OffprintError(.delivery, "sending: \(server.host) refused the session: \(greeting.code) \(greeting.text)")
         }
         let clientName = Self.clientName(channel)
         step = "greeting the server (EHLO)"
         var ehlo = try await command("EHLO \(clientName)", &replies)
         guard ehlo.code == 250 else {
-            throw DeliveryError("sending: \(server.host) rejected EHLO: \(ehlo.code) \(ehlo.text)")
+            throw OffprintError(.delivery, "sending: \(server.host) rejected EHLO: \(ehlo.code) \(ehlo.text)")
         }
         var ext = Self.extensions(ehlo)
         let password = options.password
@@ -283,7 +284,7 @@ final class SMTPSession: @unchecked Sendable {
                 step = "starting TLS (STARTTLS)"
                 let r = try await command("STARTTLS", &replies)
                 guard r.code == 220 else {
-                    throw DeliveryError("sending: \(server.host) refused STARTTLS: \(r.code) \(r.text)")
+                    throw OffprintError(.delivery, "sending: \(server.host) refused STARTTLS: \(r.code) \(r.text)")
                 }
                 step = "the TLS handshake after STARTTLS"
                 let (channel, context, sni) = (channel, tlsContext, sniHost)
@@ -294,18 +295,18 @@ final class SMTPSession: @unchecked Sendable {
                 step = "greeting the server again over TLS (EHLO)"
                 ehlo = try await command("EHLO \(clientName)", &replies)
                 guard ehlo.code == 250 else {
-                    throw DeliveryError("sending: \(server.host) rejected EHLO after STARTTLS: \(ehlo.code) \(ehlo.text)")
+                    throw OffprintError(.delivery, "sending: \(server.host) rejected EHLO after STARTTLS: \(ehlo.code) \(ehlo.text)")
                 }
                 ext = Self.extensions(ehlo)
             } else if password != nil && !server.isLoopback {
-                throw DeliveryError("sending: \(server.host) port \(server.port) offers no STARTTLS, and the password is not sent in clear text; use smtps://\(server.host):465 (TLS) in --smtp, or the provider's submission port 587")
+                throw OffprintError(.delivery, "sending: \(server.host) port \(server.port) offers no STARTTLS, and the password is not sent in clear text; use smtps://\(server.host):465 (TLS) in --smtp, or the provider's submission port 587")
             }
         }
         var authenticated: String?
         if let password {
             let user = options.user ?? server.user ?? from.address
             guard let mechs = ext["AUTH"]?.uppercased().split(separator: " ").map(String.init) else {
-                throw DeliveryError("sending: \(server.host) offers no AUTH\(tls ? "" : " before TLS"), but a password is set (OFFPRINT_SMTP_PASSWORD or the config file); unset it for a relay that needs none")
+                throw OffprintError(.delivery, "sending: \(server.host) offers no AUTH\(tls ? "" : " before TLS"), but a password is set (OFFPRINT_SMTP_PASSWORD or the config file); unset it for a relay that needs none")
             }
             step = "authenticating as \(user)"
             let reply: SMTPReply
@@ -320,14 +321,14 @@ final class SMTPSession: @unchecked Sendable {
                 reply = r
                 authenticated = "LOGIN"
             } else {
-                throw DeliveryError("sending: \(server.host) offers AUTH \(mechs.joined(separator: " ")), and offprint speaks PLAIN and LOGIN only; use the provider's submission server (port 587 or 465)")
+                throw OffprintError(.delivery, "sending: \(server.host) offers AUTH \(mechs.joined(separator: " ")), and offprint speaks PLAIN and LOGIN only; use the provider's submission server (port 587 or 465)")
             }
             guard reply.code == 235 else {
-                throw DeliveryError("sending: authentication as '\(user)' at \(server.host) failed: \(reply.code) \(reply.text); check the password (OFFPRINT_SMTP_PASSWORD or `password` under [send]) and the user (smtp://USER@host in --smtp); many providers want an app password")
+                throw OffprintError(.delivery, "sending: authentication as '\(user)' at \(server.host) failed: \(reply.code) \(reply.text); check the password (OFFPRINT_SMTP_PASSWORD or `password` under [send]) and the user (smtp://USER@host in --smtp); many providers want an app password")
             }
         }
         if let limitText = ext["SIZE"], let limit = Int(limitText.split(separator: " ").first ?? ""), limit > 0, message.count > limit {
-            throw DeliveryError("sending: the message is \(Self.mb(message.count)) and \(server.host) accepts at most \(Self.mb(limit)) (its SIZE); make the book smaller: offprint bundle --max-book-size, or --split-volumes")
+            throw OffprintError(.delivery, "sending: the message is \(Self.mb(message.count)) and \(server.host) accepts at most \(Self.mb(limit)) (its SIZE); make the book smaller: offprint bundle --max-book-size, or --split-volumes")
         }
         step = "giving the sender (MAIL FROM)"
         let sizeParam = ext["SIZE"] != nil ? " SIZE=\(message.count)" : ""
@@ -366,46 +367,46 @@ final class SMTPSession: @unchecked Sendable {
         return SMTPTranscriptSummary(tls: tls, authenticated: authenticated, finalReply: "\(accepted.code) \(accepted.text)")
     }
 
-    func refusal(_ r: SMTPReply, what: String) -> DeliveryError {
+    func refusal(_ r: SMTPReply, what: String) -> OffprintError {
         if r.code == 552 || r.code == 523 {
-            return DeliveryError("sending: \(server.host) refused \(what) as too large: \(r.code) \(r.text); make the book smaller: offprint bundle --max-book-size, or --split-volumes")
+            return OffprintError(.delivery, "sending: \(server.host) refused \(what) as too large: \(r.code) \(r.text); make the book smaller: offprint bundle --max-book-size, or --split-volumes")
         }
         if r.code == 530 {
-            return DeliveryError("sending: \(server.host) requires authentication: \(r.code) \(r.text); set OFFPRINT_SMTP_PASSWORD (or `password` under [send] in the config file) and the user in --smtp smtp://USER@host")
+            return OffprintError(.delivery, "sending: \(server.host) requires authentication: \(r.code) \(r.text); set OFFPRINT_SMTP_PASSWORD (or `password` under [send] in the config file) and the user in --smtp smtp://USER@host")
         }
         if [550, 551, 553, 554].contains(r.code) && what.contains("recipient") {
-            return DeliveryError("sending: \(server.host) refused \(what): \(r.code) \(r.text); check --to")
+            return OffprintError(.delivery, "sending: \(server.host) refused \(what): \(r.code) \(r.text); check --to")
         }
         if [550, 551, 553, 554].contains(r.code) && what.contains("sender") {
-            return DeliveryError("sending: \(server.host) refused \(what): \(r.code) \(r.text); check --from (the relay may allow only your own address)")
+            return OffprintError(.delivery, "sending: \(server.host) refused \(what): \(r.code) \(r.text); check --from (the relay may allow only your own address)")
         }
-        return DeliveryError("sending: \(server.host) refused \(what): \(r.code) \(r.text)")
+        return OffprintError(.delivery, "sending: \(server.host) refused \(what): \(r.code) \(r.text)")
     }
 
-    func describe(_ error: Error) -> DeliveryError {
+    func describe(_ error: Error) -> OffprintError {
         // A write on a channel that a failed TLS handshake (or a timeout) closed: the cause is the recorded error.
         if error is ChannelError || error is IOError, let cause = recorder.error, !(cause is ChannelError) {
             return describe(cause)
         }
         if error is SMTPTimeout {
-            return DeliveryError("sending: no answer from \(server.host) for \(Int(options.timeout)) s while \(step); raise --smtp-timeout, or check --smtp")
+            return OffprintError(.delivery, "sending: no answer from \(server.host) for \(Int(options.timeout)) s while \(step); raise --smtp-timeout, or check --smtp")
         }
         if let e = error as? NIOSSLError {
-            return DeliveryError("sending: TLS with \(server.host) failed while \(step): \(e); a relay with its own certificate authority needs --smtp-ca FILE (or `ca` under [send])")
+            return OffprintError(.delivery, "sending: TLS with \(server.host) failed while \(step): \(e); a relay with its own certificate authority needs --smtp-ca FILE (or `ca` under [send])")
         }
         if let e = error as? BoringSSLError {
-            return DeliveryError("sending: TLS with \(server.host) failed while \(step): \(e); a relay with its own certificate authority needs --smtp-ca FILE (or `ca` under [send])")
+            return OffprintError(.delivery, "sending: TLS with \(server.host) failed while \(step): \(e); a relay with its own certificate authority needs --smtp-ca FILE (or `ca` under [send])")
         }
         if let e = error as? NIOSSLExtraError {
-            return DeliveryError("sending: TLS with \(server.host) failed while \(step): \(e); check the host name in --smtp")
+            return OffprintError(.delivery, "sending: TLS with \(server.host) failed while \(step): \(e); check the host name in --smtp")
         }
         if let e = error as? IOError {
-            return DeliveryError("sending: the connection to \(server.host) failed while \(step): \(e)")
+            return OffprintError(.delivery, "sending: the connection to \(server.host) failed while \(step): \(e)")
         }
         if let e = error as? ChannelError, e == .ioOnClosedChannel || e == .outputClosed || e == .eof {
-            return DeliveryError("sending: \(server.host) closed the connection while \(step)")
+            return OffprintError(.delivery, "sending: \(server.host) closed the connection while \(step)")
         }
-        return DeliveryError("sending: \(server.host), while \(step): \(error)")
+        return OffprintError(.delivery, "sending: \(server.host), while \(step): \(error)")
     }
 
     /// EHLO keywords → their parameters (`SIZE` → `"35882577"`, `AUTH` → `"PLAIN LOGIN"`).

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// The books under one folder, as `offprint serve` lists them: every `*.epub` / `*.kepub.epub`
 /// (recursively, hidden names skipped), read again only when a file's size or time changes, so
@@ -23,7 +24,7 @@ public final class BookShelf: @unchecked Sendable {
     public init(_ root: URL) throws {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
-            throw DeliveryError("serve \(root.path): no such folder")
+            throw OffprintError(.delivery, "serve \(root.path): no such folder")
         }
         self.root = root
         realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path

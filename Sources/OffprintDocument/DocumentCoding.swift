@@ -1,3 +1,4 @@
+import OffprintSupport
 /// A compact byte form of a document, for keeping many documents out of memory (a book's
 /// articles wait in a temporary file until their chapter is written) and reading them back
 /// exactly: the same nodes, the same `NodeID`s.
@@ -68,7 +69,7 @@ extension Document {
         func number() throws -> Int {
             var v = 0, shift = 0
             while true {
-                guard i < bytes.count, shift < 63 else { throw DocumentCodingError() }
+                guard i < bytes.count, shift < 63 else { throw OffprintError.damagedDocument }
                 let b = bytes[i]
                 i += 1
                 v |= Int(b & 0x7F) << shift
@@ -78,18 +79,18 @@ extension Document {
         }
         func string() throws -> String {
             let n = try number()
-            guard n >= 0, n <= bytes.count - i else { throw DocumentCodingError() }
+            guard n >= 0, n <= bytes.count - i else { throw OffprintError.damagedDocument }
             defer { i += n }
             return String(decoding: bytes[i..<(i + n)], as: UTF8.self)
         }
         let count = try number()
-        guard count >= 1, count <= bytes.count else { throw DocumentCodingError() }
+        guard count >= 1, count <= bytes.count else { throw OffprintError.damagedDocument }
         nodes.removeAll()
         nodes.reserveCapacity(count)
         // (node, children still to read) of the open nodes
         var open: [(NodeID, Int)] = []
         for index in 0..<count {
-            guard i < bytes.count, let kind = Kind(rawValue: bytes[i]), (kind == .root) == (index == 0) else { throw DocumentCodingError() }
+            guard i < bytes.count, let kind = Kind(rawValue: bytes[i]), (kind == .root) == (index == 0) else { throw OffprintError.damagedDocument }
             i += 1
             var node = Node(kind: kind, name: "", attributes: [], text: "", parent: nil, children: [])
             switch kind {
@@ -97,7 +98,7 @@ extension Document {
             case .element:
                 node.name = try string()
                 let n = try number()
-                guard n <= bytes.count - i else { throw DocumentCodingError() }
+                guard n <= bytes.count - i else { throw OffprintError.damagedDocument }
                 node.attributes.reserveCapacity(n)
                 for _ in 0..<n { node.attributes.append(Attribute(try string(), try string())) }
             case .text, .comment:
@@ -106,24 +107,24 @@ extension Document {
             let kids = try number()
             let id = NodeID(index)
             if index > 0 {
-                guard let (parent, left) = open.last, left > 0 else { throw DocumentCodingError() }
+                guard let (parent, left) = open.last, left > 0 else { throw OffprintError.damagedDocument }
                 node.parent = parent
                 nodes[Int(parent.index)].children.append(id)
                 open[open.count - 1].1 = left - 1
             }
             nodes.append(node)
             if kids > 0 {
-                guard kids <= count else { throw DocumentCodingError() }
+                guard kids <= count else { throw OffprintError.damagedDocument }
                 nodes[index].children.reserveCapacity(kids)
                 open.append((id, kids))
             }
             while let (_, left) = open.last, left == 0 { open.removeLast() }
         }
-        guard open.isEmpty, i == bytes.count else { throw DocumentCodingError() }
+        guard open.isEmpty, i == bytes.count else { throw OffprintError.damagedDocument }
     }
 }
 
-/// Bytes that are not an encoded document.
-public struct DocumentCodingError: Error, CustomStringConvertible {
-    public var description: String { "damaged document data (not written by Document.encoded())" }
+extension OffprintError {
+    /// Bytes that are not an encoded document.
+    public static let damagedDocument = OffprintError(.store, "damaged document data (not written by Document.encoded())")
 }

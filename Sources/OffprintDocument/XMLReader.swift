@@ -1,18 +1,11 @@
 import Foundation
 import CLibXML2
+import OffprintSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// A well-formedness error in an XML document: libxml2's message and the line it found it on.
-public struct XMLReadError: Error, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var message: String
-    public init(line: Int, message: String) { self.line = line; self.message = message }
-    public var description: String { "line \(line): \(message)" }
-}
 
 /// One event of `XMLStreamReader`.
 public enum XMLEvent: Sendable, Equatable {
@@ -40,7 +33,7 @@ public enum XMLEvent: Sendable, Equatable {
 public final class XMLStreamReader {
     private var reader: xmlTextReaderPtr?
     private var buffer: UnsafeMutableRawBufferPointer?
-    private var firstError: XMLReadError?
+    private var firstError: OffprintError?
     private var pendingEnd: XMLEvent?
 
     static let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOWARNING.rawValue
@@ -50,7 +43,7 @@ public final class XMLStreamReader {
     public init(file path: String) throws {
         precondition(HTMLParser.libxmlReady)  // libxml2's global set-up, once per process
         guard let r = xmlReaderForFile(path, nil, Self.flags) else {
-            throw XMLReadError(line: 0, message: "cannot be opened")
+            throw OffprintError(.xml, path: path, "cannot be opened")
         }
         reader = r
         installErrorHandler()
@@ -65,7 +58,7 @@ public final class XMLStreamReader {
         guard let r = xmlReaderForMemory(buf.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(clamping: bytes.count), nil, nil, Self.flags) else {
             buf.deallocate()
             buffer = nil
-            throw XMLReadError(line: 0, message: "cannot be read as XML")
+            throw OffprintError(.xml, "cannot be read as XML")
         }
         reader = r
         installErrorHandler()
@@ -83,7 +76,7 @@ public final class XMLStreamReader {
             let e = error.pointee
             guard me.firstError == nil, e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
             let msg = e.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "not well-formed XML"
-            me.firstError = XMLReadError(line: Int(e.line), message: msg)
+            me.firstError = OffprintError(.xml, line: Int(e.line), msg)
         }
         xmlTextReaderSetStructuredErrorHandler(reader, handler, Unmanaged.passUnretained(self).toOpaque())
     }
@@ -102,7 +95,7 @@ public final class XMLStreamReader {
         while true {
             let status = xmlTextReaderRead(r)
             if status < 0 || firstError != nil {
-                let e = firstError ?? XMLReadError(line: line, message: "not well-formed XML")
+                let e = firstError ?? OffprintError(.xml, line: line, "not well-formed XML")
                 close()
                 throw e
             }

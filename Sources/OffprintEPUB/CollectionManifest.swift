@@ -93,10 +93,10 @@ public struct CollectionManifest: Sendable {
     /// Reads the manifest at `url`; relative paths in it resolve against its folder.
     public static func load(from url: URL) throws -> CollectionManifest {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw EPUBError("cannot read the collection manifest \(url.path): check the path")
+            throw OffprintError(.epub, "cannot read the collection manifest \(url.path): check the path")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw EPUBError("\(url.path): not UTF-8 text; save the manifest as UTF-8")
+            throw OffprintError(.epub, path: url.path, "not UTF-8 text; save the manifest as UTF-8")
         }
         return try CollectionManifest(yaml: text, baseDirectory: url.deletingLastPathComponent(), origin: url.path)
     }
@@ -112,10 +112,10 @@ public struct CollectionManifest: Sendable {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw EPUBError("\(origin): not valid YAML: \(error)")
+            throw OffprintError(.epub, path: origin, "not valid YAML: \(error)", underlying: error)
         }
         guard let map = root?.mapping else {
-            throw EPUBError("\(origin): expected key: value lines (title:, articles:, …) at the top level")
+            throw OffprintError(.epub, path: origin, "expected key: value lines (title:, articles:, …) at the top level")
         }
         var sawArticles = false
         for (k, v) in map {
@@ -132,7 +132,7 @@ public struct CollectionManifest: Sendable {
             case "series": metadata.series = try Self.string(v, key, origin)
             case "series_index", "series-index":
                 guard let s = try Self.string(v, key, origin), let d = Double(s) else {
-                    throw EPUBError("\(origin): \(here): series_index must be a number (like 2 or 2.5)")
+                    throw OffprintError(.epub, path: origin, "\(here): series_index must be a number (like 2 or 2.5)")
                 }
                 metadata.seriesIndex = d
             case "subjects": metadata.subjects = try Self.strings(v, key, origin)
@@ -143,7 +143,7 @@ public struct CollectionManifest: Sendable {
                     } else {
                         let path = c.hasPrefix("/") ? c : baseDirectory.appendingPathComponent(c).path
                         guard FileManager.default.fileExists(atPath: path) else {
-                            throw EPUBError("\(origin): \(here): cover image \(path) does not exist")
+                            throw OffprintError(.epub, path: origin, "\(here): cover image \(path) does not exist")
                         }
                         metadata.coverImage = path
                     }
@@ -152,7 +152,7 @@ public struct CollectionManifest: Sendable {
             case "sort":
                 let s = (try Self.string(v, key, origin) ?? "listed").lowercased()
                 guard let o = Order(rawValue: s) else {
-                    throw EPUBError("\(origin): \(here): sort must be one of \(Order.allCases.map(\.rawValue).joined(separator: ", ")), not \(s)")
+                    throw OffprintError(.epub, path: origin, "\(here): sort must be one of \(Order.allCases.map(\.rawValue).joined(separator: ", ")), not \(s)")
                 }
                 order = o
             case "articles":
@@ -164,7 +164,7 @@ public struct CollectionManifest: Sendable {
             }
         }
         guard sawArticles, !entries.isEmpty else {
-            throw EPUBError("\(origin): no articles: list the files under `articles:`")
+            throw OffprintError(.epub, path: origin, "no articles: list the files under `articles:`")
         }
         if metadata.title.trimmed.isEmpty {
             diagnostics.append(Diagnostic(origin: origin, location: "title", "no title: the book takes the first article's"))
@@ -213,7 +213,7 @@ public struct CollectionManifest: Sendable {
 
     static func string(_ node: Node, _ key: String, _ origin: String) throws -> String? {
         guard let s = node.scalar?.string else {
-            throw EPUBError("\(origin): \(location(key, node)): expected a single value, not a list or mapping")
+            throw OffprintError(.epub, path: origin, "\(location(key, node)): expected a single value, not a list or mapping")
         }
         let t = s.trimmed
         return t.isEmpty ? nil : t
@@ -224,7 +224,7 @@ public struct CollectionManifest: Sendable {
     static func date(_ node: Node, _ key: String, _ origin: String) throws -> ArticleDate? {
         guard let s = try string(node, key, origin) else { return nil }
         guard let d = ArticleDate(s, allowingYearOrMonth: true) else {
-            throw EPUBError("\(origin): \(location(key, node)): \"\(s)\" is not a date (write it like 2022-01-31 or 2022-01-31T09:30:00Z)")
+            throw OffprintError(.epub, path: origin, "\(location(key, node)): \"\(s)\" is not a date (write it like 2022-01-31 or 2022-01-31T09:30:00Z)")
         }
         return d
     }
@@ -233,7 +233,7 @@ public struct CollectionManifest: Sendable {
     static func language(_ node: Node, _ key: String, _ origin: String) throws -> LanguageTag? {
         guard let s = try string(node, key, origin) else { return nil }
         guard let l = LanguageTag(s) else {
-            throw EPUBError("\(origin): \(location(key, node)): \"\(s)\" is not a BCP 47 language tag (like en, en-GB, zh-Hant)")
+            throw OffprintError(.epub, path: origin, "\(location(key, node)): \"\(s)\" is not a BCP 47 language tag (like en, en-GB, zh-Hant)")
         }
         return l
     }
@@ -269,7 +269,7 @@ public struct CollectionManifest: Sendable {
                     }
                 }
                 guard let f = file else {
-                    throw EPUBError("\(origin): \(item.mark.map { "line \($0.line)" } ?? "articles"): an article entry without `file:`")
+                    throw OffprintError(.epub, path: origin, "\(item.mark.map { "line \($0.line)" } ?? "articles"): an article entry without `file:`")
                 }
                 pattern = f
             } else if let f = try string(item, "articles", origin) {
@@ -281,7 +281,7 @@ public struct CollectionManifest: Sendable {
             if pattern.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
                 let matches = expandGlob(path)
                 guard !matches.isEmpty else {
-                    throw EPUBError("\(origin): articles: \(pattern) matches no file in \(baseDirectory.path)")
+                    throw OffprintError(.epub, path: origin, "articles: \(pattern) matches no file in \(baseDirectory.path)")
                 }
                 for m in matches {
                     var e = entry
@@ -290,7 +290,7 @@ public struct CollectionManifest: Sendable {
                 }
             } else {
                 guard FileManager.default.fileExists(atPath: path) else {
-                    throw EPUBError("\(origin): articles: \(pattern) does not exist (looked for \(path))")
+                    throw OffprintError(.epub, path: origin, "articles: \(pattern) does not exist (looked for \(path))")
                 }
                 entry.file = URL(fileURLWithPath: path)
                 out.append(entry)

@@ -47,12 +47,12 @@ public struct EPUBBuilder: Sendable {
     public func build(stored input: [StoredArticle], metadata: BookMetadata, images: any ImageProvider,
                       to output: URL) async throws -> BuildReport {
         guard !input.isEmpty else {
-            throw EPUBError("no articles to put in \(output.path): give at least one article (a file, or a collection manifest listing some)")
+            throw OffprintError(.epub, "no articles to put in \(output.path): give at least one article (a file, or a collection manifest listing some)")
         }
         let outDir = output.deletingLastPathComponent()
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: outDir.path, isDirectory: &isDir), isDir.boolValue else {
-            throw EPUBError("cannot write \(output.path): the folder \(outDir.path) does not exist")
+            throw OffprintError(.epub, "cannot write \(output.path): the folder \(outDir.path) does not exist")
         }
         let templates = try TemplateSet.load(overrides: options.templatesDirectory)
         var diagnostics = templates.diagnostics
@@ -200,7 +200,7 @@ public struct EPUBBuilder: Sendable {
                         if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
                         coverKey = key
                     }
-                } catch let e as EPUBError {
+                } catch let e as OffprintError {
                     diagnostics.append(Diagnostic(origin: cs.origin, location: "cover \(cs.url)", "\(e.message); the book gets \(instead) instead"))
                 }
             }
@@ -210,7 +210,7 @@ public struct EPUBBuilder: Sendable {
                 let (key, item) = try EPUBBuilder.localCover(fallback, keepWebP: options.keepWebP)
                 if items[key] == nil { items[key] = ImageItem(id: item.id, href: item.href, mediaType: item.mediaType, file: nil, bytes: item.bytes) }
                 coverKey = key
-            } catch let e as EPUBError {
+            } catch let e as OffprintError {
                 diagnostics.append(Diagnostic(origin: "fallback cover", location: fallback, "\(e.message); the book gets \(options.generatesCover ? "a generated cover" : "no cover") instead"))
             }
         }
@@ -460,7 +460,7 @@ public struct EPUBBuilder: Sendable {
         do {
             try AtomicFile.moveIntoPlace(URL(fileURLWithPath: tempPath), output)
         } catch {
-            throw EPUBError("cannot move the finished book to \(output.path): \(error.reason)")
+            throw OffprintError(.epub, "cannot move the finished book to \(output.path): \(error.reason)")
         }
         done = true
         report.bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
@@ -562,12 +562,12 @@ public struct EPUBBuilder: Sendable {
     /// archive is closed).
     static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         guard let f = fopen(path, "wb") else {
-            throw EPUBError("cannot create the temporary file \(path): \(String(cString: strerror(errno)))")
+            throw OffprintError(.epub, "cannot create the temporary file \(path): \(String(cString: strerror(errno)))")
         }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
         let closed = fclose(f)
         guard written == bytes.count, closed == 0 else {
-            throw EPUBError("cannot write the temporary file \(path): check the free space in its folder")
+            throw OffprintError(.epub, "cannot write the temporary file \(path): check the free space in its folder")
         }
     }
 
@@ -619,15 +619,15 @@ public struct EPUBBuilder: Sendable {
     static func localCover(_ raw: String, keepWebP: Bool) throws -> (String, (id: String, href: String, mediaType: MediaType, bytes: [UInt8])) {
         let path = raw.hasPrefix("file:") ? (URL(string: raw)?.path ?? String(raw.dropFirst(5))) : raw
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw EPUBError("cannot read the cover image \(path)")
+            throw OffprintError(.epub, "cannot read the cover image \(path)")
         }
         var bytes = [UInt8](data)
         guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == .webp) else {
-            throw EPUBError("the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
+            throw OffprintError(.epub, "the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
         }
         let type = info.mediaType, ext = type.fileExtension
         if type == .svg {
-            guard let clean = SVGSanitizer.sanitize(bytes) else { throw EPUBError("the cover image \(path) is not a well-formed SVG drawing") }
+            guard let clean = SVGSanitizer.sanitize(bytes) else { throw OffprintError(.epub, "the cover image \(path) is not a well-formed SVG drawing") }
             bytes = clean
         }
         let key = Hex.sha256(bytes)

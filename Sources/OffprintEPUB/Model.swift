@@ -166,9 +166,3 @@ public struct BuildReport: Sendable {
     public var language: LanguageTag = .undetermined
 }
 
-/// Why a book could not be built. The message says what, where and what to do.
-public struct EPUBError: Error, Sendable, CustomStringConvertible, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

@@ -21,7 +21,7 @@ struct TemplateSet {
         if let dir {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-                throw EPUBError("templates folder \(dir.path) does not exist: give a folder holding files named like \(BundledTemplates.names.joined(separator: ", "))")
+                throw OffprintError(.epub, "templates folder \(dir.path) does not exist: give a folder holding files named like \(BundledTemplates.names.joined(separator: ", "))")
             }
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             for name in names.sorted() where !name.hasPrefix(".") {
@@ -38,7 +38,7 @@ struct TemplateSet {
             let text: String
             if let file = files[name] {
                 guard let data = FileManager.default.contents(atPath: file.path) else {
-                    throw EPUBError("cannot read template \(file.path): check its permissions")
+                    throw OffprintError(.epub, "cannot read template \(file.path): check its permissions")
                 }
                 text = String(decoding: data, as: UTF8.self)
                 set.overridden[name] = file
@@ -49,14 +49,14 @@ struct TemplateSet {
                 do {
                     set.templates[name] = try MustacheTemplate(string: text)
                 } catch {
-                    throw EPUBError(TemplateSet.describe(error, file: files[name]?.path ?? name))
+                    throw OffprintError(.epub, TemplateSet.describe(error, file: files[name]?.path ?? name), underlying: error)
                 }
             } else {
                 if let file = files[name], name.hasSuffix(".css") {
                     let problems = StylesheetCheck.problems(text)
                     if !problems.isEmpty {
                         let list = problems.prefix(5).map { "\(file.path):\($0.line): \($0.message)" }.joined(separator: "; ")
-                        throw EPUBError("style sheet \(list)\(problems.count > 5 ? " (and \(problems.count - 5) more)" : ""): a book with it would fail epubcheck; fix the file, or remove it from the --templates folder to use the bundled one")
+                        throw OffprintError(.epub, "style sheet \(list)\(problems.count > 5 ? " (and \(problems.count - 5) more)" : ""): a book with it would fail epubcheck; fix the file, or remove it from the --templates folder to use the bundled one")
                     }
                 }
                 set.texts[name] = text
@@ -101,10 +101,10 @@ struct TemplateSet {
 
     /// Renders template `name`; output of an overriding template must be well-formed XML.
     func render(_ name: String, _ context: [String: Any]) throws -> String {
-        guard let t = templates[name] else { throw EPUBError("internal: no template \(name)") }
+        guard let t = templates[name] else { throw OffprintError(.epub, "internal: no template \(name)") }
         let out = t.render(context)
         if let file = overridden[name], let problem = TemplateSet.wellFormednessProblem(out) {
-            throw EPUBError("template \(file.path) produced XML that is not well-formed (\(problem)): fix the template, or remove it to use the bundled one")
+            throw OffprintError(.epub, "template \(file.path) produced XML that is not well-formed (\(problem)): fix the template, or remove it to use the bundled one")
         }
         return out
     }

@@ -1,4 +1,5 @@
 import CLibZip
+import OffprintSupport
 import Foundation
 
 /// Read access to a zip archive (an EPUB or KEPUB) with libzip, the counterpart of
@@ -18,7 +19,7 @@ public struct ZipReader: Sendable {
     /// Entries larger than this are not read (`data` gives nil).
     public static let maxEntryBytes: UInt64 = 512 << 20
 
-    /// Opens `url` (with `preload`, reading every entry now). Throws `EPUBError` naming the
+    /// Opens `url` (with `preload`, reading every entry now). Throws an `OffprintError` (step `.epub`) naming the
     /// file when it is missing or not a zip archive.
     public init(_ url: URL, preload: Bool = false) throws {
         path = url.path
@@ -27,9 +28,9 @@ public struct ZipReader: Sendable {
         var err: Int32 = 0
         guard let za = zip_open(url.path, ZIP_RDONLY, &err) else {
             if !FileManager.default.fileExists(atPath: url.path) {
-                throw EPUBError("reading \(url.path): no such file")
+                throw OffprintError(.epub, "reading \(url.path): no such file")
             }
-            throw EPUBError("reading \(url.path): not a zip archive, so not an EPUB (libzip error \(err))")
+            throw OffprintError(.epub, "reading \(url.path): not a zip archive, so not an EPUB (libzip error \(err))")
         }
         defer { zip_discard(za) }
         var names: [String] = []

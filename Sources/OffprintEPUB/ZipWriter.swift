@@ -1,5 +1,6 @@
 import CLibZip
 import Foundation
+import OffprintSupport
 
 /// Writes an OCF container with libzip: entries in the order added, fixed timestamps and
 /// attributes, no extra fields, so the same entries give the same bytes.
@@ -21,7 +22,7 @@ final class ZipWriter {
             var ze = zip_error_t()
             zip_error_init_with_code(&ze, err)
             defer { zip_error_fini(&ze) }
-            throw EPUBError("cannot create \(path): \(String(cString: zip_error_strerror(&ze))) (check that the folder exists and is writable)")
+            throw OffprintError(.epub, "cannot create \(path): \(String(cString: zip_error_strerror(&ze))) (check that the folder exists and is writable)")
         }
         archive = za
         (dosTime, dosDate) = Dates.dos(modified)
@@ -31,7 +32,7 @@ final class ZipWriter {
 
     /// Adds `bytes` as `name`, stored (no compression) or deflated.
     func add(_ name: String, bytes: [UInt8], compress: Bool = true) throws {
-        guard let za = archive else { throw EPUBError("internal: zip archive \(path) already closed") }
+        guard let za = archive else { throw OffprintError(.epub, "internal: zip archive \(path) already closed") }
         let buffer = malloc(max(bytes.count, 1))!
         bytes.withUnsafeBytes { raw in
             if let base = raw.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
@@ -49,7 +50,7 @@ final class ZipWriter {
 
     /// Adds the file at `file` as `name` (read when the archive is closed).
     func add(_ name: String, file: String, compress: Bool) throws {
-        guard let za = archive else { throw EPUBError("internal: zip archive \(path) already closed") }
+        guard let za = archive else { throw OffprintError(.epub, "internal: zip archive \(path) already closed") }
         guard let src = zip_source_file(za, file, 0, -1) else {
             throw error("cannot read \(file) for \(name)")
         }
@@ -91,8 +92,8 @@ final class ZipWriter {
         }
     }
 
-    private func error(_ what: String) -> EPUBError {
-        guard let za = archive, let ze = zip_get_error(za) else { return EPUBError(what) }
-        return EPUBError("\(what): \(String(cString: zip_error_strerror(ze)))")
+    private func error(_ what: String) -> OffprintError {
+        guard let za = archive, let ze = zip_get_error(za) else { return OffprintError(.epub, what) }
+        return OffprintError(.epub, "\(what): \(String(cString: zip_error_strerror(ze)))")
     }
 }

@@ -68,17 +68,3 @@ public struct Feed: Sendable {
     }
 }
 
-/// A feed that cannot be read: which feed, which line (0: unknown), and what.
-public struct FeedError: Error, Sendable, CustomStringConvertible {
-    public var origin: String
-    public var line: Int
-    public var message: String
-    public init(origin: String, line: Int = 0, _ message: String) {
-        self.origin = origin
-        self.line = line
-        self.message = message
-    }
-    public var description: String {
-        "\(origin)\(line > 0 ? ":\(line)" : ""): \(message)"
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintDocument
 
 /// The one entry into this module: which kind of input a file is, and its entries.
@@ -48,20 +49,20 @@ public enum FeedReader {
     @discardableResult
     public static func read(file path: String, origin: String? = nil, entry: (FeedEntry, FeedInfo) throws -> Void) throws -> FeedInfo {
         let origin = origin ?? path
-        guard let h = FileHandle(forReadingAtPath: path) else { throw FeedError(origin: origin, "cannot be read (check the path and permissions)") }
+        guard let h = FileHandle(forReadingAtPath: path) else { throw OffprintError(.feed, path: origin, "cannot be read (check the path and permissions)") }
         let head = (try? h.read(upToCount: 4096)) ?? Data()
         try? h.close()
         switch sniff(head) {
         case .jsonFeed?:
-            guard let data = FileManager.default.contents(atPath: path) else { throw FeedError(origin: origin, "cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw OffprintError(.feed, path: origin, "cannot be read") }
             let feed = try JSONFeedParser.parse(data, origin: origin)
             for e in feed.entries { try entry(e, feed.info) }
             return feed.info
         case .opml?:
-            throw FeedError(origin: origin, "an OPML subscription list, not a feed")
+            throw OffprintError(.feed, path: origin, "an OPML subscription list, not a feed")
         case .xmlFeed?, nil:
             let reader: XMLStreamReader
-            do { reader = try XMLStreamReader(file: path) } catch { throw FeedError(origin: origin, "cannot be opened as XML") }
+            do { reader = try XMLStreamReader(file: path) } catch { throw OffprintError(.feed, path: origin, "cannot be opened as XML", underlying: error) }
             return try XMLFeedParser.parse(reader, origin: origin, entry: entry)
         }
     }
@@ -75,10 +76,10 @@ public enum FeedReader {
             for e in feed.entries { try entry(e, feed.info) }
             return feed.info
         case .opml?:
-            throw FeedError(origin: origin, "an OPML subscription list, not a feed")
+            throw OffprintError(.feed, path: origin, "an OPML subscription list, not a feed")
         case .xmlFeed?, nil:
             let reader: XMLStreamReader
-            do { reader = try XMLStreamReader(bytes: bytes) } catch { throw FeedError(origin: origin, "cannot be read as XML") }
+            do { reader = try XMLStreamReader(bytes: bytes) } catch { throw OffprintError(.feed, path: origin, "cannot be read as XML", underlying: error) }
             return try XMLFeedParser.parse(reader, origin: origin, entry: entry)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintSupport
 
@@ -61,14 +62,14 @@ enum JSONFeedParser {
             do { _ = try JSONSerialization.jsonObject(with: data) } catch {
                 if let d = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String { text = d }
             }
-            throw FeedError(origin: origin, line: line(in: text, data: data), "not valid JSON (\(text)); the feed is broken: fix it or ask its publisher")
+            throw OffprintError(.feed, path: origin, line: line(in: text, data: data), "not valid JSON (\(text))", hint: "the feed is broken: fix it or ask its publisher", underlying: ctx.underlyingError)
         } catch let DecodingError.typeMismatch(_, ctx) {
-            throw FeedError(origin: origin, "JSON Feed field \(ctx.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type (\(ctx.debugDescription))")
+            throw OffprintError(.feed, path: origin, "JSON Feed field \(ctx.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type (\(ctx.debugDescription))")
         } catch {
-            throw FeedError(origin: origin, "not a JSON Feed (\(error))")
+            throw OffprintError(.feed, path: origin, "not a JSON Feed (\(error))", underlying: error)
         }
         guard let v = root.version, v.contains("jsonfeed.org/version/") else {
-            throw FeedError(origin: origin, "JSON without a JSON Feed \"version\" (https://jsonfeed.org/version/1.1): not a feed")
+            throw OffprintError(.feed, path: origin, "JSON without a JSON Feed \"version\" (https://jsonfeed.org/version/1.1): not a feed")
         }
         var info = FeedInfo(format: .jsonFeed)
         info.title = root.title

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintDocument
 
 /// An OPML subscription list: the feeds of its `<outline xmlUrl="…">` elements, in order,
@@ -18,8 +19,8 @@ public enum OPML {
         var root: String?
         while true {
             let event: XMLEvent?
-            do { event = try reader.next() } catch let e as XMLReadError {
-                throw FeedError(origin: origin, line: e.line, "not well-formed XML (\(e.message)); fix the OPML file")
+            do { event = try reader.next() } catch let e as OffprintError where e.step == .xml {
+                throw OffprintError(.feed, path: origin, line: e.line, "not well-formed XML (\(e.message))", hint: "fix the OPML file", underlying: e)
             }
             guard let event else { break }
             switch event {
@@ -27,7 +28,7 @@ public enum OPML {
                 if root == nil {
                     root = name
                     guard name == "opml" else {
-                        throw FeedError(origin: origin, line: reader.line, "not an OPML file: the root element is <\(qname)>")
+                        throw OffprintError(.feed, path: origin, line: reader.line, "not an OPML file: the root element is <\(qname)>")
                     }
                 }
                 guard name == "outline" else { continue }
@@ -47,7 +48,7 @@ public enum OPML {
                 break
             }
         }
-        if out.isEmpty { throw FeedError(origin: origin, "the OPML file lists no feeds (no <outline xmlUrl=\"…\">)") }
+        if out.isEmpty { throw OffprintError(.feed, path: origin, "the OPML file lists no feeds (no <outline xmlUrl=\"…\">)") }
         return out
     }
 }

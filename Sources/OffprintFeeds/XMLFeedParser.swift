@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintDocument
 import OffprintSupport
@@ -100,8 +101,8 @@ enum XMLFeedParser {
         var captureDepth = 0
         while true {
             let event: XMLEvent?
-            do { event = try reader.next() } catch let e as XMLReadError {
-                throw FeedError(origin: origin, line: e.line, "not well-formed XML (\(e.message)); the feed is broken: fix it or ask its publisher")
+            do { event = try reader.next() } catch let e as OffprintError where e.step == .xml {
+                throw OffprintError(.feed, path: origin, line: e.line, "not well-formed XML (\(e.message))", hint: "the feed is broken: fix it or ask its publisher", underlying: e)
             }
             guard let event else { break }
             switch event {
@@ -114,9 +115,9 @@ enum XMLFeedParser {
                     case ("feed", NS.atom): info = FeedInfo(format: .atom)
                     case ("feed", _): info = FeedInfo(format: .atom)  // Atom 0.3 and namespace-less copies
                     case ("opml", _):
-                        throw FeedError(origin: origin, line: reader.line, "an OPML subscription list, not a feed (give it to bundle as an input of its own)")
+                        throw OffprintError(.feed, path: origin, line: reader.line, "an OPML subscription list, not a feed (give it to bundle as an input of its own)")
                     default:
-                        throw FeedError(origin: origin, line: reader.elementLine, "not a feed: the root element is <\(qname)>, not <rss>, <rdf:RDF> or Atom's <feed>")
+                        throw OffprintError(.feed, path: origin, line: reader.elementLine, "not a feed: the root element is <\(qname)>, not <rss>, <rdf:RDF> or Atom's <feed>")
                     }
                     continue
                 }
@@ -152,7 +153,7 @@ enum XMLFeedParser {
                 if let last = stack.indices.last { stack[last].children.append(.text(t)) }
             }
         }
-        guard let info else { throw FeedError(origin: origin, "empty: no XML element at all") }
+        guard let info else { throw OffprintError(.feed, path: origin, "empty: no XML element at all") }
         return info
     }
 

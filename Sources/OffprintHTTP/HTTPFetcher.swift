@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import OffprintSupport
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -514,7 +515,8 @@ public final class HTTPFetcher: Sendable {
         if typeName.contains("Parser") {
             return .retry(.transport, "the server sent a malformed response (\(error))", retryAfter: nil, answered: answered)
         }
-        if let local = error as? LocalSinkError { return .final(.local, local.message, answered: answered) }
+        // A sink's own failure (a cache folder that cannot be written, a type not wanted): final, not retried.
+        if let local = error as? OffprintError { return .final(.local, local.description, answered: answered) }
         return .retry(.transport, "network error: \(error)", retryAfter: nil, answered: answered)
     }
 
@@ -533,13 +535,6 @@ public final class HTTPFetcher: Sendable {
         if let d = f.date(from: v) { return max(0, d.timeIntervalSinceNow) }
         return nil
     }
-}
-
-/// A sink's own failure (a cache folder that cannot be written): final, not retried.
-public struct LocalSinkError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }
 
 /// An absolute http/https URL, split once.

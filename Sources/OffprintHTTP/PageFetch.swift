@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// A page or feed fetched over HTTP: its bytes, what the server said they are, and where
 /// they finally came from.
@@ -16,20 +17,6 @@ public struct FetchedPage: Sendable {
     public var charset: String?
     public var etag: String?
     public var lastModified: String?
-}
-
-/// Why a page could not be fetched; `description` names the URL and what to do.
-public struct PageFetchError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var url: String
-    /// The final HTTP status, when the server answered with an error.
-    public var status: Int?
-    public var message: String
-    public init(url: String, status: Int? = nil, message: String) {
-        self.url = url
-        self.status = status
-        self.message = message
-    }
-    public var description: String { "\(url): \(message)" }
 }
 
 /// What kinds of documents a page fetch accepts.
@@ -86,32 +73,32 @@ extension HTTPFetcher {
     /// Fetches a page or feed with this client's User-Agent, timeouts, retries, caps,
     /// proxies and breaker. Accepts only `types` (by `Content-Type`; a response without
     /// one is sniffed: markup passes); the charset comes from `Content-Type`.
-    public func fetchPage(_ url: String, types: PageTypes = .html) async throws(PageFetchError) -> FetchedPage {
+    public func fetchPage(_ url: String, types: PageTypes = .html) async throws(OffprintError) -> FetchedPage {
         guard Target(url) != nil else {
-            throw PageFetchError(url: url, message: "only http and https URLs are fetched")
+            throw OffprintError(.fetch, path: url, "only http and https URLs are fetched")
         }
         let spec = HTTPRequestSpec(url: url, accept: types.acceptHeader, subject: "page")
         let (outcome, _, _) = await fetch(spec) { head -> MemorySink in
             if let type = head.mediaType, !types.accepts(type) {
-                throw LocalSinkError("the server sent \(type), not \(types.noun) (HTTP \(head.status), Content-Type \(head.contentType ?? type)); check the URL")
+                throw OffprintError(.fetch, "the server sent \(type), not \(types.noun) (HTTP \(head.status), Content-Type \(head.contentType ?? type)); check the URL")
             }
             return MemorySink()
         }
         switch outcome {
         case .fetched(let f):
             if f.head.mediaType == nil, !Self.looksLikeMarkup(f.body) {
-                throw PageFetchError(url: url, status: f.head.status,
-                                     message: "the server sent no Content-Type and the body does not look like \(types.noun); check the URL")
+                throw OffprintError(.fetch, path: url, "the server sent no Content-Type and the body does not look like \(types.noun); check the URL",
+                                    kind: .httpStatus(f.head.status))
             }
             return FetchedPage(requestedURL: url, finalURL: f.head.url, bytes: f.body, contentType: f.head.contentType,
                                mediaType: f.head.mediaType, charset: f.head.charset,
                                etag: f.head.header("ETag"), lastModified: f.head.header("Last-Modified"))
         case .notModified:
-            throw PageFetchError(url: url, status: 304, message: "the server answered 304 Not Modified to an unconditional request")
+            throw OffprintError(.fetch, path: url, "the server answered 304 Not Modified to an unconditional request", kind: .httpStatus(304))
         case .failed(let failure):
-            var status: Int?
-            if case .status(let code) = failure.kind { status = code }
-            throw PageFetchError(url: url, status: status, message: failure.message)
+            var kind = OffprintError.Kind.other
+            if case .status(let code) = failure.kind { kind = .httpStatus(code) }
+            throw OffprintError(.fetch, path: url, failure.message, kind: kind, underlying: failure)
         }
     }
 

@@ -57,13 +57,13 @@ public struct AssetFolder: Sendable {
             do {
                 try AtomicFile.copy(image.file, to: dest)
             } catch {
-                throw ImageCacheError(path: dest.path, "cannot write the image: \(error.reason)")
+                throw OffprintError(.images, path: dest.path, "cannot write the image: \(error.reason)", underlying: error)
             }
             return dest
-        } catch let error as ImageCacheError {
+        } catch let error as OffprintError {
             throw error
         } catch {
-            throw ImageCacheError(path: dest.path, "cannot copy the image from the cache (\(error.localizedDescription)); check that the folder is writable")
+            throw OffprintError(.images, path: dest.path, "cannot copy the image from the cache (\(error.localizedDescription))", hint: "check that the folder is writable", underlying: error)
         }
     }
 

@@ -57,7 +57,7 @@ final class CacheStore: Sendable {
     let tmpDir: URL
     private let pid = getpid()
 
-    init(root: URL) throws(ImageCacheError) {
+    init(root: URL) throws(OffprintError) {
         self.root = root.standardizedFileURL
         objectsDir = self.root.appendingPathComponent("objects", isDirectory: true)
         indexDir = self.root.appendingPathComponent("index", isDirectory: true)
@@ -68,12 +68,12 @@ final class CacheStore: Sendable {
                 try fm.createDirectory(at: dir, withIntermediateDirectories: true)
             }
         } catch {
-            throw ImageCacheError(path: self.root.path,
-                                  "cannot create the image cache folder (\(error.localizedDescription)); pass --cache-dir or set OFFPRINT_CACHE_DIR to a writable folder")
+            throw OffprintError(.images, path: self.root.path, "cannot create the image cache folder (\(error.localizedDescription))",
+                                hint: "pass --cache-dir or set OFFPRINT_CACHE_DIR to a writable folder", underlying: error)
         }
         guard access(tmpDir.path, W_OK) == 0 else {
-            throw ImageCacheError(path: self.root.path,
-                                  "the image cache folder is not writable; pass --cache-dir or set OFFPRINT_CACHE_DIR to a writable folder")
+            throw OffprintError(.images, path: self.root.path, "the image cache folder is not writable",
+                                hint: "pass --cache-dir or set OFFPRINT_CACHE_DIR to a writable folder")
         }
         let tag = self.root.appendingPathComponent("CACHEDIR.TAG")
         if !fm.fileExists(atPath: tag.path) {
@@ -177,7 +177,7 @@ final class CacheStore: Sendable {
             try AtomicFile.flush(temp)
         } catch {
             unlink(temp.path)
-            throw ImageCacheError(path: temp.path, "cannot flush a download to disk: \(error.reason)")
+            throw OffprintError(.images, path: temp.path, "cannot flush a download to disk: \(error.reason)", underlying: error)
         }
         let dest = objectFile(sha256: sha256, mediaType: mediaType)
         try renameIntoPlace(temp, dest)
@@ -205,7 +205,7 @@ final class CacheStore: Sendable {
         let url = tmpDir.appendingPathComponent(name)
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ImageCacheError(path: url.path, "cannot create a temp file: \(String(cString: strerror(errno)))")
+            throw OffprintError(.images, path: url.path, "cannot create a temp file: \(String(cString: strerror(errno)))")
         }
         return (url, FileHandle(fileDescriptor: fd, closeOnDealloc: true))
     }
@@ -215,7 +215,7 @@ final class CacheStore: Sendable {
         do {
             try AtomicFile.write(data, to: dest, temporary: temp)
         } catch {
-            throw ImageCacheError(path: error.path, "cannot store a file in the cache: \(error.reason)")
+            throw OffprintError(.images, path: error.path, "cannot store a file in the cache: \(error.reason)", underlying: error)
         }
     }
 
@@ -224,7 +224,7 @@ final class CacheStore: Sendable {
         do {
             try AtomicFile.moveIntoPlace(temp, dest)
         } catch {
-            throw ImageCacheError(path: dest.path, "cannot move a finished download into the cache: \(error.reason)")
+            throw OffprintError(.images, path: dest.path, "cannot move a finished download into the cache: \(error.reason)", underlying: error)
         }
     }
 
@@ -296,14 +296,3 @@ private extension stat {
     }
 }
 
-/// A cache that cannot be used at all (folder not creatable, not writable). Per-image
-/// problems are `ImageFailure`s instead.
-public struct ImageCacheError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-    public init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
-    }
-    public var description: String { "\(path): \(message)" }
-}

@@ -103,7 +103,7 @@ struct FileSink: HTTPBodySink {
         do {
             (temp, handle) = try store.makeTempFile()
         } catch {
-            throw LocalSinkError("cannot write to the image cache: \(error)")
+            throw OffprintError(.images, "cannot write to the image cache: \(error)", underlying: error)
         }
         self.head = head
         self.onBytes = onBytes
@@ -114,7 +114,7 @@ struct FileSink: HTTPBodySink {
         do {
             try handle?.write(contentsOf: data)
         } catch {
-            throw LocalSinkError("cannot write to the image cache: \(error.localizedDescription)")
+            throw OffprintError(.images, "cannot write to the image cache: \(error.localizedDescription)", underlying: error)
         }
         hasher.update(data: data)
         if prefix.count < Self.prefixLimit { prefix.append(data.prefix(Self.prefixLimit - prefix.count)) }
@@ -130,7 +130,7 @@ struct FileSink: HTTPBodySink {
             handle = nil
         } catch {
             unlink(temp.path)
-            throw LocalSinkError("cannot write to the image cache: \(error.localizedDescription)")
+            throw OffprintError(.images, "cannot write to the image cache: \(error.localizedDescription)", underlying: error)
         }
         return Downloaded(temp: temp, sha256: Hex.digest(hasher.finalize()), byteCount: count, prefix: prefix,
                           contentType: head.contentType, etag: head.header("ETag"), lastModified: head.header("Last-Modified"),

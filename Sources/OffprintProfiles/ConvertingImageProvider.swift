@@ -196,8 +196,8 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
         let result: ConvertedImage
         do {
             result = try ImageConverter.convert([UInt8](data), mediaType: source.mediaType, settings: settings)
-        } catch let e as ProfileError {
-            return .failure(ImageFailure(url: source.url, reason: e.message))
+        } catch let e as OffprintError {
+            return .failure(ImageFailure(url: source.url, reason: e.description))
         } catch {
             return .failure(ImageFailure(url: source.url, reason: "\(error)"))
         }
@@ -232,7 +232,7 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
         do {
             try AtomicFile.write(data, to: dest)
         } catch {
-            throw ProfileError(error.description)
+            throw OffprintError(.profile, path: error.path, "cannot \(error.step.rawValue) (\(error.reason))", underlying: error)
         }
     }
 }

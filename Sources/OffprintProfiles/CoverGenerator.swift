@@ -24,7 +24,7 @@ public struct CoverGenerator: Sendable {
 
     /// The cover as JPEG bytes.
     public func render(title: String, creators: [String], date: String?) throws -> [UInt8] {
-        guard width >= 200, height >= 200 else { throw ProfileError("a cover must be at least 200×200 pixels (asked for \(width)×\(height))") }
+        guard width >= 200, height >= 200 else { throw OffprintError(.profile, "a cover must be at least 200×200 pixels (asked for \(width)×\(height))") }
         var img = try VImage.solid(width: width, height: height, rgb: background)
         let margin = width / 10
         let textWidth = width - 2 * margin

@@ -1,6 +1,7 @@
 import OffprintSupport
 import CLibVips
 import Foundation
+import OffprintSupport
 
 /// What converting one image gave.
 public struct ConvertedImage: Sendable, Equatable {
@@ -29,8 +30,8 @@ public enum ImageConverter {
             return try rasterise(bytes, settings: s)
         }
         let header: VImage
-        do { header = try VImage.open(bytes) } catch let e as ProfileError {
-            throw ProfileError("cannot decode this \(mediaType) image (\(e.message)): the file may be damaged or of a kind libvips does not read")
+        do { header = try VImage.open(bytes) } catch let e as OffprintError {
+            throw OffprintError(.profile, "cannot decode this \(mediaType) image (\(e.message)): the file may be damaged or of a kind libvips does not read")
         }
         let (w, h) = (header.width, header.height)
         let animated = header.pages > 1
@@ -85,8 +86,8 @@ public enum ImageConverter {
     /// An SVG drawing as a PNG: at twice its own size (sharp on high-density screens), within the limits.
     static func rasterise(_ bytes: [UInt8], settings s: ImageSettings) throws -> ConvertedImage {
         let header: VImage
-        do { header = try VImage.open(bytes) } catch let e as ProfileError {
-            throw ProfileError("cannot render this SVG drawing (\(e.message)): it may be damaged")
+        do { header = try VImage.open(bytes) } catch let e as OffprintError {
+            throw OffprintError(.profile, "cannot render this SVG drawing (\(e.message)): it may be damaged")
         }
         let (w, h) = (header.width, header.height)
         var box = s.targetSize(width: w * 2, height: h * 2)

@@ -97,8 +97,8 @@ public struct ProfileBuilder: Sendable {
             if let d = date, title.contains(d) { date = nil }  // the date once: not again under a title that says it
             do {
                 epub.fallbackCover = try CoverGenerator(width: w, height: h).file(title: title, creators: creators, date: date, in: derivedDirectory).path
-            } catch let e as ProfileError {
-                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "cover", "no cover could be generated (\(e.message)): the book gets a title page"))
+            } catch let e as OffprintError {
+                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "cover", "no cover could be generated (\(e)): the book gets a title page"))
             }
         }
 
@@ -116,7 +116,7 @@ public struct ProfileBuilder: Sendable {
         if let budget = profile.maxBookBytes, report.bytes > budget {
             try? FileManager.default.removeItem(at: output)
             guard splitVolumes, articles.count > 1 else {
-                throw ProfileError("""
+                throw OffprintError(.profile, """
                     \(output.lastPathComponent) would be \(Self.megabytes(report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) book budget \
                     (\(Self.megabytes(fitted.images.sizes.reduce(0, +))) of it images, \(fitted.settings.maxImageBytes.map { "already reduced to \($0 / 1000) KB each" } ?? "within the profile's limits")): \
                     bundle fewer articles, use --split-volumes to make several books, or raise the budget with --max-book-size
@@ -232,7 +232,7 @@ public struct ProfileBuilder: Sendable {
         var running = 0.0
         let target = Double(budget) * 0.85 - Double(fixed)
         guard target > 0 else {
-            throw ProfileError("the \(profile.name) profile's \(Self.megabytes(budget)) budget leaves no room for articles next to a volume's cover and navigation (\(Self.megabytes(fixed))): raise it with --max-book-size")
+            throw OffprintError(.profile, "the \(profile.name) profile's \(Self.megabytes(budget)) budget leaves no room for articles next to a volume's cover and navigation (\(Self.megabytes(fixed))): raise it with --max-book-size")
         }
         for (i, a) in articles.enumerated() {
             let s = try share(a)
@@ -270,7 +270,7 @@ public struct ProfileBuilder: Sendable {
             if built.report.bytes > budget {
                 for r in reports { try? FileManager.default.removeItem(at: r.output) }
                 try? FileManager.default.removeItem(at: url)
-                throw ProfileError("volume \(v + 1) of \(groups.count) (\(url.lastPathComponent), \(group.count) article\(group.count == 1 ? "" : "s")) would be \(Self.megabytes(built.report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget even with images reduced: \(group.count == 1 ? "the article \(articles[group[0]].metadata.origin) is too large on its own; leave it out" : "bundle fewer articles") or raise the budget with --max-book-size")
+                throw OffprintError(.profile, "volume \(v + 1) of \(groups.count) (\(url.lastPathComponent), \(group.count) article\(group.count == 1 ? "" : "s")) would be \(Self.megabytes(built.report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget even with images reduced: \(group.count == 1 ? "the article \(articles[group[0]].metadata.origin) is too large on its own; leave it out" : "bundle fewer articles") or raise the budget with --max-book-size")
             }
             reports.append(built.report)
         }
@@ -297,17 +297,17 @@ public struct ProfileBuilder: Sendable {
     /// for profiles without SVG); its derived file's path.
     func convertLocalCover(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ProfileError("cannot read the cover image \(path): check the path")
+            throw OffprintError(.profile, "cannot read the cover image \(path): check the path")
         }
         let bytes = [UInt8](data)
         guard let type = Self.sniff(bytes) else {
-            throw ProfileError("the cover image \(path) is not an image libvips reads (JPEG, PNG, GIF, WebP, AVIF, HEIC, TIFF, BMP or SVG)")
+            throw OffprintError(.profile, "the cover image \(path) is not an image libvips reads (JPEG, PNG, GIF, WebP, AVIF, HEIC, TIFF, BMP or SVG)")
         }
         let converted: ConvertedImage
         do {
             converted = try ImageConverter.convert(bytes, mediaType: type, settings: profile.images)
-        } catch let e as ProfileError {
-            throw ProfileError("the cover image \(path): \(e.message)")
+        } catch let e as OffprintError {
+            throw OffprintError(.profile, "the cover image \(path): \(e.message)")
         }
         guard let out = converted.bytes else { return path }
         let file = derivedDirectory.appendingPathComponent("covers", isDirectory: true)

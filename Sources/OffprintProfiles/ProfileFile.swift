@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import TOMLKit
 
 // Profiles as files: `offprint profiles kindle --toml > my.toml`, edit, then
@@ -13,7 +14,7 @@ extension DeviceProfile {
     /// A profile from a TOML file (see `toml` for the fields).
     public static func load(from url: URL) throws -> DeviceProfile {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ProfileError("cannot read the profile file \(url.path): check the path")
+            throw OffprintError(.profile, "cannot read the profile file \(url.path): check the path")
         }
         return try parse(String(decoding: data, as: UTF8.self), origin: url.path)
     }
@@ -22,15 +23,15 @@ extension DeviceProfile {
     public static func parse(_ text: String, origin: String) throws -> DeviceProfile {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw ProfileError("\(origin): not valid TOML at line \(e.source.begin.line): \(e.description)")
+            throw OffprintError(.profile, path: origin, "not valid TOML at line \(e.source.begin.line): \(e.description)", underlying: e)
         } catch {
-            throw ProfileError("\(origin): not valid TOML (\(error))")
+            throw OffprintError(.profile, path: origin, "not valid TOML (\(error))", underlying: error)
         }
-        func fail(_ key: String, _ what: String) -> ProfileError {
-            ProfileError("\(origin): \(key) must be \(what)")
+        func fail(_ key: String, _ what: String) -> OffprintError {
+            OffprintError(.profile, path: origin, "\(key) must be \(what)")
         }
         for k in table.keys where !topKeys.contains(k) {
-            throw ProfileError("\(origin): unknown setting \(k) (the settings are: \(topKeys.sorted().joined(separator: ", ")))")
+            throw OffprintError(.profile, path: origin, "unknown setting \(k) (the settings are: \(topKeys.sorted().joined(separator: ", ")))")
         }
         var p: DeviceProfile
         if let base = table["extends"] {
@@ -75,7 +76,7 @@ extension DeviceProfile {
         if let v = table["images"] {
             guard let t = v.table else { throw fail("images", "a table ([images])") }
             for k in t.keys where !imageKeys.contains(k) {
-                throw ProfileError("\(origin): unknown setting images.\(k) (the settings are: \(imageKeys.sorted().joined(separator: ", ")))")
+                throw OffprintError(.profile, path: origin, "unknown setting images.\(k) (the settings are: \(imageKeys.sorted().joined(separator: ", ")))")
             }
             if let f = t["formats"] {
                 guard let a = f.array else { throw fail("images.formats", "a list like [\"jpeg\", \"png\"]") }

@@ -1,13 +1,6 @@
 import CLibVips
 import Foundation
-
-/// Why an image could not be converted, or a book could not be made for a profile. The
-/// message says what, where and what to do.
-public struct ProfileError: Error, Sendable, CustomStringConvertible, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
+import OffprintSupport
 
 /// The libvips calls Offprint makes, through the non-variadic wrappers of `CLibVips`.
 enum Vips {
@@ -18,7 +11,7 @@ enum Vips {
 
     static func start() throws {
         if let problem = startResult {
-            throw ProfileError("libvips did not start (\(problem)): check that libvips is installed (Debian: apt-get install libvips42)")
+            throw OffprintError(.profile, "libvips did not start (\(problem)): check that libvips is installed (Debian: apt-get install libvips42)")
         }
     }
 
@@ -51,14 +44,14 @@ final class VImage {
     static func open(_ bytes: [UInt8]) throws -> VImage {
         try Vips.start()
         let p = bytes.withUnsafeBytes { offprint_vips_open($0.baseAddress, $0.count) }
-        guard let p else { throw ProfileError(Vips.takeError()) }
+        guard let p else { throw OffprintError(.profile, Vips.takeError()) }
         return VImage(p)
     }
 
     /// Runs an operation writing one output image.
     static func make(_ op: (UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws -> VImage {
         var out: OpaquePointer?
-        guard op(&out) == 0, let out else { throw ProfileError(Vips.takeError()) }
+        guard op(&out) == 0, let out else { throw OffprintError(.profile, Vips.takeError()) }
         return VImage(out)
     }
 
@@ -131,7 +124,7 @@ final class VImage {
     static func pixels(_ px: [UInt8], width: Int, height: Int, bands: Int) throws -> VImage {
         try Vips.start()
         let p = px.withUnsafeBytes { offprint_vips_from_pixels($0.baseAddress, $0.count, Int32(width), Int32(height), Int32(bands)) }
-        guard let p else { throw ProfileError(Vips.takeError()) }
+        guard let p else { throw OffprintError(.profile, Vips.takeError()) }
         return VImage(p)
     }
 
@@ -143,7 +136,7 @@ final class VImage {
     private func save(_ op: (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<Int>) -> Int32) throws -> [UInt8] {
         var buf: UnsafeMutableRawPointer?
         var len = 0
-        guard op(&buf, &len) == 0, let buf else { throw ProfileError(Vips.takeError()) }
+        guard op(&buf, &len) == 0, let buf else { throw OffprintError(.profile, Vips.takeError()) }
         defer { offprint_vips_free(buf) }
         return Array(UnsafeRawBufferPointer(start: buf, count: len))
     }

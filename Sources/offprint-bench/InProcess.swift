@@ -1,4 +1,7 @@
 import Foundation
+import OffprintArticle
+import OffprintCleanup
+import OffprintDocument
 import Offprint
 
 /// Stage timings inside this process, one thread: where the time of an export goes.

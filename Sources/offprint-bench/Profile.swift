@@ -1,4 +1,6 @@
 import Foundation
+import OffprintArticle
+import OffprintDocument
 import Offprint
 
 /// One stage on one file (or every file of a folder), single-threaded, for callgrind.

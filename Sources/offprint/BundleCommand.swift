@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import OffprintImages
+import OffprintEPUB
+import OffprintArticle
 import Offprint
 import OffprintSupport
 
@@ -178,7 +181,7 @@ struct BundleCommand: AsyncParsableCommand {
         var p: DeviceProfile
         if let name = profile {
             if let builtIn = DeviceProfile.named(name) { p = builtIn } else {
-                do { p = try DeviceProfile.load(from: URL(fileURLWithPath: name)) } catch let e as ProfileError { throw OffprintError(e.message) }
+                p = try DeviceProfile.load(from: URL(fileURLWithPath: name))
             }
         } else {
             p = .generic
@@ -236,7 +239,7 @@ struct BundleCommand: AsyncParsableCommand {
         } catch {
             await http.shutdown()
             if let path = reporting.reportFile {
-                report.addError(origin: output, "\(error)")
+                report.addError(origin: output, error)
                 try? report.write(to: path)
             }
             throw error

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import OffprintCleanup
+import OffprintDocument
 import Offprint
 
 struct ExportCommand: AsyncParsableCommand {
@@ -147,7 +149,7 @@ struct ExportCommand: AsyncParsableCommand {
         let load = options.load
         let fetchedPages = await concurrentMap(urlInputs, limit: jobs) { url -> Result<WebInput.Fetched, OffprintError> in
             do { return .success(try await WebInput.fetchPageOrFeed(url, http: http, load: load)) } catch {
-                return .failure(error as? OffprintError ?? OffprintError("\(error)"))
+                return .failure(.wrapping(error, step: .fetch))
             }
         }
         let webInputs = Dictionary(uniqueKeysWithValues: zip(urlInputs, fetchedPages))
@@ -156,7 +158,7 @@ struct ExportCommand: AsyncParsableCommand {
         var feedItems: [Item] = []
         var fileInputs: [String] = []
         var feedDiagnostics: [Diagnostic] = []
-        var feedErrors: [(origin: String, message: String)] = []
+        var feedErrors: [(origin: String, error: OffprintError)] = []
         for input in inputs {
             if input == "-" { fileInputs.append(input); continue }
             let feeds: [FeedSource]
@@ -189,7 +191,7 @@ struct ExportCommand: AsyncParsableCommand {
                     feedDiagnostics += batch.diagnostics
                     for a in batch.articles { feedItems.append(Item(input: f.name, output: nil, entry: a)) }
                 } catch {
-                    feedErrors.append((f.name, "\(error)"))
+                    feedErrors.append((f.name, .wrapping(error, step: .feed)))
                 }
             }
         }
@@ -217,14 +219,14 @@ struct ExportCommand: AsyncParsableCommand {
         var diagnostics: [Diagnostic] = feedDiagnostics
         var report = RunReport(command: "export", output: output)
         for e in feedErrors {
-            warn("offprint: \(e.message)")  // errors are printed even with -q
-            report.addError(origin: e.origin, e.message)
+            warn("offprint: \(e.error)")  // errors are printed even with -q
+            report.addError(origin: e.origin, e.error)
         }
         for (item, r) in zip(plan, results) {
             diagnostics += r.diagnostics
-            for line in r.errors {
-                warn("offprint: \(line)")  // errors are printed even with -q
-                report.addError(origin: item.input, line)
+            for e in r.errors {
+                warn("offprint: \(e)")  // errors are printed even with -q
+                report.addError(origin: item.input, e)
             }
             warnings += r.warnings
             if r.failed { failed += 1 }
@@ -269,7 +271,7 @@ struct ExportCommand: AsyncParsableCommand {
         /// Warnings (hidden by -q, grouped unless --verbose).
         var diagnostics: [Diagnostic] = []
         /// Errors (always printed).
-        var errors: [String] = []
+        var errors: [OffprintError] = []
         var warnings = 0
         var failed = false
         var stdout: String?
@@ -347,11 +349,11 @@ struct ExportCommand: AsyncParsableCommand {
                 var exporter = exporter
                 let bytes: [UInt8]
                 if let f = fetched[item.input] {
-                    guard case .page(let page, let load) = try f.get() else { throw OffprintError("\(item.input): a feed, not a page") }
+                    guard case .page(let page, let load) = try f.get() else { throw OffprintError(.input, path: item.input, "a feed, not a page") }
                     exporter.options.load = load
                     bytes = page
                 } else if let scheme = WebInput.unsupportedScheme(item.input) {
-                    throw OffprintError("\(item.input): \(scheme): URLs are not fetched (only http and https are); save the page and give the file")
+                    throw OffprintError(.input, path: item.input, "\(scheme): URLs are not fetched (only http and https are); save the page and give the file")
                 } else {
                     bytes = try Files.read(item.input)
                 }
@@ -375,7 +377,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         } catch {
             outcome.failed = true
-            outcome.errors.append("\(error)")
+            outcome.errors.append(.wrapping(error, step: .read))
         }
         return outcome
     }

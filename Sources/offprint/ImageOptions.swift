@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import OffprintProfiles
+import OffprintImages
 import Offprint
 
 /// The image-cache flags shared by `export` and `bundle`.
@@ -80,7 +82,7 @@ struct CacheFlags: ParsableArguments {
         do {
             return ImageCacheHandle(cache: try ImageCache(options: cacheOptions(progress: progress), http: http), tty: tty)
         } catch {
-            throw OffprintError("image cache: \(error)")
+            throw OffprintError(.images, "image cache: \(error)", underlying: error)
         }
     }
 }
@@ -136,7 +138,7 @@ struct CacheCommand: AsyncParsableCommand {
             do {
                 return try ImageCache(options: ImageCacheOptions(directory: cacheDir.map { URL(fileURLWithPath: $0, isDirectory: true) }, policy: .offline))
             } catch {
-                throw OffprintError("image cache: \(error)")
+                throw OffprintError(.images, "image cache: \(error)", underlying: error)
             }
         }
     }

@@ -38,9 +38,9 @@ struct ProfilesCommand: ParsableCommand {
         if let b = DeviceProfile.named(name) {
             p = b
         } else if name.lowercased().hasSuffix(".toml") {
-            do { p = try DeviceProfile.load(from: URL(fileURLWithPath: name)) } catch let e as ProfileError { throw OffprintError(e.message) }
+            p = try DeviceProfile.load(from: URL(fileURLWithPath: name))
         } else {
-            throw OffprintError("no profile named \(name): the profiles are \(DeviceProfile.builtIn.map(\.name).joined(separator: ", ")), or give a .toml file")
+            throw OffprintError(.profile, "no profile named \(name): the profiles are \(DeviceProfile.builtIn.map(\.name).joined(separator: ", ")), or give a .toml file")
         }
         print(toml ? p.toml : p.details, terminator: toml ? "" : "\n")
     }

@@ -125,6 +125,8 @@ struct RunReport: Encodable {
         var origin: String
         var location: String?
         var message: String
+        /// For errors: the step that failed (`read`, `feed`, `fetch`, `epub`, …).
+        var step: String? = nil
     }
     var command: String
     var output: String?
@@ -144,8 +146,9 @@ struct RunReport: Encodable {
         }
     }
 
-    mutating func addError(origin: String, _ message: String) {
-        errors.append(Entry(severity: "error", origin: origin, location: nil, message: message))
+    mutating func addError(origin: String, _ error: any Error) {
+        let e = error as? OffprintError
+        errors.append(Entry(severity: "error", origin: origin, location: nil, message: "\(error)", step: e?.step.rawValue))
     }
 
     func write(to path: String) throws {
@@ -155,7 +158,7 @@ struct RunReport: Encodable {
         do {
             try Files.writeAtomically(data + Data("\n".utf8), to: URL(fileURLWithPath: path))
         } catch {
-            throw OffprintError("--report \(path): \(error)")
+            throw OffprintError(.write, "--report \(path): \(error)", underlying: error)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import Testing
 import OffprintDocument
 @testable import OffprintArticle
@@ -33,10 +34,10 @@ import OffprintDocument
     @Test func damagedBytesAreAnErrorNotACrash() {
         let good = HTMLParser.parse("<p>a<b>b</b></p>").encoded()
         for cut in [0, 1, 2, good.count / 2, good.count - 1] {
-            #expect(throws: DocumentCodingError.self) { try Document(encoded: Array(good.prefix(cut))) }
+            #expect(throws: OffprintError.damagedDocument) { try Document(encoded: Array(good.prefix(cut))) }
         }
-        #expect(throws: DocumentCodingError.self) { try Document(encoded: good + [0]) }
-        #expect(throws: DocumentCodingError.self) { try Document(encoded: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]) }
+        #expect(throws: OffprintError.damagedDocument) { try Document(encoded: good + [0]) }
+        #expect(throws: OffprintError.damagedDocument) { try Document(encoded: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]) }
     }
 
     @Test func articlesPastTheBudgetGoToTheFileAndComeBackTheSame() async throws {

@@ -7,7 +7,7 @@ import Testing
 @Suite struct LoaderTests {
     @Test(arguments: [[UInt8](), Array("  \n\t\r\n".utf8), [0xEF, 0xBB, 0xBF, 0x0A]])
     func emptyInput(_ bytes: [UInt8]) {
-        #expect(throws: ArticleError.emptyInput(origin: "in.md")) {
+        #expect(throws: OffprintError.emptyInput(origin: "in.md")) {
             try ArticleLoader.load(bytes, origin: "in.md")
         }
     }
@@ -22,8 +22,8 @@ import Testing
         do {
             _ = try ArticleLoader.load(bytes, origin: "x.bin")
             Issue.record("binary input was accepted")
-        } catch let e as ArticleError {
-            #expect(e.kind == .notText)
+        } catch let e as OffprintError {
+            #expect(e.kind == .notText && e.step == .read && e.path == "x.bin")
             #expect(e.description.contains("not a text/HTML file"))
             #expect(e.description.contains(word))
             #expect(e.description.hasPrefix("x.bin: "))
@@ -35,9 +35,9 @@ import Testing
     @Test func directory() throws {
         let dir = FileManager.default.temporaryDirectory
         #expect(ArticleLoader.isDirectory(dir))
-        #expect(throws: ArticleError.isDirectory(origin: dir.path)) { try ArticleLoader.load(file: dir) }
+        #expect(throws: OffprintError.isDirectory(origin: dir.path)) { try ArticleLoader.load(file: dir) }
         let missing = dir.appendingPathComponent("no-such-file-\(UUID().uuidString).html")
-        #expect(throws: ArticleError.unreadable(origin: missing.path, reason: "no such file")) { try ArticleLoader.load(file: missing) }
+        #expect(throws: OffprintError.unreadable(origin: missing.path, reason: "no such file")) { try ArticleLoader.load(file: missing) }
     }
 
     @Test func utf16WithoutBOMIsText() throws {

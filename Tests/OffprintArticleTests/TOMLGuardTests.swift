@@ -1,3 +1,4 @@
+import OffprintSupport
 import Testing
 @testable import OffprintArticle
 
@@ -7,7 +8,7 @@ import Testing
     @Test(arguments: ["[`", "[\n", "title = \"x\"\n[ {a=1}", "[[[x]]]", "[[\t`", "a = 1\n\n  [+", "[[\n", "#c\n[#x]"])
     func headersThatCannotStartAKeyAreErrors(_ text: String) throws {
         #expect(TOMLGuard.badTableHeader(in: text) != nil)
-        #expect(throws: FrontMatterError.self) { try FrontMatter.parse(text, format: .toml) }
+        #expect { try FrontMatter.parse(text, format: .toml) } throws: { ($0 as? OffprintError)?.step == .frontMatter }
         // Through the loader: a warning, and the body kept.
         let (article, diagnostics) = try ArticleLoader.load(Array(("+++\n" + text + "\n+++\n<p>body</p>\n").utf8), origin: "t.md")
         #expect(!diagnostics.isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import OffprintTestSupport
+import OffprintSupport
 import OffprintDelivery
 import Testing
 
@@ -296,7 +297,7 @@ struct MailMessageTests {
         #expect(a.port == 587 && a.user == "user@example.com" && a.security == .startTLSWhenOffered)
         let b = try SMTPServerURL("smtps://mail.example.com")
         #expect(b.port == 465 && b.security == .implicitTLS)
-        #expect(throws: DeliveryError.self) { try SMTPServerURL("http://mail.example.com") }
+        #expect { try SMTPServerURL("http://mail.example.com") } throws: { ($0 as? OffprintError)?.step == .delivery }
     }
 }
 
@@ -347,9 +348,9 @@ struct SendConfigTests {
     @Test func aReadablePasswordFileIsWarnedAboutAndBadKeysNamed() throws {
         let open = try SendConfig.load(write("[send]\npassword = \"x\"\n", mode: 0o644))
         #expect(open.warning?.contains("chmod 600") == true)
-        #expect(throws: DeliveryError.self) { try SendConfig.load(write("[send]\npasword = \"x\"\n")) }
+        #expect { try SendConfig.load(write("[send]\npasword = \"x\"\n")) } throws: { ($0 as? OffprintError)?.step == .delivery }
         let broken = try write("[send]\nto = \n")
-        let e = #expect(throws: DeliveryError.self) { try SendConfig.load(broken) }
+        let e = #expect(throws: OffprintError.self) { try SendConfig.load(broken) }
         #expect(e?.description.contains("line 2") == true, "\(String(describing: e))")
         #expect(e?.description.contains(broken.path) == true)
     }

@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintDocument
 import OffprintEPUB
@@ -225,7 +226,7 @@ struct EdgeCaseTests {
         let dir = try CorpusBookTests.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("empty.epub")
-        await #expect(throws: EPUBError.self) {
+        await #expect(throws: OffprintError.self) {
             _ = try await EPUBBuilder().build(articles: [], metadata: BookMetadata(title: "x"), images: try TestImageProvider(), to: out)
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
@@ -243,7 +244,7 @@ struct EdgeCaseTests {
         do {
             _ = try await EPUBBuilder(options: EPUBOptions(templatesDirectory: templates)).build(articles: [a], metadata: BookMetadata(title: "B"), images: try TestImageProvider(), to: out)
             Issue.record("a template giving malformed XML must fail the build")
-        } catch let e as EPUBError {
+        } catch let e as OffprintError {
             #expect(e.message.contains("chapter.xhtml.mustache") && e.message.contains("not well-formed"))
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "tpl" }

@@ -1,6 +1,7 @@
 import OffprintSupport
 import Crypto
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintDocument
 @testable import OffprintEPUB
@@ -148,7 +149,7 @@ struct TemplateOverrideTests {
         do {
             _ = try TemplateSet.load(overrides: dir)
             Issue.record("an unclosed section must be an error")
-        } catch let e as EPUBError {
+        } catch let e as OffprintError {
             #expect(e.message.contains(dir.appendingPathComponent("titlepage.xhtml.mustache").path + ":"))
             #expect(e.message.contains("never closed"))
             #expect(!e.message.contains("ParserError") && !e.message.contains("MustacheParserContext"))
@@ -164,7 +165,7 @@ struct TemplateOverrideTests {
             do {
                 _ = try TemplateSet.load(overrides: dir)
                 Issue.record("\(css) should be refused")
-            } catch let e as EPUBError {
+            } catch let e as OffprintError {
                 #expect(e.message.contains(dir.appendingPathComponent("style.css").path + ":"), "\(e.message)")
                 #expect(e.message.contains(needle), "\(e.message)")
             }

@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintDocument
 import OffprintEPUB
@@ -66,22 +67,22 @@ struct ManifestTests {
 
         #expect {
             _ = try CollectionManifest(yaml: "title: T\narticles: [a.html, gone.md]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("gone.md") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("gone.md") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\narticles: ['*.txt']\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("*.txt") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("*.txt") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("no articles") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("no articles") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\nsort: random\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("sort") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("sort") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: [T\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("YAML") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("YAML") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\ncover: missing.jpg\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("missing.jpg") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("missing.jpg") == true }
     }
 
     @Test("Dates and languages are read once, by the same rules as articles', or refused with the line")
@@ -103,10 +104,10 @@ struct ManifestTests {
         #expect(try CollectionManifest(yaml: "title: T\ndate: 2021-07\narticles: [a.html]\n", baseDirectory: dir).metadata.date?.iso8601 == "2021-07")
         #expect {
             _ = try CollectionManifest(yaml: "title: T\ndate: 2022-13-45\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("date (line 2)") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("date (line 2)") == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\narticles:\n  - file: a.html\n    language: not a tag!\n", baseDirectory: dir)
-        } throws: { ($0 as? EPUBError)?.message.contains("not a BCP 47 language tag") == true }
+        } throws: { ($0 as? OffprintError)?.description.contains("not a BCP 47 language tag") == true }
     }
 
     @Test("Sorting by date (both ways) and title keeps undated articles last, in listed order")

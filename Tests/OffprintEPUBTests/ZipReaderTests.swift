@@ -1,6 +1,7 @@
 import Foundation
 @testable import OffprintEPUB
 import OffprintTestSupport
+import OffprintSupport
 import Testing
 
 @Suite struct ZipReaderTests {
@@ -35,11 +36,11 @@ import Testing
         let dir = TempDir("zip")
         defer { dir.remove() }
         let missing = dir.url.appendingPathComponent("none.epub")
-        let e1 = #expect(throws: EPUBError.self) { try ZipReader(missing) }
+        let e1 = #expect(throws: OffprintError.self) { try ZipReader(missing) }
         #expect(e1?.message == "reading \(missing.path): no such file")
         let text = dir.url.appendingPathComponent("text.epub")
         try Data("not a zip".utf8).write(to: text)
-        let e2 = #expect(throws: EPUBError.self) { try ZipReader(text) }
+        let e2 = #expect(throws: OffprintError.self) { try ZipReader(text) }
         #expect(e2?.message.hasPrefix("reading \(text.path): not a zip archive") == true)
     }
 }

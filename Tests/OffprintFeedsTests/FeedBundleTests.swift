@@ -136,7 +136,8 @@ final class FeedBundleTests: XCTestCase {
         // Next to a good feed: the good one makes the book, the broken one is reported.
         let (result, _, _) = try await bundle([fixture("broken.xml"), fixture("feed.json")])
         XCTAssertEqual(result.failedInputs.count, 1)
-        XCTAssertTrue(result.failedInputs[0].error.contains(":11:"))
+        XCTAssertTrue(result.failedInputs[0].error.description.contains(":11:"))
+        XCTAssertEqual((result.failedInputs[0].error.underlying as? OffprintError)?.line, 11)
     }
 
     /// A 5,000-entry feed goes through the article store (spilling past its budget), so

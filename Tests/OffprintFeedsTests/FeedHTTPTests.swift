@@ -174,8 +174,10 @@ final class FeedHTTPTests: XCTestCase {
         await http.shutdown()
         await site.stop()
         XCTAssertEqual(result.failedInputs.count, 1)
-        XCTAssertTrue(result.failedInputs[0].error.contains(site.base + "/gone.xml") && result.failedInputs[0].error.contains("404"),
-                      result.failedInputs[0].error)
+        XCTAssertTrue(result.failedInputs[0].error.description.contains(site.base + "/gone.xml") && result.failedInputs[0].error.description.contains("404"),
+                      result.failedInputs[0].error.description)
+        XCTAssertEqual(result.failedInputs[0].error.step, .fetch)
+        XCTAssertEqual(result.failedInputs[0].error.path, site.base + "/gone.xml")
     }
 
     /// The built binary, off the cooperative pool (the loopback server needs it).

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import OffprintDocument
 import OffprintFeeds
 import XCTest
@@ -96,8 +97,11 @@ final class FeedParserTests: XCTestCase {
 
     func testBrokenXMLFeedNamesFileAndLine() {
         XCTAssertThrowsError(try parse("broken.xml")) { error in
-            guard let e = error as? FeedError else { return XCTFail("\(error)") }
+            guard let e = error as? OffprintError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.step, .feed)
             XCTAssertEqual(e.line, 11)
+            XCTAssertEqual(e.path, fixture("broken.xml"))
+            XCTAssertEqual((e.underlying as? OffprintError)?.step, .xml)
             XCTAssertTrue(e.description.hasPrefix(fixture("broken.xml") + ":11: not well-formed XML"), e.description)
             XCTAssertTrue(e.message.contains("title"), e.message)
         }
@@ -105,7 +109,7 @@ final class FeedParserTests: XCTestCase {
 
     func testBrokenJSONFeedNamesFileAndLine() {
         XCTAssertThrowsError(try parse("broken.json")) { error in
-            guard let e = error as? FeedError else { return XCTFail("\(error)") }
+            guard let e = error as? OffprintError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.line, 5, e.description)
             XCTAssertTrue(e.description.contains("broken.json:5: not valid JSON"), e.description)
         }

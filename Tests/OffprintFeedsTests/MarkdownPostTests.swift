@@ -1,4 +1,5 @@
 import Foundation
+import OffprintArticle
 import Offprint
 import OffprintTestSupport
 import XCTest

@@ -218,14 +218,14 @@ import Testing
         #expect(gbk.charset == "gbk")
 
         await #expect { try await http.fetchPage(server.url("/404")) } throws: { error in
-            let e = error as? PageFetchError
-            return e?.status == 404 && e!.description.contains("HTTP 404 Not Found") && e!.description.hasPrefix(server.url("/404"))
+            let e = error as? OffprintError
+            return e?.kind == .httpStatus(404) && e?.step == .fetch && e!.description.contains("HTTP 404 Not Found") && e!.description.hasPrefix(server.url("/404"))
         }
         await #expect { try await http.fetchPage(server.url("/img/img.png")) } throws: { error in
-            (error as? PageFetchError)?.message.contains("the server sent application/octet-stream, not an HTML page") == true
+            (error as? OffprintError)?.message.contains("the server sent application/octet-stream, not an HTML page") == true
         }
         await #expect { try await http.fetchPage("ftp://127.0.0.1/x.html") } throws: { error in
-            (error as? PageFetchError)?.message.contains("only http and https") == true
+            (error as? OffprintError)?.message.contains("only http and https") == true
         }
         await http.shutdown()
         await server.stop()

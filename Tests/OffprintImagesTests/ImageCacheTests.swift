@@ -511,7 +511,7 @@ import Testing
         #expect {
             _ = try ImageCache(options: ImageCacheOptions(directory: file))
         } throws: { error in
-            (error as? ImageCacheError)?.message.contains("pass --cache-dir or set OFFPRINT_CACHE_DIR") == true
+            (error as? OffprintError)?.hint?.contains("pass --cache-dir or set OFFPRINT_CACHE_DIR") == true
         }
     }
 }

@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintSupport
 import OffprintArticle
 import OffprintDocument
 import OffprintEPUB
@@ -271,7 +272,7 @@ struct ProfileBookTests {
         do {
             _ = try await ProfileBuilder(profile: tiny, derivedDirectory: derived).build(articles: articles, metadata: meta, images: provider, to: out)
             Issue.record("a book three times its budget was written")
-        } catch let e as ProfileError {
+        } catch let e as OffprintError {
             #expect(e.message.contains("tiny.epub would be"), "\(e.message)")
             #expect(e.message.contains("--split-volumes"))
         }

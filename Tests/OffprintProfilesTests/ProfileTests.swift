@@ -1,5 +1,6 @@
 import OffprintSupport
 import Foundation
+import OffprintSupport
 import OffprintImages
 import OffprintTemplates
 @testable import OffprintProfiles
@@ -58,10 +59,10 @@ struct ImageConversionTests {
 
     @Test("Damaged image bytes fail with a message, not a crash")
     func damaged() {
-        #expect(throws: ProfileError.self) {
+        #expect(throws: OffprintError.self) {
             _ = try ImageConverter.convert(Array(TestImages.bytes(.bigJPEG).prefix(100)) + [UInt8](repeating: 0, count: 50), mediaType: .jpeg, settings: DeviceProfile.kindle.images)
         }
-        #expect(throws: ProfileError.self) {
+        #expect(throws: OffprintError.self) {
             _ = try ImageConverter.convert(Array("<svg".utf8), mediaType: .svg, settings: DeviceProfile.kindle.images)
         }
     }
@@ -173,11 +174,12 @@ struct ProfileFileTests {
             grayscale = true
             """, origin: "libra.toml")
         #expect(p.kepub && p.images.grayscale && p.name == "libra")
-        #expect(throws: ProfileError.self) { try DeviceProfile.parse("colour = true", origin: "x.toml") }
+        #expect { try DeviceProfile.parse("colour = true", origin: "x.toml") } throws: { ($0 as? OffprintError)?.step == .profile && ($0 as? OffprintError)?.path == "x.toml" }
         do {
             _ = try DeviceProfile.parse("[images]\njpeg-quality = 300", origin: "q.toml")
-        } catch let e as ProfileError {
-            #expect(e.message == "q.toml: images.jpeg-quality must be a number from 1 to 100")
+        } catch let e as OffprintError {
+            #expect(e.description == "q.toml: images.jpeg-quality must be a number from 1 to 100")
+            #expect(e.step == .profile && e.path == "q.toml")
         }
         #expect(DeviceProfile.parseByteSize("50MB") == 50_000_000)
         #expect(DeviceProfile.parseByteSize("1.5 MiB") == 1_572_864)

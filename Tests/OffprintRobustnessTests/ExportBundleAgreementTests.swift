@@ -1,4 +1,5 @@
 import Foundation
+import OffprintDocument
 import Offprint
 import OffprintSupport
 import OffprintTestSupport

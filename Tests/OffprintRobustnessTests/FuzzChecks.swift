@@ -3,6 +3,10 @@
 // crash or a hang is a failure too, of course.
 import OffprintSupport
 import Foundation
+import OffprintSupport
+import OffprintEPUB
+import OffprintArticle
+import OffprintDocument
 import Offprint
 @testable import OffprintArticle
 @testable import OffprintDocument

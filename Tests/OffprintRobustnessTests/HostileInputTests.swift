@@ -1,4 +1,6 @@
 import Foundation
+import OffprintArticle
+import OffprintDocument
 import Testing
 @testable import OffprintArticle
 @testable import OffprintDocument
@@ -65,7 +67,7 @@ import Offprint
             prev = name
         }
         yaml += "title: Billion laughs\n"
-        #expect(throws: FrontMatterError.self) { try FrontMatter.parse(yaml, format: .yaml) }
+        #expect { try FrontMatter.parse(yaml, format: .yaml) } throws: { ($0 as? OffprintError)?.step == .frontMatter }
         // As a post, the loader keeps what it can read on its own (the title) and says why.
         let post = Array(("---\n" + yaml + "---\n<p>body</p>\n").utf8)
         let (article, diagnostics) = try ArticleLoader.load(post, origin: "bomb.md")

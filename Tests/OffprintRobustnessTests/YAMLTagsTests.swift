@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 import Testing
 import Yams
 @testable import OffprintArticle
@@ -70,6 +71,6 @@ import Yams
     @Test func keysThatDifferOnlyInTypeAreNotDuplicates() throws {
         let fm = try FrontMatter.parse("1: one\n\"1\": quoted one\n", format: .yaml)
         #expect(fm.entries.count == 2)
-        #expect(throws: FrontMatterError.self) { try FrontMatter.parse("a: 1\na: 2\n", format: .yaml) }
+        #expect { try FrontMatter.parse("a: 1\na: 2\n", format: .yaml) } throws: { ($0 as? OffprintError)?.step == .frontMatter }
     }
 }
