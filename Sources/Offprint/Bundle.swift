@@ -14,10 +14,10 @@ public struct BundleOptions: Sendable {
     public var title: String?
     public var subtitle: String?
     public var creators: [String] = []
-    public var language: String?
+    public var language: LanguageTag?
     public var publisher: String?
     public var description: String?
-    public var date: String?
+    public var date: ArticleDate?
     public var series: String?
     public var seriesIndex: Double?
     public var subjects: [String] = []
@@ -340,7 +340,7 @@ public struct Bundler: Sendable {
         }
         if manifest == nil, !feeds.isEmpty {
             // The book's language and description default from the feeds'.
-            if metadata.language == nil { metadata.language = feeds.compactMap { $0.info.language.flatMap { $0.isEmpty ? nil : $0 } }.first }
+            if metadata.language == nil { metadata.language = feeds.lazy.compactMap(\.info.language).first }
             if metadata.description == nil, feeds.count == 1 { metadata.description = feeds[0].info.description }
         }
         if let v = options.subtitle { metadata.subtitle = v }
@@ -374,7 +374,7 @@ public struct Bundler: Sendable {
 
     /// "Title, 2021-07-14 – 2022-01-03".
     static func dated(_ base: String, articles: [Article]) -> String {
-        let days = articles.compactMap { $0.date.map { String($0.prefix(10)) } }.sorted()
+        let days = articles.compactMap { $0.date?.day }.sorted()
         guard let first = days.first, let last = days.last, articles.count > 1 else { return base }
         return first == last ? "\(base), \(first)" : "\(base), \(first) – \(last)"
     }

@@ -1,6 +1,7 @@
 import Foundation
 import OffprintArticle
 import OffprintCleanup
+import OffprintSupport
 @_exported import OffprintFeeds
 
 /// How feeds become articles (`bundle` and `export` on feed inputs).
@@ -19,14 +20,14 @@ public struct FeedOptions: Sendable {
     public init() {}
 
     /// `--since`: a duration back from `now` (`7d`, `36h`, `2w`, `90m`) or a date
-    /// (`2024-03-01`, any format `DateNormalizer` reads).
+    /// (`2024-03-01`, any format `ArticleDate` reads).
     public static func parseSince(_ text: String, now: Date = Date()) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if let unit = t.last, let n = Double(t.dropLast()), n >= 0 {
             let seconds: Double? = ["m": 60, "h": 3600, "d": 86400, "w": 7 * 86400][unit]
             if let s = seconds { return now.timeIntervalSince1970 - n * s }
         }
-        return DateNormalizer.components(text)?.epochSeconds
+        return ArticleDate(text)?.date.timeIntervalSince1970
     }
 }
 
@@ -104,7 +105,7 @@ public struct FeedCollector: Sendable {
             if let key = e.identity {
                 guard seen.insert(key).inserted else { duplicates += 1; return }
             }
-            let epoch = e.date.flatMap { DateNormalizer.components($0)?.epochSeconds }
+            let epoch = e.date?.date.timeIntervalSince1970
             if let since = options.since {
                 if let ep = epoch, ep < since { tooOld += 1; return }
                 if epoch == nil { undated += 1 }

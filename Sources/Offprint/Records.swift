@@ -94,7 +94,7 @@ public struct RecordOutput: Sendable {
                     w.key("url"); w.string(img.url)
                     w.key("file"); w.string(img.file.path)
                     w.key("sha256"); w.string(img.sha256)
-                    w.key("type"); w.string(img.mediaType)
+                    w.key("type"); w.string(img.mediaType.value)
                     w.close()
                 }
                 w.bytes.append(UInt8(ascii: "]"))
@@ -243,8 +243,8 @@ public struct RecordConverter: Sendable {
         out.markdown = result.markdown
         out.title = a.title
         out.authors = a.authors
-        out.date = a.date
-        out.language = a.language
+        out.date = a.date?.iso8601
+        out.language = a.language?.value
         out.url = a.sourceURL ?? input.options.load.sourceURL
         out.warnings = result.diagnostics.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import OffprintDocument
+import OffprintSupport
 
 /// One article: its metadata and its content as a document tree.
 ///
@@ -10,10 +11,11 @@ public struct Article: Sendable {
     public var origin: String
     public var title: String?
     public var authors: [String]
-    /// ISO 8601 (`2021-07-14T05:08:05Z`, or `2021-07-14` for a date without a time).
-    public var date: String?
-    /// BCP 47 language tag (`zh-CN`, `en`), when known.
-    public var language: String?
+    /// The publication date, read once (`ArticleDate`: ISO 8601, the day, the instant).
+    public var date: ArticleDate?
+    /// The language (`zh-CN`, `en`), when known: from front matter, the page's `<html lang>`,
+    /// its metadata, or the feed.
+    public var language: LanguageTag?
     /// The writing direction the page declares (`dir`), when it declares one.
     public var direction: TextDirection?
     public var categories: [String]
@@ -57,11 +59,6 @@ public struct Article: Sendable {
     }
 }
 
-/// The writing direction of an article's text.
-public enum TextDirection: String, Sendable, Equatable {
-    case ltr, rtl
-}
-
 /// Front matter keys and values, in their original order, as YAML or TOML gave them.
 public struct FrontMatter: Sendable, Equatable {
     public enum Format: String, Sendable { case yaml, toml }
@@ -72,8 +69,8 @@ public struct FrontMatter: Sendable, Equatable {
         case int(Int)
         case double(Double)
         case string(String)
-        /// A date or timestamp (kept as written, and as ISO 8601 when it could be read).
-        case date(original: String, iso8601: String?)
+        /// A date or timestamp (kept as written, and read when it could be).
+        case date(original: String, date: ArticleDate?)
         case array([Value])
         case table([(String, Value)])
 

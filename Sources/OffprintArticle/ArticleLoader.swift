@@ -79,10 +79,14 @@ public enum ArticleLoader {
             article.frontMatter = fm
             diags += FrontMatterMapping.apply(fm, to: &article)
         }
+        // A body that is a whole page says its language in `<html lang>` (pages: `PageMetadata`).
+        if article.language == nil, let html = doc.htmlElement {
+            article.language = [doc[html].attribute("lang"), doc[html].attribute("xml:lang")].lazy.compactMap { $0.flatMap(LanguageTag.init) }.first
+        }
         if markdown, article.date == nil {
             // Jekyll names posts 2024-01-31-title.md and may leave the date out.
             let stem = URL(fileURLWithPath: origin).lastPathComponent
-            if stem.count > 10, stem.dropFirst(10).first == "-", let d = DateNormalizer.iso8601(String(stem.prefix(10))), d.count == 10 {
+            if stem.count > 10, stem.dropFirst(10).first == "-", let d = ArticleDate(String(stem.prefix(10))), !d.hasTime {
                 article.date = d
             }
         }
@@ -114,9 +118,7 @@ public enum ArticleLoader {
         let meta = PageMetadata.extract(from: doc)
         article.title = meta.title
         article.authors = meta.authors
-        if let raw = meta.publishedTime {
-            article.date = DateNormalizer.iso8601(raw)
-        }
+        article.date = meta.publishedTime
         article.language = meta.language
         article.summary = meta.excerpt
         article.siteName = meta.siteName

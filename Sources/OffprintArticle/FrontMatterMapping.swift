@@ -1,3 +1,5 @@
+import OffprintSupport
+
 /// Which front matter keys mean what (Hexo, Jekyll, Hugo and the RSS-to-blog pipelines that
 /// feed them). Matching is case-insensitive; the first key present wins.
 public enum FrontMatterKeys {
@@ -56,9 +58,9 @@ enum FrontMatterMapping {
             // (`published: false` is Jekyll's draft flag, not a date.)
             let raw: String?
             switch d.value {
-            case let .date(original, iso):
+            case let .date(original, date):
                 raw = nil
-                article.date = iso ?? DateNormalizer.iso8601(original)
+                article.date = date
                 if article.date == nil {
                     diags.append(Diagnostic(origin: article.origin, location: "front matter `\(d.key)`",
                                             "date `\(original)` not understood; left as written (use ISO 8601, e.g. 2021-07-14T05:08:05Z)"))
@@ -67,14 +69,20 @@ enum FrontMatterMapping {
                 raw = text(d.value)
             }
             if let raw {
-                article.date = DateNormalizer.iso8601(raw)
+                article.date = ArticleDate(raw)
                 if article.date == nil {
                     diags.append(Diagnostic(origin: article.origin, location: "front matter `\(d.key)`",
                                             "date `\(raw)` not understood; left as written (use ISO 8601, e.g. 2021-07-14T05:08:05Z)"))
                 }
             }
         }
-        article.language = FrontMatterKeys.first(FrontMatterKeys.language, in: fm).flatMap { text($0.value) }
+        if let l = FrontMatterKeys.first(FrontMatterKeys.language, in: fm), let raw = text(l.value) {
+            article.language = LanguageTag(raw)
+            if article.language == nil {
+                diags.append(Diagnostic(origin: article.origin, location: "front matter `\(l.key)`",
+                                        "language `\(raw)` is not a BCP 47 language tag (like en, zh-CN): ignored"))
+            }
+        }
         if let c = FrontMatterKeys.first(FrontMatterKeys.categories, in: fm) { article.categories = list(c.value) }
         if let t = FrontMatterKeys.first(FrontMatterKeys.tags, in: fm) { article.tags = list(t.value) }
         article.coverImage = FrontMatterKeys.first(FrontMatterKeys.cover, in: fm).flatMap { url($0.value) }
@@ -145,9 +153,9 @@ extension Article {
     /// `categories`, `tags` — leaving out what is unknown.
     public func outputFrontMatter() -> FrontMatter {
         guard var fm = frontMatter else { return builtFrontMatter() }
-        if let d = FrontMatterKeys.first(FrontMatterKeys.date, in: fm), let iso = date,
+        if let d = FrontMatterKeys.first(FrontMatterKeys.date, in: fm), let date,
            let i = fm.entries.firstIndex(where: { $0.key == d.key }) {
-            fm.entries[i].value = .date(original: iso, iso8601: iso)
+            fm.entries[i].value = .date(original: date.iso8601, date: date)
         }
         if let cover = coverImage, let c = FrontMatterKeys.first(FrontMatterKeys.cover, in: fm) {
             let held = FrontMatterMapping.url(c.value)
@@ -166,8 +174,8 @@ extension Article {
         if let t = title, !t.isEmpty { fm["title"] = .string(t) }
         if authors.count == 1 { fm["author"] = .string(authors[0]) }
         else if authors.count > 1 { fm["author"] = .array(authors.map { .string($0) }) }
-        if let d = date { fm["date"] = .date(original: d, iso8601: d) }
-        if let l = language { fm["lang"] = .string(l) }
+        if let d = date { fm["date"] = .date(original: d.iso8601, date: d) }
+        if let l = language { fm["lang"] = .string(l.value) }
         if direction == .rtl { fm["dir"] = .string("rtl") }
         if let s = sourceURL { fm["source"] = .string(s) }
         if let c = coverImage { fm["cover"] = .string(c) }

@@ -1,6 +1,7 @@
 import Foundation
 import TOMLKit
 import Yams
+import OffprintSupport
 
 /// Why front matter text could not be parsed strictly.
 public struct FrontMatterError: Error, Sendable, CustomStringConvertible {
@@ -122,7 +123,7 @@ enum FrontMatterReader {
                 // Integers too big for Int keep their digits as text.
                 return node.int.map(FrontMatter.Value.int) ?? .string(s.string)
             case Tag.Name.float.rawValue: return node.float.map(FrontMatter.Value.double) ?? .string(s.string)
-            case Tag.Name.timestamp.rawValue: return .date(original: s.string, iso8601: DateNormalizer.iso8601(s.string))
+            case Tag.Name.timestamp.rawValue: return .date(original: s.string, date: ArticleDate(s.string))
             default: return .string(s.string)
             }
         case let .mapping(m):
@@ -187,7 +188,7 @@ enum FrontMatterReader {
         case .date:
             guard let d = v.date else { return .null }
             let s = pad(d.year, 4) + "-" + pad(d.month, 2) + "-" + pad(d.day, 2)
-            return .date(original: s, iso8601: s)
+            return .date(original: s, date: ArticleDate(s))
         case .time:
             guard let t = v.time else { return .null }
             return .string(timeString(t))
@@ -200,7 +201,7 @@ enum FrontMatterReader {
                     s += (off < 0 ? "-" : "+") + pad(a / 60, 2) + ":" + pad(a % 60, 2)
                 }
             }
-            return .date(original: s, iso8601: DateNormalizer.iso8601(s))
+            return .date(original: s, date: ArticleDate(s))
         case .array:
             guard let a = v.array else { return .array([]) }
             return .array(a.map { value($0) })

@@ -1,6 +1,7 @@
 import Foundation
 import OffprintDocument
 import Yams
+import OffprintSupport
 
 extension FrontMatter {
     /// The front matter as YAML (default) or TOML text, keys in order.
@@ -66,9 +67,9 @@ enum YAMLWriter {
         case let .int(i): return String(i)
         case let .double(d): return double(d)
         case let .string(s): return scalar(s)
-        case let .date(original, iso):
+        case let .date(original, date):
             if isTimestamp(original) { return original }
-            if let iso, isTimestamp(iso) { return iso }
+            if let iso = date?.iso8601, isTimestamp(iso) { return iso }
             return scalar(original)
         case .array, .table: return "null"  // not reached: blocks are written by `rest`
         }
@@ -190,8 +191,8 @@ enum TOMLWriter {
             if d.isInfinite { return d < 0 ? "-inf" : "inf" }
             return String(d)
         case let .string(s): return string(s)
-        case let .date(original, iso):
-            if let iso, isTOMLDate(iso) { return iso }
+        case let .date(original, date):
+            if let iso = date?.iso8601, isTOMLDate(iso) { return iso }
             return string(original)
         case let .array(items): return "[" + items.filter { $0 != .null }.map(inline).joined(separator: ", ") + "]"
         case let .table(pairs): return "{ " + pairs.filter { $0.1 != .null }.map { key($0.0) + " = " + inline($0.1) }.joined(separator: ", ") + " }"

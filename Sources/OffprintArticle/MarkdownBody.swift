@@ -1,3 +1,4 @@
+import OffprintSupport
 import CCmarkGFM
 import Foundation
 import OffprintDocument
@@ -118,8 +119,8 @@ public enum MarkdownBody {
 /// image cache, the EPUB builder and `--images download` take them like any image.
 public enum LocalImages {
     static let maxBytes = 25 << 20
-    static let types: [String: String] = ["jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-                                          "svg": "image/svg+xml", "webp": "image/webp", "avif": "image/avif", "bmp": "image/bmp"]
+    /// The image types a post's local images may be (a browser shows them all).
+    static let types: Set<MediaType> = [.jpeg, .png, .gif, .svg, .webp, .avif, .bmp]
 
     static func inline(_ article: inout Article) -> [Diagnostic] {
         let postFile = URL(fileURLWithPath: article.origin)
@@ -175,8 +176,7 @@ public enum LocalImages {
             candidates.append(folder.appendingPathComponent(path))
         }
         for c in candidates {
-            let ext = c.pathExtension.lowercased()
-            guard let type = types[ext] else { continue }
+            guard let type = MediaType(fileExtension: c.pathExtension), types.contains(type) else { continue }
             guard let attrs = try? FileManager.default.attributesOfItem(atPath: c.path),
                   (attrs[.type] as? FileAttributeType) == .typeRegular,
                   let size = attrs[.size] as? Int, size <= maxBytes,

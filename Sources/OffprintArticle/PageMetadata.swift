@@ -15,14 +15,14 @@ import OffprintDocument
 ///   byline (`rel=author`, `itemprop=author`, class/id `byline`, `author`, …).
 /// - published time: JSON-LD `datePublished` → `article:published_time`, `parsely-pub-date`
 ///   → other date metas (`pubdate`, `publishdate`, `dc.date`, `sailthru.date`, …) →
-///   `<time itemprop=datePublished>` / `<time pubdate>`; the first that `DateNormalizer` reads.
+///   `<time itemprop=datePublished>` / `<time pubdate>`; the first that reads as an `ArticleDate`.
 struct PageMetadata {
     var title: String?
     var authors: [String] = []
     var excerpt: String?
     var siteName: String?
-    var publishedTime: String?
-    var language: String?
+    var publishedTime: ArticleDate?
+    var language: LanguageTag?
     var image: String?
     var url: String?
     var baseHref: String?
@@ -93,15 +93,13 @@ struct PageMetadata {
         candidates += [jsonld.datePublished, values["article:published_time"], values["parsely-pub-date"]].compactMap { $0 }
         for k in dateMetaNames { if let v = extra[k] { candidates.append(v) } }
         candidates += timeElements(doc)
-        md.publishedTime = candidates.map(unescapeEntities).first { DateNormalizer.iso8601($0) != nil }
-            ?? dateInText(doc)
+        md.publishedTime = candidates.lazy.compactMap { ArticleDate(unescapeEntities($0)) }.first ?? dateInText(doc)
 
-        // Language
-        if let html = doc.htmlElement, let l = doc[html].attribute("lang") ?? doc[html].attribute("xml:lang"), !l.trimmingSpaces.isEmpty {
-            md.language = l.trimmingSpaces
-        } else if let l = langMeta ?? jsonld.language ?? extra["og:locale"] ?? extra["language"] ?? extra["dc.language"] {
-            md.language = l.replacingOccurrences(of: "_", with: "-").trimmingSpaces
-        }
+        // Language: the first that is a language tag, the page's own `<html lang>` first.
+        let html = doc.htmlElement.map { doc[$0] }
+        let langs = [html?.attribute("lang"), html?.attribute("xml:lang"), langMeta, jsonld.language, extra["og:locale"],
+                     extra["language"], extra["dc.language"]]
+        md.language = langs.lazy.compactMap { $0.flatMap(LanguageTag.init) }.first
 
         md.image = extra["og:image"] ?? extra["og:image:url"] ?? extra["og:image:secure_url"] ?? extra["twitter:image"]
             ?? extra["twitter:image:src"] ?? jsonld.image ?? linkHref(doc, rel: "image_src")
@@ -190,9 +188,9 @@ struct PageMetadata {
     /// `time`, `date` or `publish`), for pages without date metadata (Chinese news sites put
     /// `2019-12-10 07:57:40` in a `<span class="h-time">`). Relative times (`5小时前`) are
     /// not dates.
-    static func dateInText(_ doc: Document) -> String? {
+    static func dateInText(_ doc: Document) -> ArticleDate? {
         guard let body = doc.body else { return nil }
-        var found: String?
+        var found: ArticleDate?
         doc.walk(from: body) { id, _ in
             if found != nil { return .skipChildren }
             let n = doc[id]

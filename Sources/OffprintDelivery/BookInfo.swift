@@ -1,6 +1,7 @@
 import CLibXML2
 import CLibZip
 import Foundation
+import OffprintSupport
 
 /// What the delivery steps need to know about one EPUB (or KEPUB) file, read from its OPF:
 /// the subject line of a Send-to-Kindle message, the entries of the OPDS catalog.
@@ -10,19 +11,19 @@ public struct BookInfo: Sendable, Equatable {
     public var authors: [String]
     /// `dc:language`, as written (BCP 47).
     public var language: String?
-    /// `dc:date`, parsed when it is an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or a full timestamp).
-    public var date: BookDate?
+    /// `dc:date`, when it reads as a date (W3CDTF: YYYY, YYYY-MM, YYYY-MM-DD or a full timestamp).
+    public var date: ArticleDate?
     public var description: String?
     public var identifier: String?
     /// The cover image inside the archive (zip entry name) and its media type.
     public var coverEntry: String?
-    public var coverMediaType: String?
+    public var coverMediaType: MediaType?
     /// A Kobo KEPUB (named `*.kepub.epub`, or whose content carries `koboSpan`s).
     public var isKEPUB: Bool
     public var byteCount: Int64
 
     /// The media type a catalog or a message gives the file.
-    public var mediaType: String { isKEPUB ? "application/kepub+zip" : "application/epub+zip" }
+    public var mediaType: MediaType { isKEPUB ? .kepub : .epub }
 
     /// Reads `file`'s container and OPF. Throws `DeliveryError` naming the file and the part
     /// that is missing or broken.
@@ -48,7 +49,7 @@ public struct BookInfo: Sendable, Equatable {
                             title: texts("title").first ?? fallbackTitle,
                             authors: texts("creator"),
                             language: texts("language").first,
-                            date: texts("date").first.flatMap(BookDate.init),
+                            date: texts("date").first.flatMap { ArticleDate($0, allowingYearOrMonth: true) },
                             description: texts("description").first,
                             identifier: texts("identifier").first,
                             isKEPUB: file.lastPathComponent.lowercased().hasSuffix(".kepub.epub"),
@@ -60,7 +61,7 @@ public struct BookInfo: Sendable, Equatable {
         if coverItem == nil, let id = opf.elements(named: "meta").first(where: { $0.attribute("name") == "cover" })?.attribute("content") {
             coverItem = items.first { $0.attribute("id") == id }
         }
-        if let item = coverItem, let href = item.attribute("href"), let type = item.attribute("media-type"), type.hasPrefix("image/") {
+        if let item = coverItem, let href = item.attribute("href"), let type = item.attribute("media-type").flatMap({ MediaType($0) }), type.isImage {
             let entry = EPUBArchive.resolve(href, against: base)
             if archive.has(entry) {
                 info.coverEntry = entry
@@ -77,46 +78,6 @@ public struct BookInfo: Sendable, Equatable {
     public func coverBytes() throws -> [UInt8]? {
         guard let entry = coverEntry else { return nil }
         return try EPUBArchive(file).data(entry)
-    }
-}
-
-/// A book's date as the OPF gives it, typed: year, month and day where given.
-public struct BookDate: Sendable, Equatable, Comparable {
-    public var year: Int
-    public var month: Int?
-    public var day: Int?
-    /// The full timestamp when the OPF has one.
-    public var instant: Date?
-
-    public init?(_ text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let parts = t.prefix(10).split(separator: "-", omittingEmptySubsequences: false)
-        guard let y = parts.first.flatMap({ Int($0) }), parts[0].count == 4 else { return nil }
-        year = y
-        month = parts.count > 1 ? Int(parts[1]) : nil
-        day = parts.count > 2 ? Int(parts[2]) : nil
-        if let m = month, !(1...12).contains(m) { return nil }
-        if let d = day, !(1...31).contains(d) { return nil }
-        if t.count > 10 {
-            let f = ISO8601DateFormatter()
-            instant = f.date(from: t)
-            if instant == nil {
-                f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-                instant = f.date(from: t)
-            }
-        }
-    }
-
-    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as much as is known.
-    public var iso: String {
-        var s = String(format: "%04d", year)
-        if let month { s += String(format: "-%02d", month) }
-        if let month, let day { _ = month; s += String(format: "-%02d", day) }
-        return s
-    }
-
-    public static func < (a: BookDate, b: BookDate) -> Bool {
-        (a.year, a.month ?? 0, a.day ?? 0) < (b.year, b.month ?? 0, b.day ?? 0)
     }
 }
 

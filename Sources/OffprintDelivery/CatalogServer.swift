@@ -1,6 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
+import OffprintSupport
 
 /// `offprint serve DIR`: the OPDS catalog, the HTML page, the books and their covers over HTTP
 /// (FlyingFox). Only GET and HEAD; only book files inside DIR; byte ranges for the downloads.
@@ -88,12 +89,12 @@ private struct CatalogHandler: HTTPHandler {
             return body(Data(xml.utf8), type: OPDSCatalog.acquisitionType + ";charset=utf-8", head: head)
         case "books":
             guard let file = shelf.file(at: Array(components.dropFirst())) else { return notFound() }
-            let type = file.lastPathComponent.lowercased().hasSuffix(".kepub.epub") ? "application/kepub+zip" : "application/epub+zip"
+            let type: MediaType = file.lastPathComponent.lowercased().hasSuffix(".kepub.epub") ? .kepub : .epub
             return try fileResponse(file, type: type, range: request.headers[HTTPHeader("Range")], head: head)
         case "covers":
             guard let book = shelf.book(at: Array(components.dropFirst())), let type = book.info.coverMediaType,
                   let bytes = try? book.info.coverBytes() else { return notFound() }
-            return body(Data(bytes), type: type, head: head, extra: [HTTPHeader("Cache-Control"): "max-age=300"])
+            return body(Data(bytes), type: type.value, head: head, extra: [HTTPHeader("Cache-Control"): "max-age=300"])
         default:
             return notFound()
         }
@@ -121,10 +122,10 @@ private struct CatalogHandler: HTTPHandler {
 
     /// The file, whole or one byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`); several ranges
     /// get the whole file (allowed by RFC 9110); an unsatisfiable range gets 416.
-    func fileResponse(_ file: URL, type: String, range: String?, head: Bool) throws -> HTTPResponse {
+    func fileResponse(_ file: URL, type: MediaType, range: String?, head: Bool) throws -> HTTPResponse {
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.intValue ?? 0
         var headers = HTTPHeaders()
-        headers[.contentType] = type
+        headers[.contentType] = type.value
         headers[HTTPHeader("Accept-Ranges")] = "bytes"
         let name = file.lastPathComponent
         let asciiName = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })

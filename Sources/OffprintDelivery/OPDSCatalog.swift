@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// The catalog documents of `offprint serve`: OPDS 1.2 acquisition feeds (Atom), the
 /// OpenSearch description, and the plain HTML page. Pure functions of the shelf's books.
@@ -73,12 +74,12 @@ public enum OPDSCatalog {
         x += "    <updated>\(atomDate(b.modified))</updated>\n"
         for a in info.authors { x += "    <author><name>\(esc(a))</name></author>\n" }
         if let l = info.language { x += "    <dc:language>\(esc(l))</dc:language>\n" }
-        if let d = info.date { x += "    <dc:issued>\(d.iso)</dc:issued>\n" }
+        if let d = info.date { x += "    <dc:issued>\(d.day)</dc:issued>\n" }
         if let d = info.description { x += "    <summary type=\"text\">\(esc(plainText(d)))</summary>\n" }
         if let type = info.coverMediaType, info.coverEntry != nil {
             let href = "/covers/" + percentEncodePath(b.path)
-            x += "    <link rel=\"http://opds-spec.org/image\" href=\"\(esc(href))\" type=\"\(esc(type))\"/>\n"
-            x += "    <link rel=\"http://opds-spec.org/image/thumbnail\" href=\"\(esc(href))\" type=\"\(esc(type))\"/>\n"
+            x += "    <link rel=\"http://opds-spec.org/image\" href=\"\(esc(href))\" type=\"\(esc(type.value))\"/>\n"
+            x += "    <link rel=\"http://opds-spec.org/image/thumbnail\" href=\"\(esc(href))\" type=\"\(esc(type.value))\"/>\n"
         }
         x += "    <link rel=\"http://opds-spec.org/acquisition\" href=\"\(esc("/books/" + percentEncodePath(b.path)))\" type=\"\(info.mediaType)\" length=\"\(info.byteCount)\" title=\"\(esc((b.path as NSString).lastPathComponent))\"/>\n"
         x += "  </entry>\n"
@@ -128,7 +129,7 @@ public enum OPDSCatalog {
             if !b.info.authors.isEmpty { h += "<br><span class=\"by\">\(esc(b.info.authors.joined(separator: ", ")))</span>" }
             let kind = b.info.isKEPUB ? "KEPUB" : "EPUB"
             h += "<br><small>\(kind), \(String(format: "%.1f", Double(b.info.byteCount) / 1_000_000)) MB"
-            if let d = b.info.date { h += ", \(d.iso)" }
+            if let d = b.info.date { h += ", \(d.day)" }
             h += "</small></li>\n"
         }
         h += "</ul>\n</body></html>\n"

@@ -15,8 +15,8 @@ struct BookPlan {
         var subtitle: String?
         var creators: [String]
         var subjects: [String]
-        /// BCP 47 tag (`und` when unknown).
-        var language: String
+        /// `und` when unknown.
+        var language: LanguageTag
         var rtl: Bool
         var identifier: String
         var publisher: String?
@@ -74,22 +74,21 @@ extension EPUBBuilder {
         let width = max(3, String(articles.count).count)
         var chapters: [Chapter] = []
         chapters.reserveCapacity(articles.count)
-        var explicit: [String?] = []
-        var guessed: [String?] = []
+        var explicit: [LanguageTag?] = []
+        var guessed: [LanguageTag?] = []
         var rtlScript: [Bool] = []
         var declared: [TextDirection?] = []
         var keptNodes = 0
         for (i, stored) in articles.enumerated() {
             let a = try stored.load()
-            let htmlLang = a.document.htmlElement.flatMap { a.document[$0].attribute("lang") ?? a.document[$0].attribute("xml:lang") }
-            explicit.append(a.language.flatMap(LanguageTags.normalize) ?? htmlLang.flatMap(LanguageTags.normalize))
+            explicit.append(a.language)
             let sample = Substring(a.document.textContent(of: a.content).prefix(20_000))
-            guessed.append(LanguageTags.guessFromScript(sample))
-            rtlScript.append(LanguageTags.isMostlyRTL(sample))
+            guessed.append(LanguageTag.guess(fromScriptOf: sample))
+            rtlScript.append(TextDirection.dominant(in: sample) == .rtl)
             declared.append(a.direction)
             let stem = "ch" + String(repeating: "0", count: max(0, width - String(i + 1).count)) + String(i + 1)
             // (Language and direction are only stored by the chapter: set below.)
-            var chapter = Chapter(article: consume a, title: EPUBBuilder.title(of: stored.metadata, index: i), language: "", rtl: false,
+            var chapter = Chapter(article: consume a, title: EPUBBuilder.title(of: stored.metadata, index: i), language: .undetermined, rtl: false,
                                   fileStem: stem, options: options)
             // Past the budget, keep only what other chapters need (anchors, image URLs) and
             // build the tree again when the chapter is written: big books stay small in memory.
@@ -97,22 +96,15 @@ extension EPUBBuilder {
             if keptNodes > options.chapterMemoryLimit / 256 { chapter.releaseTree() }
             chapters.append(chapter)
         }
-        var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? "und"
-        if let l = metadata.language?.trimmed, !l.isEmpty {
-            if let n = LanguageTags.normalize(l) {
-                bookLanguage = n
-            } else {
-                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "language: \(l)",
-                                              "not a BCP 47 language tag (like en, zh-CN): using \(bookLanguage)"))
-            }
-        }
+        var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? .undetermined
+        if let l = metadata.language { bookLanguage = l }
         for i in chapters.indices {
             // Unknown language: the book's, unless the script says it cannot be (then "und").
-            let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != LanguageTags.isRTL(bookLanguage) ? "und" : bookLanguage)
+            let lang = explicit[i] ?? guessed[i] ?? (rtlScript[i] != (bookLanguage.direction == .rtl) ? .undetermined : bookLanguage)
             chapters[i].language = lang
             // A direction the page declares (`dir`) wins; else the language's, else the script's.
             chapters[i].rtl = declared[i].map { $0 == .rtl }
-                ?? (explicit[i] != nil ? LanguageTags.isRTL(lang) : (rtlScript[i] || LanguageTags.isRTL(lang)))
+                ?? (explicit[i] != nil ? lang.direction == .rtl : (rtlScript[i] || lang.direction == .rtl))
         }
         var pages: [String: Int] = [:]
         for (i, c) in chapters.enumerated() {
@@ -130,19 +122,12 @@ extension EPUBBuilder {
             title = chapters[0].title
             diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "title", "the book has no title: using the first article's, \"\(title)\""))
         }
-        let articleDates = chapters.compactMap { $0.date.flatMap(Dates.parse) }
+        let articleDates = chapters.compactMap(\.date)
         let (modifiedDate, modifiedProblem) = EPUBBuilder.modifiedDate(option: options.modified,
                                                                        environment: ProcessInfo.processInfo.environment,
-                                                                       articleDates: articleDates)
+                                                                       articleDates: articleDates.map(\.date))
         if let p = modifiedProblem { diagnostics.append(p) }
-        var bookDate: String? = articleDates.max().map(Dates.day)
-        if let d = metadata.date?.trimmed, !d.isEmpty {
-            if let w = Dates.w3cdtf(d) {
-                bookDate = w
-            } else {
-                diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "date: \(d)", "not an ISO 8601 date (like 2022-01-31): using \(bookDate ?? "none")"))
-            }
-        }
+        let bookDate: String? = metadata.date?.w3cdtf ?? articleDates.max()?.day
         let identifier: String = {
             if let id = metadata.identifier?.trimmed, !id.isEmpty { return id }
             let sources = input.map { $0.metadata.sourceURL.flatMap { $0.isEmpty ? nil : $0 } ?? $0.metadata.origin }.sorted()
@@ -168,7 +153,7 @@ extension EPUBBuilder {
         }
         let book = BookPlan.Book(
             title: title, subtitle: collapsed(metadata.subtitle), creators: creators, subjects: subjects,
-            language: bookLanguage, rtl: LanguageTags.isRTL(bookLanguage), identifier: identifier,
+            language: bookLanguage, rtl: bookLanguage.direction == .rtl, identifier: identifier,
             publisher: collapsed(metadata.publisher), description: metadata.description?.trimmed.nilIfEmpty,
             date: collapsed(bookDate),
             shownDate: collapsed(bookDate.flatMap { title.utf8Contains($0) ? nil : $0 }),

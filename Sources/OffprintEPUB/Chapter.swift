@@ -11,8 +11,8 @@ struct Chapter {
     var origin: String
     var title: String
     var authors: [String]
-    var date: String?
-    var language: String
+    var date: ArticleDate?
+    var language: LanguageTag
     /// Right-to-left: by its language, or by its script when the language is not known.
     var rtl: Bool
     var sourceURL: String?
@@ -38,7 +38,7 @@ struct Chapter {
     static let reservedIDs: Set<String> = ["chapter", "toc", "landmarks"]
 
     /// `article` is consumed: its document becomes the chapter's tree (see `contentTree`).
-    init(article: consuming Article, title: String, language: String, rtl: Bool, fileStem: String, options: EPUBOptions) {
+    init(article: consuming Article, title: String, language: LanguageTag, rtl: Bool, fileStem: String, options: EPUBOptions) {
         origin = article.origin
         self.title = title
         self.rtl = rtl

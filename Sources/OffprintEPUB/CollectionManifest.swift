@@ -51,12 +51,12 @@ public struct CollectionManifest: Sendable {
         public var file: URL
         public var title: String?
         public var authors: [String]?
-        public var date: String?
-        public var language: String?
+        public var date: ArticleDate?
+        public var language: LanguageTag?
         public var sourceURL: String?
 
-        public init(file: URL, title: String? = nil, authors: [String]? = nil, date: String? = nil,
-                    language: String? = nil, sourceURL: String? = nil) {
+        public init(file: URL, title: String? = nil, authors: [String]? = nil, date: ArticleDate? = nil,
+                    language: LanguageTag? = nil, sourceURL: String? = nil) {
             self.file = file
             self.title = title
             self.authors = authors
@@ -125,10 +125,10 @@ public struct CollectionManifest: Sendable {
             case "title": metadata.title = try Self.string(v, key, origin) ?? ""
             case "subtitle": metadata.subtitle = try Self.string(v, key, origin)
             case "creators", "creator", "author", "authors": metadata.creators = try Self.strings(v, key, origin)
-            case "language": metadata.language = try Self.string(v, key, origin)
+            case "language": metadata.language = try Self.language(v, key, origin)
             case "publisher": metadata.publisher = try Self.string(v, key, origin)
             case "description": metadata.description = try Self.string(v, key, origin)
-            case "date": metadata.date = try Self.string(v, key, origin)
+            case "date": metadata.date = try Self.date(v, key, origin)
             case "series": metadata.series = try Self.string(v, key, origin)
             case "series_index", "series-index":
                 guard let s = try Self.string(v, key, origin), let d = Double(s) else {
@@ -189,7 +189,7 @@ public struct CollectionManifest: Sendable {
         case .listed:
             return items
         case .date, .dateDescending:
-            let keyed = items.enumerated().map { (i: $0.offset, a: $0.element, d: article($0.element).date.flatMap(Dates.parse)) }
+            let keyed = items.enumerated().map { (i: $0.offset, a: $0.element, d: article($0.element).date) }
             return keyed.sorted { x, y in
                 switch (x.d, y.d) {
                 case let (a?, b?): return a != b ? (order == .date ? a < b : a > b) : x.i < y.i
@@ -219,6 +219,25 @@ public struct CollectionManifest: Sendable {
         return t.isEmpty ? nil : t
     }
 
+    /// A date (`2022-01-31`, `2022-01-31T09:30:00Z`, any form `ArticleDate` reads; a year or
+    /// a month alone too), or an error naming the line.
+    static func date(_ node: Node, _ key: String, _ origin: String) throws -> ArticleDate? {
+        guard let s = try string(node, key, origin) else { return nil }
+        guard let d = ArticleDate(s, allowingYearOrMonth: true) else {
+            throw EPUBError("\(origin): \(location(key, node)): \"\(s)\" is not a date (write it like 2022-01-31 or 2022-01-31T09:30:00Z)")
+        }
+        return d
+    }
+
+    /// A BCP 47 language tag, or an error naming the line.
+    static func language(_ node: Node, _ key: String, _ origin: String) throws -> LanguageTag? {
+        guard let s = try string(node, key, origin) else { return nil }
+        guard let l = LanguageTag(s) else {
+            throw EPUBError("\(origin): \(location(key, node)): \"\(s)\" is not a BCP 47 language tag (like en, en-GB, zh-Hant)")
+        }
+        return l
+    }
+
     static func strings(_ node: Node, _ key: String, _ origin: String) throws -> [String] {
         if let seq = node.sequence {
             return try seq.compactMap { try string($0, key, origin) }
@@ -241,8 +260,8 @@ public struct CollectionManifest: Sendable {
                     case "file": file = try string(v, key, origin)
                     case "title": entry.title = try string(v, key, origin)
                     case "author", "authors": entry.authors = try strings(v, key, origin)
-                    case "date": entry.date = try string(v, key, origin)
-                    case "language": entry.language = try string(v, key, origin)
+                    case "date": entry.date = try date(v, key, origin)
+                    case "language": entry.language = try language(v, key, origin)
                     case "source", "source_url": entry.sourceURL = try string(v, key, origin)
                     default:
                         diagnostics.append(Diagnostic(origin: origin, location: "articles: \(location(key, v))",

@@ -32,10 +32,10 @@ extension EPUBBuilder {
             var paths: [String] = []
             for p in c.parts.indices {
                 let context = ChapterContext(
-                    language: c.language, rtl: c.rtl, title: x(c.title), stylesheet: "../styles/book.css", sectionID: "chapter",
+                    language: c.language.value, rtl: c.rtl, title: x(c.title), stylesheet: "../styles/book.css", sectionID: "chapter",
                     firstPart: p == 0, partNumber: p + 1, partCount: c.parts.count, labels: labels,
                     byline: c.authors.isEmpty ? nil : x(c.authors.joined(separator: ", ")),
-                    date: c.date?.trimmed.nilIfEmpty.map { x(Dates.parse($0).map(Dates.day) ?? $0) },
+                    date: c.date.map { x($0.day) },
                     sourceURL: c.sourceURL.map(x), sourceLabel: c.sourceURL.map { x(EPUBBuilder.sourceLabel($0)) },
                     body: c.body(part: p))
                 let name = "EPUB/text/" + c.files[p]
@@ -47,11 +47,11 @@ extension EPUBBuilder {
                     diagnostics.append(Diagnostic(origin: c.origin, location: c.files[p],
                                                   "chapter file is \(rendered.utf8.count / 1000) KB, over the \(options.maxChapterBytes / 1000) KB split size: one block in it (a table, list or preformatted text) is too large to split"))
                 }
-                written.manifest.append(.init(itemID: String(c.files[p].dropLast(6)), href: "text/" + c.files[p], mediaType: "application/xhtml+xml"))
+                written.manifest.append(.init(itemID: String(c.files[p].dropLast(6)), href: "text/" + c.files[p], mediaType: MediaType.xhtml.value))
             }
             diagnostics += c.diagnostics
             report.chapters.append(.init(origin: c.origin, title: c.title, files: paths, bytes: chapterBytes, imageURLs: c.imageURLs))
-            written.toc.append(TOCItem(section: plan.sections[i], label: x(c.title), href: "text/" + c.files[0], language: c.language,
+            written.toc.append(TOCItem(section: plan.sections[i], label: x(c.title), href: "text/" + c.files[0], language: c.language.value,
                                        rtl: c.rtl != plan.book.rtl,
                                        children: c.subheadings.map { ("text/" + c.files[$0.part] + "#" + $0.id, x($0.label)) }))
             plan.chapters[i].releaseTree()
@@ -66,11 +66,11 @@ extension EPUBBuilder {
         if let key = plan.images.cover {
             let cover = CoverContext(stylesheet: "../styles/book.css", coverHref: "../" + plan.images.items[key]!.href)
             try archive.addDocument("EPUB/text/cover.xhtml", try templates.render("cover.xhtml.mustache", BookPage(book: book, own: cover)))
-            front.append(.init(itemID: "cover", href: "text/cover.xhtml", mediaType: "application/xhtml+xml"))
+            front.append(.init(itemID: "cover", href: "text/cover.xhtml", mediaType: MediaType.xhtml.value))
         }
         let titlePage = TitlePageContext(stylesheet: "../styles/book.css", date: plan.book.shownDate.map(Escape.xmlSafe))
         try archive.addDocument("EPUB/text/titlepage.xhtml", try templates.render("titlepage.xhtml.mustache", BookPage(book: book, own: titlePage)))
-        front.append(.init(itemID: "titlepage", href: "text/titlepage.xhtml", mediaType: "application/xhtml+xml"))
+        front.append(.init(itemID: "titlepage", href: "text/titlepage.xhtml", mediaType: MediaType.xhtml.value))
         return front
     }
 }

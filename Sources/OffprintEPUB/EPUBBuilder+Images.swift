@@ -16,11 +16,11 @@ struct ImagePlan {
         }
         var id: String
         var href: String
-        var mediaType: String
+        var mediaType: MediaType
         var content: Content
 
         /// The item for image bytes with this SHA-256.
-        init(sha256 key: String, fileExtension: String, mediaType: String, content: Content) {
+        init(sha256 key: String, fileExtension: String, mediaType: MediaType, content: Content) {
             let short = String(key.prefix(20))
             id = "img-" + short
             href = "images/\(short).\(fileExtension)"
@@ -39,7 +39,7 @@ struct ImagePlan {
     /// The cover drawn from the title (SVG), when there is no cover image.
     mutating func addGeneratedCover(_ svg: [UInt8]) {
         let key = Hex.sha256(svg)
-        items[key] = Item(sha256: key, fileExtension: "svg", mediaType: "image/svg+xml", content: .bytes(svg))
+        items[key] = Item(sha256: key, fileExtension: MediaType.svg.fileExtension, mediaType: .svg, content: .bytes(svg))
         cover = key
     }
 }
@@ -47,7 +47,7 @@ struct ImagePlan {
 extension EPUBBuilder {
     /// Media types every EPUB reader must show (EPUB 3.2 core media types; WebP only with
     /// `keepWebP`, as EPUB 3.3 added it).
-    static let coreImageTypes: Set<String> = ["image/jpeg", "image/png", "image/gif", "image/svg+xml"]
+    static let coreImageTypes: Set<MediaType> = [.jpeg, .png, .gif, .svg]
 
     /// Fetches every chapter's images and the cover at once, keeps those a reader can show
     /// (SVG sanitised) and chooses the cover. Returns what it has to say about the cover.
@@ -80,7 +80,7 @@ extension EPUBBuilder {
             case .failure(let f):
                 plan.byURL[url] = .failure(f)
             case .success(let img):
-                guard EPUBBuilder.coreImageTypes.contains(img.mediaType) || (options.keepWebP && img.mediaType == "image/webp") else {
+                guard EPUBBuilder.coreImageTypes.contains(img.mediaType) || (options.keepWebP && img.mediaType == .webp) else {
                     plan.byURL[url] = .failure(ImageFailure(url: url, reason: "\(img.mediaType) is not an image type EPUB readers must support (JPEG, PNG, GIF, SVG\(options.keepWebP ? ", WebP" : "")); bundle with --profile (any profile converts it to JPEG or PNG) to keep it"))
                     continue
                 }
@@ -91,7 +91,7 @@ extension EPUBBuilder {
                 let key = img.sha256.lowercased()
                 if plan.items[key] == nil {
                     var content = ImagePlan.Item.Content.file(img.file.path)
-                    if img.mediaType == "image/svg+xml" {
+                    if img.mediaType == .svg {
                         // SVG is XML a reader runs: scripts, remote references and DOCTYPEs out.
                         guard let data = FileManager.default.contents(atPath: img.file.path),
                               let clean = SVGSanitizer.sanitize([UInt8](data)) else {
@@ -160,16 +160,16 @@ extension EPUBBuilder {
             throw EPUBError("cannot read the cover image \(path)")
         }
         var bytes = [UInt8](data)
-        guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == "image/webp") else {
+        guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == .webp) else {
             throw EPUBError("the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
         }
         let type = info.mediaType
-        if type == "image/svg+xml" {
+        if type == .svg {
             guard let clean = SVGSanitizer.sanitize(bytes) else { throw EPUBError("the cover image \(path) is not a well-formed SVG drawing") }
             bytes = clean
         }
         let key = Hex.sha256(bytes)
-        let item = ImagePlan.Item(sha256: key, fileExtension: CachedImage.fileExtension(forMediaType: type), mediaType: type, content: .bytes(bytes))
+        let item = ImagePlan.Item(sha256: key, fileExtension: type.fileExtension, mediaType: type, content: .bytes(bytes))
         return (key, item, bytes)
     }
 
@@ -206,13 +206,13 @@ extension EPUBBuilder {
         var manifest: [PackageContext.ManifestItem] = []
         for key in keys.sorted() {
             let item = plan.items[key]!
-            let compress = item.mediaType == "image/svg+xml"
+            let compress = item.mediaType == .svg
             switch item.content {
             case .file(let f): try archive.zip.add("EPUB/" + item.href, file: f, compress: compress)
             case .bytes(let b): try archive.zip.add("EPUB/" + item.href, bytes: b, compress: compress)
             }
             let isCover = key == plan.cover
-            manifest.append(.init(itemID: isCover ? "cover-image" : item.id, href: item.href, mediaType: item.mediaType,
+            manifest.append(.init(itemID: isCover ? "cover-image" : item.id, href: item.href, mediaType: item.mediaType.value,
                                   itemProperties: isCover ? "cover-image" : nil))
         }
         return manifest

@@ -98,7 +98,7 @@ extension EPUBBuilder {
     /// Writes the navigation document (table of contents, landmarks) and the NCX.
     func writeNavigation(_ plan: BookPlan, toc items: [TOCItem], book: BookValues, templates: TemplateSet,
                          to archive: BookArchive) throws {
-        let (toc, ncx, depth) = EPUBBuilder.contents(items, bookLanguage: plan.book.language)
+        let (toc, ncx, depth) = EPUBBuilder.contents(items, bookLanguage: plan.book.language.value)
         let nav = NavContext(stylesheet: "styles/book.css", toc: toc, landmarks: EPUBBuilder.landmarks(plan).landmarks)
         try archive.addDocument("EPUB/nav.xhtml", try templates.render("nav.xhtml.mustache", BookPage(book: book, own: nav)))
         try archive.zip.add("EPUB/toc.ncx", string: try templates.render("toc.ncx.mustache", BookPage(book: book, own: NCXContext(depth: depth, toc: ncx))))

@@ -30,9 +30,9 @@ extension EPUBBuilder {
     /// chapters) and the EPUB 2 guide.
     func writePackage(_ plan: BookPlan, parts: PackageParts, book: BookValues, templates: TemplateSet, to archive: BookArchive) throws {
         let navigation: [PackageContext.ManifestItem] = [
-            .init(itemID: "nav", href: "nav.xhtml", mediaType: "application/xhtml+xml", itemProperties: "nav"),
-            .init(itemID: "ncx", href: "toc.ncx", mediaType: "application/x-dtbncx+xml"),
-            .init(itemID: "css", href: "styles/book.css", mediaType: "text/css"),
+            .init(itemID: "nav", href: "nav.xhtml", mediaType: MediaType.xhtml.value, itemProperties: "nav"),
+            .init(itemID: "ncx", href: "toc.ncx", mediaType: MediaType.ncx.value),
+            .init(itemID: "css", href: "styles/book.css", mediaType: MediaType.css.value),
         ]
         let opf = PackageContext(
             coverImageID: plan.images.cover == nil ? nil : "cover-image",

@@ -102,9 +102,9 @@ public struct EPUBBuilder: Sendable {
         url.hasPrefix("data:") ? String(url.prefix(40)) + "…" : url
     }
 
-    static func mostCommon(_ values: [String]) -> String? {
-        var counts: [String: Int] = [:]
-        var order: [String] = []
+    static func mostCommon<T: Hashable>(_ values: [T]) -> T? {
+        var counts: [T: Int] = [:]
+        var order: [T] = []
         for v in values {
             if counts[v] == nil { order.append(v) }
             counts[v, default: 0] += 1

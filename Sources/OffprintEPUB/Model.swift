@@ -1,5 +1,6 @@
 import Foundation
 import OffprintArticle
+import OffprintSupport
 
 /// What a book says about itself: the package document's metadata, the title page, the
 /// navigation's title. Empty fields are left out of the book, never written empty.
@@ -8,14 +9,14 @@ public struct BookMetadata: Sendable, Equatable {
     public var subtitle: String?
     /// Authors, in order (`dc:creator`, role `aut`).
     public var creators: [String]
-    /// BCP 47 tag (`zh-CN`, `en`). Nil: the articles' most common language, else one guessed
-    /// from the text's script (`zh`, `ja`, `ko`), else `und`.
-    public var language: String?
+    /// The book's language (`zh-CN`, `en`). Nil: the articles' most common language, else one
+    /// guessed from the text's script (`zh`, `ja`, `ko`), else `und`.
+    public var language: LanguageTag?
     public var publisher: String?
     public var description: String?
-    /// Publication date, ISO 8601 (`2022-01-31` or `2022-01-31T08:00:00Z`). Nil: the
-    /// newest article date.
-    public var date: String?
+    /// Publication date (`2022-01-31`, `2022-01-31T08:00:00Z`, or a year or month alone). Nil:
+    /// the newest article date.
+    public var date: ArticleDate?
     public var series: String?
     /// Position in the series (`2`, `2.5`).
     public var seriesIndex: Double?
@@ -29,8 +30,8 @@ public struct BookMetadata: Sendable, Equatable {
     /// sources, so the same articles always give the same identifier.
     public var identifier: String?
 
-    public init(title: String, subtitle: String? = nil, creators: [String] = [], language: String? = nil,
-                publisher: String? = nil, description: String? = nil, date: String? = nil,
+    public init(title: String, subtitle: String? = nil, creators: [String] = [], language: LanguageTag? = nil,
+                publisher: String? = nil, description: String? = nil, date: ArticleDate? = nil,
                 series: String? = nil, seriesIndex: Double? = nil, subjects: [String]? = nil,
                 coverImage: String? = nil, identifier: String? = nil) {
         self.title = title
@@ -122,11 +123,10 @@ public struct BookLabels: Sendable, Equatable {
     }
 
     /// The labels for a BCP 47 language (English for languages without a translation).
-    public static func forLanguage(_ tag: String) -> BookLabels {
-        let primary = tag.split(separator: "-").first.map { $0.lowercased() } ?? ""
-        switch primary {
+    public static func forLanguage(_ tag: LanguageTag) -> BookLabels {
+        switch tag.language {
         case "zh":
-            let traditional = tag.lowercased().contains("hant") || ["zh-tw", "zh-hk", "zh-mo"].contains(tag.lowercased())
+            let traditional = tag.script.map { $0 == "Hant" } ?? ["TW", "HK", "MO"].contains(tag.region ?? "")
             return traditional
                 ? BookLabels(contents: "目錄", landmarks: "導覽", cover: "封面", titlePage: "書名頁", source: "來源", start: "正文")
                 : BookLabels(contents: "目录", landmarks: "导览", cover: "封面", titlePage: "书名页", source: "来源", start: "正文")
@@ -166,7 +166,7 @@ public struct BuildReport: Sendable {
     public var bytes: Int
     public var diagnostics: [Diagnostic]
     /// The book's language (`dc:language`), as chosen from the metadata and articles.
-    public var language: String = "und"
+    public var language: LanguageTag = .undetermined
 }
 
 /// Why a book could not be built. The message says what, where and what to do.

@@ -224,7 +224,7 @@ struct Sanitizer {
         for a in old {
             let key = a.name.lowercased()
             if key == "xml:lang" || key == "lang" {
-                if let l = LanguageTags.normalize(a.value), lang == nil || key == "lang" { lang = l }
+                if let l = LanguageTag(a.value)?.value, lang == nil || key == "lang" { lang = l }
                 continue
             }
             if key == "name" && name == "a" && !old.contains(where: { $0.name == "id" }) {

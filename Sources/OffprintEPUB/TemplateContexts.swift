@@ -57,7 +57,7 @@ struct BookValues {
 
     init(_ book: BookPlan.Book, labels: BookLabels) {
         let x = Escape.xmlSafe
-        language = book.language
+        language = book.language.value
         rtl = book.rtl
         identifier = x(book.identifier)
         title = x(book.title)

@@ -1,6 +1,7 @@
 import Foundation
 import OffprintArticle
 import OffprintDocument
+import OffprintSupport
 
 /// One try at finding the article in a page, with a set of rules (`Flags`) switched on.
 /// Works on its own copy of the document.

@@ -1,6 +1,7 @@
 import Foundation
 import OffprintArticle
 import OffprintDocument
+import OffprintSupport
 
 /// The extraction stage, between loading and clean-up: narrows a whole web page to its
 /// article, and reads the article's direction, byline and (when missing) title on the way.

@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// What a feed says about itself (channel / feed-level elements).
 public struct FeedInfo: Sendable, Equatable {
@@ -15,8 +16,8 @@ public struct FeedInfo: Sendable, Equatable {
     public var link: String?
     /// Plain text.
     public var description: String?
-    /// BCP 47 tag as the feed gives it (`en-us`, `zh-CN`).
-    public var language: String?
+    /// The feed's language (`en-us` read as `en-US`); nil when it gives none or no tag.
+    public var language: LanguageTag?
     public var authors: [String] = []
     /// The feed's logo or icon URL.
     public var image: String?
@@ -33,8 +34,8 @@ public struct FeedEntry: Sendable, Equatable {
     /// The entry's page (absolute when the feed allows).
     public var link: String?
     public var authors: [String] = []
-    /// Published date, ISO 8601 (through `DateNormalizer`), else the updated date.
-    public var date: String?
+    /// Published date, else the updated date.
+    public var date: ArticleDate?
     /// The date as written, when it could not be read.
     public var rawDate: String?
     /// The full content as HTML (`content:encoded`, Atom `content`, `content_html`).

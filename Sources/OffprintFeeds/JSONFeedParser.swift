@@ -1,5 +1,6 @@
 import Foundation
 import OffprintArticle
+import OffprintSupport
 
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) with Foundation's decoder.
 enum JSONFeedParser {
@@ -73,7 +74,7 @@ enum JSONFeedParser {
         info.title = root.title
         info.link = root.home_page_url
         info.description = root.description
-        info.language = root.language
+        info.language = root.language.flatMap(LanguageTag.init)
         info.image = root.icon ?? root.favicon
         info.authors = (root.authors ?? root.author.map { [$0] } ?? []).compactMap(\.name)
         var entries: [FeedEntry] = []
@@ -89,7 +90,7 @@ enum JSONFeedParser {
             }
             e.summary = item.summary.map { "<p>" + XNode.escape($0, quote: false) + "</p>" }
             if let raw = item.date_published ?? item.date_modified {
-                e.date = DateNormalizer.iso8601(raw)
+                e.date = ArticleDate(raw)
                 if e.date == nil { e.rawDate = raw }
             }
             e.authors = (item.authors ?? item.author.map { [$0] } ?? []).compactMap(\.name)

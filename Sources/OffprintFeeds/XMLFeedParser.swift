@@ -1,6 +1,7 @@
 import Foundation
 import OffprintArticle
 import OffprintDocument
+import OffprintSupport
 
 /// A small element tree for one feed entry or one channel-level element, built from the
 /// streaming reader's events (the feed as a whole is never a tree).
@@ -182,7 +183,7 @@ enum XMLFeedParser {
         case ("description", ""), ("description", NS.rss1), ("subtitle", NS.atom), ("description", NS.dc):
             if info.description == nil { info.description = textValue(n, atom: info.format == .atom).map(plainText) }
         case ("language", ""), ("language", NS.dc):
-            if info.language == nil { info.language = n.value }
+            if info.language == nil { info.language = n.value.flatMap(LanguageTag.init) }
         case ("author", NS.atom), ("managingEditor", ""), ("creator", NS.dc):
             if let a = personName(n) { info.authors.append(a) }
         case ("image", ""), ("image", NS.rss1):
@@ -193,7 +194,7 @@ enum XMLFeedParser {
             break
         }
         if info.format == .atom, info.language == nil, n.name == "title" {
-            info.language = n.attributes.first { $0.qualifiedName == "xml:lang" }?.value
+            info.language = n.attributes.first { $0.qualifiedName == "xml:lang" }.flatMap { LanguageTag($0.value) }
         }
     }
 
@@ -266,7 +267,7 @@ enum XMLFeedParser {
         if format == .rss1, e.link == nil { e.link = n.attribute("about", namespace: NS.rdf) }
         let rawDate = published ?? updated
         if let raw = rawDate {
-            e.date = DateNormalizer.iso8601(raw)
+            e.date = ArticleDate(raw)
             if e.date == nil { e.rawDate = raw }
         }
         var seen = Set<String>()

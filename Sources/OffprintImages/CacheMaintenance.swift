@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -114,7 +115,7 @@ extension ImageCache {
         var byType: [String: Int] = [:]
         for o in objects {
             let ext = o.name.split(separator: ".").last.map(String.init) ?? ""
-            byType[CachedImage.mediaType(forFileExtension: ext) ?? "other", default: 0] += 1
+            byType[MediaType(fileExtension: ext).map(\.value) ?? "other", default: 0] += 1
         }
         return CacheStats(directory: store.root.path,
                           entries: entries.count,

@@ -35,7 +35,7 @@ import Darwin
 struct IndexEntry: Codable, Sendable, Equatable {
     var url: String
     var sha256: String
-    var mediaType: String
+    var mediaType: MediaType
     var byteCount: Int
     var width: Int?
     var height: Int?
@@ -92,9 +92,9 @@ final class CacheStore: Sendable {
             .appendingPathComponent(key + ".json")
     }
 
-    func objectFile(sha256: String, mediaType: String) -> URL {
+    func objectFile(sha256: String, mediaType: MediaType) -> URL {
         objectsDir.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true)
-            .appendingPathComponent(sha256 + "." + CachedImage.fileExtension(forMediaType: mediaType))
+            .appendingPathComponent(sha256 + "." + mediaType.fileExtension)
     }
 
     // MARK: - Index entries
@@ -172,7 +172,7 @@ final class CacheStore: Sendable {
     }
 
     /// Flushes a complete temp file to disk and moves it into `objects/` under its hash.
-    func commitObject(temp: URL, sha256: String, mediaType: String) throws -> URL {
+    func commitObject(temp: URL, sha256: String, mediaType: MediaType) throws -> URL {
         do {
             try AtomicFile.flush(temp)
         } catch {
@@ -185,7 +185,7 @@ final class CacheStore: Sendable {
     }
 
     /// Writes bytes (a decoded `data:` URL) as an object, unless a whole copy is there.
-    func storeObject(_ bytes: Data, sha256: String, mediaType: String) throws -> URL {
+    func storeObject(_ bytes: Data, sha256: String, mediaType: MediaType) throws -> URL {
         let dest = objectFile(sha256: sha256, mediaType: mediaType)
         var st = stat()
         if stat(dest.path, &st) == 0, Int(st.st_size) == bytes.count, (try? hashFile(dest)) == sha256 {

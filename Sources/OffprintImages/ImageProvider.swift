@@ -1,4 +1,5 @@
 import Foundation
+import OffprintSupport
 
 /// An image in the local cache, ready to be linked from Markdown or packed into a book.
 public struct CachedImage: Sendable, Equatable {
@@ -10,13 +11,13 @@ public struct CachedImage: Sendable, Equatable {
     public var sha256: String
     /// Media type sniffed from the bytes (`image/jpeg`, `image/png`, `image/gif`,
     /// `image/webp`, `image/svg+xml`, `image/avif`, `image/bmp`, `image/tiff`).
-    public var mediaType: String
+    public var mediaType: MediaType
     public var byteCount: Int
     /// Pixel size, when the format tells it.
     public var width: Int?
     public var height: Int?
 
-    public init(url: String, file: URL, sha256: String, mediaType: String, byteCount: Int, width: Int? = nil, height: Int? = nil) {
+    public init(url: String, file: URL, sha256: String, mediaType: MediaType, byteCount: Int, width: Int? = nil, height: Int? = nil) {
         self.url = url
         self.file = file
         self.sha256 = sha256
@@ -27,23 +28,7 @@ public struct CachedImage: Sendable, Equatable {
     }
 
     /// The usual file extension for the media type (`jpg`, `png`, …).
-    public var fileExtension: String { Self.fileExtension(forMediaType: mediaType) }
-
-    /// The usual file extension for an image media type; `bin` for anything else.
-    public static func fileExtension(forMediaType mediaType: String) -> String {
-        imageTypes.first { $0.mediaType == mediaType }?.fileExtension ?? "bin"
-    }
-
-    /// The media type for one of the extensions above (`jpg` → `image/jpeg`).
-    public static func mediaType(forFileExtension ext: String) -> String? {
-        imageTypes.first { $0.fileExtension == ext.lowercased() }?.mediaType
-    }
-
-    /// The image types the cache keeps, with their usual file extensions.
-    public static let imageTypes: [(mediaType: String, fileExtension: String)] = [
-        ("image/jpeg", "jpg"), ("image/png", "png"), ("image/gif", "gif"), ("image/webp", "webp"),
-        ("image/svg+xml", "svg"), ("image/avif", "avif"), ("image/bmp", "bmp"), ("image/tiff", "tif"),
-    ]
+    public var fileExtension: String { mediaType.fileExtension }
 }
 
 /// Why an image could not be had. The message names the URL and says what to do.

@@ -5,13 +5,13 @@ import Foundation
 public struct ImageInfo: Sendable, Equatable {
     /// `image/jpeg`, `image/png`, `image/gif`, `image/webp`, `image/svg+xml`,
     /// `image/avif`, `image/bmp` or `image/tiff`.
-    public var mediaType: String
+    public var mediaType: MediaType
     /// Pixel size as displayed (JPEG EXIF orientations 5–8 swap width and height),
     /// when the header tells it.
     public var width: Int?
     public var height: Int?
 
-    public init(mediaType: String, width: Int? = nil, height: Int? = nil) {
+    public init(mediaType: MediaType, width: Int? = nil, height: Int? = nil) {
         self.mediaType = mediaType
         self.width = width
         self.height = height
@@ -45,7 +45,7 @@ public enum ImageSniffer {
         if b.count == 0 { return .notImage("an empty file") }
         if b.starts(with: [0xFF, 0xD8, 0xFF]) { return .image(jpeg(b)) }
         if b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
-            var info = ImageInfo(mediaType: "image/png")
+            var info = ImageInfo(mediaType: .png)
             if b.matches(at: 12, "IHDR"), let w = b.be32(16), let h = b.be32(20) {
                 info.width = w
                 info.height = h
@@ -53,13 +53,13 @@ public enum ImageSniffer {
             return .image(info)
         }
         if b.matches(at: 0, "GIF87a") || b.matches(at: 0, "GIF89a") {
-            return .image(ImageInfo(mediaType: "image/gif", width: b.le16(6), height: b.le16(8)))
+            return .image(ImageInfo(mediaType: .gif, width: b.le16(6), height: b.le16(8)))
         }
         if b.matches(at: 0, "RIFF") && b.matches(at: 8, "WEBP") { return .image(webp(b)) }
         if b.matches(at: 4, "ftyp") { return isoMedia(b) }
         if b.starts(with: [0x49, 0x49, 0x2A, 0x00]) || b.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) {
             let tags = tiffTags(b, at: 0, length: b.count)
-            return .image(ImageInfo(mediaType: "image/tiff", width: tags[256], height: tags[257]))
+            return .image(ImageInfo(mediaType: .tiff, width: tags[256], height: tags[257]))
         }
         if b.matches(at: 0, "BM"), let bmp = bmp(b) { return .image(bmp) }
         if b.starts(with: [0xFF, 0x0A]) || (b.matches(at: 4, "JXL ") && b.be32(0) == 12) {
@@ -76,7 +76,7 @@ public enum ImageSniffer {
     // MARK: - JPEG
 
     private static func jpeg(_ b: Bytes) -> ImageInfo {
-        var info = ImageInfo(mediaType: "image/jpeg")
+        var info = ImageInfo(mediaType: .jpeg)
         var orientation = 1
         var i = 2
         while i + 4 <= b.count {
@@ -126,7 +126,7 @@ public enum ImageSniffer {
     // MARK: - WebP
 
     private static func webp(_ b: Bytes) -> ImageInfo {
-        var info = ImageInfo(mediaType: "image/webp")
+        var info = ImageInfo(mediaType: .webp)
         if b.matches(at: 12, "VP8 "), b.starts(with: [0x9D, 0x01, 0x2A], at: 23),
            let w = b.le16(26), let h = b.le16(28) {
             info.width = w & 0x3FFF
@@ -152,7 +152,7 @@ public enum ImageSniffer {
             o += 4
         }
         if brands.contains("avif") || brands.contains("avis") {
-            var info = ImageInfo(mediaType: "image/avif")
+            var info = ImageInfo(mediaType: .avif)
             // Image spatial extents: the largest one is the primary (or grid) image.
             let limit = min(b.count, 1 << 16)
             var best = 0
@@ -181,7 +181,7 @@ public enum ImageSniffer {
 
     private static func bmp(_ b: Bytes) -> ImageInfo? {
         guard let header = b.le32(14), [12, 16, 40, 52, 56, 64, 108, 124].contains(header) else { return nil }
-        var info = ImageInfo(mediaType: "image/bmp")
+        var info = ImageInfo(mediaType: .bmp)
         if header == 12 {
             info.width = b.le16(18)
             info.height = b.le16(20)
@@ -288,7 +288,7 @@ public enum ImageSniffer {
             guard let v, v.isFinite, v > 0, v < 1_000_000 else { return nil }
             return Int(v.rounded())
         }
-        return ImageInfo(mediaType: "image/svg+xml", width: px(width), height: px(height))
+        return ImageInfo(mediaType: .svg, width: px(width), height: px(height))
     }
 
     /// A length in absolute units, in CSS pixels; `nil` for `%`, `em` and the like.

@@ -77,7 +77,7 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
         var settings: String
         /// Nil: the source is used as it is.
         var file: String?
-        var mediaType: String
+        var mediaType: MediaType
         var sha256: String
         var byteCount: Int
         var width: Int?
@@ -208,7 +208,7 @@ public final class ConvertingImageProvider: ImageProvider, @unchecked Sendable {
         if image.width == nil { image.width = result.width; image.height = result.height }
         var outcome = Outcome.unchanged
         if let bytes = result.bytes {
-            let name = key + "." + CachedImage.fileExtension(forMediaType: result.mediaType)
+            let name = key + "." + result.mediaType.fileExtension
             let file = recordURL.deletingLastPathComponent().appendingPathComponent(name)
             rec.file = name
             rec.sha256 = Hex.sha256(bytes)

@@ -1,3 +1,4 @@
+import OffprintSupport
 import CLibVips
 import Foundation
 
@@ -5,7 +6,7 @@ import Foundation
 public struct ConvertedImage: Sendable, Equatable {
     /// Nil: the image is fine as it is (use the source bytes).
     public var bytes: [UInt8]?
-    public var mediaType: String
+    public var mediaType: MediaType
     public var width: Int?
     public var height: Int?
     /// What was done, for reports (`webp → jpeg, 4000×3000 → 1264×948`), empty when nothing.
@@ -21,7 +22,7 @@ public enum ImageConverter {
     /// The smallest JPEG quality a byte budget may push an image to.
     static let minimumQuality = 40
 
-    public static func convert(_ bytes: [UInt8], mediaType: String, settings s: ImageSettings) throws -> ConvertedImage {
+    public static func convert(_ bytes: [UInt8], mediaType: MediaType, settings s: ImageSettings) throws -> ConvertedImage {
         let source = ImageFormat(mediaType: mediaType)
         if source == .svg {
             if s.formats.contains(.svg) { return ConvertedImage(bytes: nil, mediaType: mediaType, note: "") }
@@ -47,12 +48,12 @@ public enum ImageConverter {
 
         // Photos stay photos (JPEG); transparency and lossless sources (line art,
         // screenshots) prefer PNG unless PNG is far larger.
-        let lossySource = source == .jpeg || mediaType == "image/avif" || mediaType == "image/heic" || mediaType == "image/heif"
+        let lossySource = source == .jpeg || [MediaType.avif, .heic, .heif].contains(mediaType)
             || (source == .webp && !isLosslessWebP(bytes))
         let target = s.targetSize(width: w, height: h)
         var (out, outType) = try encode(bytes, box: target, settings: s, alpha: header.hasAlpha, preferJPEG: lossySource)
         var notes: [String] = []
-        if let src = source?.rawValue ?? mediaType.split(separator: "/").last.map(String.init) { notes.append("\(src) → \(outType.rawValue)") }
+        notes.append("\(source?.rawValue ?? mediaType.subtype) → \(outType.rawValue)")
         if (out.width, out.height) != (w, h) { notes.append("\(w)×\(h) → \(out.width)×\(out.height)") }
         if animated && s.animation == .firstFrame { notes.append("first frame of \(header.pages)") }
         if s.grayscale && !gray { notes.append("grey") }

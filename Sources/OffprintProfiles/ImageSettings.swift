@@ -1,20 +1,21 @@
+import OffprintSupport
 import Foundation
 
 /// An image format a reader may be given.
 public enum ImageFormat: String, Sendable, Codable, CaseIterable, Comparable {
     case jpeg, png, gif, svg, webp
 
-    public var mediaType: String {
+    public var mediaType: MediaType {
         switch self {
-        case .jpeg: return "image/jpeg"
-        case .png: return "image/png"
-        case .gif: return "image/gif"
-        case .svg: return "image/svg+xml"
-        case .webp: return "image/webp"
+        case .jpeg: return .jpeg
+        case .png: return .png
+        case .gif: return .gif
+        case .svg: return .svg
+        case .webp: return .webp
         }
     }
 
-    public init?(mediaType: String) {
+    public init?(mediaType: MediaType) {
         guard let f = ImageFormat.allCases.first(where: { $0.mediaType == mediaType }) else { return nil }
         self = f
     }

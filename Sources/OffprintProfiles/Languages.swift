@@ -1,3 +1,5 @@
+import OffprintSupport
+
 /// Book languages Amazon accepts for Kindle books: KDP's list of supported eBook languages
 /// (primary subtags). Send to Kindle converts other languages too, but may reject the book
 /// or show it with the wrong fonts and hyphenation; `und` (unknown) is refused.
@@ -48,9 +50,8 @@ public enum AmazonLanguages {
         "yi",   // Yiddish
     ]
 
-    /// Whether a BCP 47 tag's language is on the list.
-    public static func accepts(_ tag: String) -> Bool {
-        let primary = tag.split(separator: "-").first.map { $0.lowercased() } ?? ""
-        return codes.contains(primary)
+    /// Whether the tag's language is on the list.
+    public static func accepts(_ tag: LanguageTag) -> Bool {
+        codes.contains(tag.language)
     }
 }

@@ -93,7 +93,7 @@ public struct ProfileBuilder: Sendable {
                 for a in articles { for au in a.metadata.authors where seen.insert(au).inserted { creators.append(au) } }
                 if creators.count > 3 { creators = Array(creators.prefix(3)) + ["…"] }
             }
-            var date = metadata.date ?? articles.compactMap { $0.metadata.date.map { String($0.prefix(10)) } }.max()
+            var date = (metadata.date ?? articles.compactMap(\.metadata.date).max())?.day
             if let d = date, title.contains(d) { date = nil }  // the date once: not again under a title that says it
             do {
                 epub.fallbackCover = try CoverGenerator(width: w, height: h).file(title: title, creators: creators, date: date, in: derivedDirectory).path
@@ -133,7 +133,7 @@ public struct ProfileBuilder: Sendable {
         // Language.
         if profile.languages == .amazon {
             let lang = result.report.language
-            if lang == "und" {
+            if lang == .undetermined {
                 result.diagnostics.append(Diagnostic(origin: output.lastPathComponent, location: "dc:language und",
                                                      "the book's language is unknown, which Send to Kindle refuses: give it with --language"))
             } else if !AmazonLanguages.accepts(lang) {
@@ -257,7 +257,7 @@ public struct ProfileBuilder: Sendable {
             var volumeOptions = epub
             if let w = profile.coverWidth, let h = profile.coverHeight, epub.fallbackCover != nil {
                 volumeOptions.fallbackCover = try? CoverGenerator(width: w, height: h)
-                    .file(title: meta.title, creators: metadata.creators, date: metadata.date, in: derivedDirectory).path
+                    .file(title: meta.title, creators: metadata.creators, date: metadata.date?.day, in: derivedDirectory).path
             }
             let built = try await buildFitting(articles: group.map { articles[$0] }, metadata: meta, images: images, to: url,
                                                options: volumeOptions, settings: estimate.settings)
@@ -311,7 +311,7 @@ public struct ProfileBuilder: Sendable {
         }
         guard let out = converted.bytes else { return path }
         let file = derivedDirectory.appendingPathComponent("covers", isDirectory: true)
-            .appendingPathComponent(Hex.sha256(bytes + Array(profile.images.cacheKey.utf8)) + "." + CachedImage.fileExtension(forMediaType: converted.mediaType))
+            .appendingPathComponent(Hex.sha256(bytes + Array(profile.images.cacheKey.utf8)) + "." + converted.mediaType.fileExtension)
         if FileManager.default.fileExists(atPath: file.path) {
             _ = utimes(file.path, nil)
         } else {
@@ -321,17 +321,17 @@ public struct ProfileBuilder: Sendable {
     }
 
     /// The media type of image bytes from their signature.
-    static func sniff(_ b: [UInt8]) -> String? {
+    static func sniff(_ b: [UInt8]) -> MediaType? {
         func at(_ i: Int, _ s: String) -> Bool { b.count >= i + s.utf8.count && b[i..<(i + s.utf8.count)].elementsEqual(Array(s.utf8)) }
-        if b.count >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF { return "image/jpeg" }
-        if b.count >= 8 && b[0] == 0x89 && at(1, "PNG") { return "image/png" }
-        if at(0, "GIF8") { return "image/gif" }
-        if at(0, "RIFF") && at(8, "WEBP") { return "image/webp" }
-        if at(4, "ftypavif") || at(4, "ftypavis") { return "image/avif" }
-        if at(4, "ftypheic") || at(4, "ftypheix") || at(4, "ftypmif1") || at(4, "ftypmsf1") { return "image/heic" }
-        if at(0, "BM") { return "image/bmp" }
-        if at(0, "II*\u{0}") || at(0, "MM\u{0}*") { return "image/tiff" }
-        if String(decoding: b.prefix(1024), as: UTF8.self).contains("<svg") { return "image/svg+xml" }
+        if b.count >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF { return .jpeg }
+        if b.count >= 8 && b[0] == 0x89 && at(1, "PNG") { return .png }
+        if at(0, "GIF8") { return .gif }
+        if at(0, "RIFF") && at(8, "WEBP") { return .webp }
+        if at(4, "ftypavif") || at(4, "ftypavis") { return .avif }
+        if at(4, "ftypheic") || at(4, "ftypheix") || at(4, "ftypmif1") || at(4, "ftypmsf1") { return .heic }
+        if at(0, "BM") { return .bmp }
+        if at(0, "II*\u{0}") || at(0, "MM\u{0}*") { return .tiff }
+        if String(decoding: b.prefix(1024), as: UTF8.self).contains("<svg") { return .svg }
         return nil
     }
 }

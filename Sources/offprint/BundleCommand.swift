@@ -44,8 +44,9 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(name: .customLong("author"), help: ArgumentHelp("Book author / creator (repeatable).", valueName: "name"))
     var authors: [String] = []
 
-    @Option(help: ArgumentHelp("Book language, BCP 47 (default: the manifest's, else the articles').", valueName: "tag"))
-    var language: String?
+    @Option(help: ArgumentHelp("Book language, BCP 47 (default: the manifest's, else the articles').", valueName: "tag"),
+            transform: LanguageTag.argument)
+    var language: LanguageTag?
 
     @Option(help: "Publisher.")
     var publisher: String?
@@ -53,8 +54,9 @@ struct BundleCommand: AsyncParsableCommand {
     @Option(help: "Description.")
     var description: String?
 
-    @Option(help: ArgumentHelp("Publication date (default: the newest article's).", valueName: "date"))
-    var date: String?
+    @Option(help: ArgumentHelp("Publication date (default: the newest article's).", valueName: "date"),
+            transform: ArticleDate.argument)
+    var date: ArticleDate?
 
     @Option(help: "Series name.")
     var series: String?
@@ -159,12 +161,6 @@ struct BundleCommand: AsyncParsableCommand {
         if let b = maxBookSize, DeviceProfile.parseByteSize(b) == nil {
             throw ValidationError("--max-book-size takes a size like 50MB or 800KB (got '\(b)')")
         }
-        if let d = date, DateNormalizer.iso8601(d) == nil {
-            throw ValidationError("--date takes a date such as 2022-01-31 or 2022-01-31T09:30:00Z (got '\(d)')")
-        }
-        if let l = language, LanguageTags.normalize(l) == nil {
-            throw ValidationError("--language takes a BCP 47 language tag such as en, en-GB, zh-Hant (got '\(l)')")
-        }
         if let c = cover, !(c.lowercased().hasPrefix("http://") || c.lowercased().hasPrefix("https://")) {
             var isDir: ObjCBool = false
             if !FileManager.default.fileExists(atPath: c, isDirectory: &isDir) {
@@ -207,7 +203,7 @@ struct BundleCommand: AsyncParsableCommand {
         options.language = language
         options.publisher = publisher
         options.description = description
-        options.date = date.flatMap(DateNormalizer.iso8601)
+        options.date = date
         options.series = series
         options.seriesIndex = seriesIndex
         options.subjects = subjects

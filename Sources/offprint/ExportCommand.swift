@@ -302,7 +302,7 @@ struct ExportCommand: AsyncParsableCommand {
         for var e in entries {
             // 2024-12-04-title-of-the-entry.md
             let a = e.entry!.metadata
-            let day = a.date.map { String($0.prefix(10)) + "-" } ?? ""
+            let day = a.date.map { $0.day + "-" } ?? ""
             let stem = Files.safeFileName(day + Self.slug(a.title ?? "entry"), fallback: "entry")
             var name = stem + ".md"
             var n = 2

@@ -104,7 +104,7 @@ import OffprintDocument
         let fm = a.outputFrontMatter()
         #expect(fm.entries.map(\.key) == ["title", "categories", "headimg", "author", "comments", "date", "thumbnail"])
         #expect(fm["headimg"] == .string("http://zkres2.myzaker.com/202107/60eedaf08e9f094faf1d1b63_1024.jpg"))
-        #expect(fm["date"] == .date(original: "2021-07-14T05:08:05Z", iso8601: "2021-07-14T05:08:05Z"))
+        #expect(fm["date"] == .date(original: "2021-07-14T05:08:05Z", date: ArticleDate("2021-07-14T05:08:05Z")))
         // The bare text between the image box and the first paragraph is still there, as its own run.
         let body = html(a)
         #expect(body.contains("</div></div>7 月 14 日消息，据媒体报道，阿里巴巴和腾讯正考虑措施逐步向对方开放服务。<p>"))

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -36,10 +37,10 @@ struct BookPlanTests {
             Issue.record("no image for pic.png: \(plan.images.byURL)")
             return
         }
-        #expect(plan.images.items[key]?.mediaType == "image/png")
+        #expect(plan.images.items[key]?.mediaType == .png)
         if case .success? = plan.images.byURL["https://ex.com/a/fail.png"] { Issue.record("fail.png should have failed") }
         let cover = try #require(plan.images.cover)
-        #expect(plan.images.items[cover]?.mediaType == "image/svg+xml")
+        #expect(plan.images.items[cover]?.mediaType == .svg)
         #expect(images.requested.sorted() == ["https://ex.com/a/fail.png", "https://ex.com/a/pic.png"])
     }
 
@@ -72,10 +73,10 @@ struct BookPlanTests {
 
     @Test("A page's own value replaces the book's, even when it has none")
     func pageContext() {
-        let meta = BookPlan.Book(title: "T & 2021", subtitle: nil, creators: ["A", "B"], subjects: ["s"], language: "en", rtl: false,
+        let meta = BookPlan.Book(title: "T & 2021", subtitle: nil, creators: ["A", "B"], subjects: ["s"], language: LanguageTag("en")!, rtl: false,
                                  identifier: "id", publisher: "P", description: nil, date: "2021", shownDate: nil,
                                  modified: Date(timeIntervalSince1970: 0), series: (name: "S", index: 2))
-        let book = BookValues(meta, labels: BookLabels.forLanguage("en"))
+        let book = BookValues(meta, labels: BookLabels.forLanguage(meta.language))
         let page = BookPage(book: book, own: TitlePageContext(stylesheet: "../styles/book.css", date: nil))
         #expect(page.child(named: "title") as? String == "T & 2021")
         #expect(page.child(named: "date") == nil, "the title page's date, absent, wins over the book's")
@@ -110,7 +111,7 @@ struct BookPlanTests {
         let a = EdgeCaseTests.article("a.html", "<p>Body text</p>", title: "A & B", source: "https://www.ex.com/a", date: "2020-02-03T10:00:00Z", authors: ["Ann", "Bob"])
         var a2 = a
         a2.categories = ["News"]
-        let meta = BookMetadata(title: "Book", subtitle: "Sub", publisher: "Pub", date: "2020-02-04", series: "Ser", seriesIndex: 1.5)
+        let meta = BookMetadata(title: "Book", subtitle: "Sub", publisher: "Pub", date: ArticleDate("2020-02-04"), series: "Ser", seriesIndex: 1.5)
         let (_, zip, _) = try await EdgeCaseTests.build([a2], meta, options: EPUBOptions(templatesDirectory: dir), name: "variables")
         let title = try #require(zip.string("EPUB/text/titlepage.xhtml"))
         #expect(title.contains("<p id=\"v\">Book|Sub|creator1=Ann;creator2=Bob;|Pub|2020-02-04|Ser#1.5|Title Page|../styles/book.css|News;|ltr</p>"), "\(title)")

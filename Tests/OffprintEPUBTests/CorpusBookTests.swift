@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -100,7 +101,7 @@ struct CorpusBookTests {
         let dir = root.appendingPathComponent("readability")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasSuffix(".tsv") }.sorted()
         let articles = try names.map { try Corpus.readability(dir.appendingPathComponent($0)) }
-        let meta = BookMetadata(title: "Readability pages", language: "en", publisher: "Offprint tests",
+        let meta = BookMetadata(title: "Readability pages", language: LanguageTag("en"), publisher: "Offprint tests",
                                 description: "The extracted articles of Readability's test pages.")
         let (report, _) = try await Self.check(articles, metadata: meta, name: "readability")
         #expect(report.chapters.count == articles.count)

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -13,10 +14,10 @@ struct EdgeCaseTests {
                         date: String? = nil, authors: [String] = []) -> Article {
         var a = Article(origin: origin, document: HTMLParser.parse(html))
         a.title = title
-        a.language = lang
+        a.language = lang.flatMap(LanguageTag.init)
         a.sourceURL = source
         a.baseURL = source
-        a.date = date
+        a.date = date.flatMap { ArticleDate($0) }
         a.authors = authors
         return a
     }
@@ -92,7 +93,7 @@ struct EdgeCaseTests {
         rtl.direction = .rtl
         var ltr = Self.article("ltr-page.html", "<p>هذا نص عربي للاختبار في صفحة تقول إنها من اليسار.</p>", title: "Declared LTR", lang: "en")
         ltr.direction = .ltr
-        let (_, zip, _) = try await Self.build([rtl, ltr], BookMetadata(title: "Directions", language: "en"), name: "directions")
+        let (_, zip, _) = try await Self.build([rtl, ltr], BookMetadata(title: "Directions", language: LanguageTag("en")), name: "directions")
         let ch1 = try #require(zip.string("EPUB/text/ch001.xhtml"))
         let ch2 = try #require(zip.string("EPUB/text/ch002.xhtml"))
         #expect(ch1.contains("dir=\"rtl\""))
@@ -107,7 +108,7 @@ struct EdgeCaseTests {
                                title: "عنوان عربي", lang: "ar", source: "https://site.example/posts/rtl")
         let cjk = Self.article("cjk.html", "<p>中文内容，<a href=\"http://www.site.example/posts/rtl/\">阿拉伯语文章</a>。</p>", title: "中文标题「测试」", source: "https://site.example/posts/cjk")
         let hebrew = Self.article("he.html", "<p>שלום עולם, זהו טקסט בעברית ללא תג שפה.</p>", title: "כותרת")
-        let (report, zip, _) = try await Self.build([a, rtl, cjk, hebrew], BookMetadata(title: "Edge & <cases> \"book\" 🎉", creators: ["Zoë"], language: "en"), name: "hostile", validate: true)
+        let (report, zip, _) = try await Self.build([a, rtl, cjk, hebrew], BookMetadata(title: "Edge & <cases> \"book\" 🎉", creators: ["Zoë"], language: LanguageTag("en")), name: "hostile", validate: true)
         let ch1 = try #require(zip.string("EPUB/text/ch001.xhtml"))
         // Active content is gone, text is kept.
         for bad in ["<script", "onclick", "onmouseover", "javascript:", "<iframe", "<video", "<audio", "<object", "<embed", "<form", "<input",
@@ -324,8 +325,8 @@ struct EdgeCaseTests {
         let cover = dir.appendingPathComponent("cover.png")
         try Data(PNG.make(width: 60, height: 90, rgb: (10, 20, 30))).write(to: cover)
         let a = Self.article("a.html", "<p>Hello</p>", title: "A", date: "2019-05-06")
-        let meta = BookMetadata(title: "Covered", subtitle: "A subtitle", creators: ["One", "Two"], language: "de-de", publisher: "",
-                                description: "Desc & more", date: "2020-01-02", series: "S", seriesIndex: 1.5,
+        let meta = BookMetadata(title: "Covered", subtitle: "A subtitle", creators: ["One", "Two"], language: LanguageTag("de-de"), publisher: "",
+                                description: "Desc & more", date: ArticleDate("2020-01-02"), series: "S", seriesIndex: 1.5,
                                 subjects: ["x", "X", " "], coverImage: cover.path, identifier: "urn:isbn:9780000000002")
         let (_, zip, _) = try await Self.build([a], meta, name: "cover", validate: true)
         let opf = try #require(zip.string("EPUB/package.opf"))

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Crypto
 import Foundation
 import OffprintArticle
@@ -27,7 +28,7 @@ final class SizedImageProvider: ImageProvider, @unchecked Sendable {
             let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
             let file = dir.appendingPathComponent(sha + ".png")
             try? bytes.write(to: file)
-            out[url] = .success(CachedImage(url: url, file: file, sha256: sha, mediaType: "image/png",
+            out[url] = .success(CachedImage(url: url, file: file, sha256: sha, mediaType: .png,
                                             byteCount: bytes.count, width: w, height: h))
         }
         return out

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -18,33 +19,26 @@ struct InternalsTests {
         #expect(problem?.message.contains("soon") == true)
     }
 
-    @Test("Dates: ISO 8601 forms read, timestamps and DOS fields written")
+    @Test("Dates: timestamps and DOS fields written in UTC")
     func dates() throws {
-        #expect(Dates.timestamp(try #require(Dates.parse("2021-07-14T05:08:05Z"))) == "2021-07-14T05:08:05Z")
-        #expect(Dates.timestamp(try #require(Dates.parse("2015-07-24T05:36:09+01:00"))) == "2015-07-24T04:36:09Z")
-        #expect(Dates.timestamp(try #require(Dates.parse("2021-07-14 05:08:05.123-02:30"))) == "2021-07-14T07:38:05Z")
-        #expect(Dates.timestamp(try #require(Dates.parse("2000-02-29"))) == "2000-02-29T00:00:00Z")
-        #expect(Dates.parse("Wed, 14 Jul 2021") == nil)
-        #expect(Dates.parse("2021-13-01") == nil)
-        #expect(Dates.w3cdtf("2021-07") == "2021-07")
-        #expect(Dates.w3cdtf("2021-07-14T05:08:05+08:00") == "2021-07-13T21:08:05Z")
-        let dos = Dates.dos(try #require(Dates.parse("1970-01-01")))
+        #expect(Dates.timestamp(try #require(ArticleDate("2015-07-24T05:36:09+01:00")).date) == "2015-07-24T04:36:09Z")
+        #expect(Dates.timestamp(try #require(ArticleDate("2021-07-14 05:08:05.123-02:30")).date) == "2021-07-14T07:38:05Z")
+        #expect(Dates.timestamp(try #require(ArticleDate("2000-02-29")).date) == "2000-02-29T00:00:00Z")
+        #expect(Dates.timestamp(Date(timeIntervalSince1970: -1.5)) == "1969-12-31T23:59:58Z")
+        let dos = Dates.dos(try #require(ArticleDate("1970-01-01")).date)
         #expect(dos.date == UInt16(1 << 5 | 1))
+        let later = Dates.dos(try #require(ArticleDate("2021-07-14T05:08:05Z")).date)
+        #expect(later.date == UInt16((2021 - 1980) << 9 | 7 << 5 | 14) && later.time == UInt16(5 << 11 | 8 << 5 | 2))
     }
 
-    @Test("Language tags normalised, invalid ones refused, script guesses")
-    func languages() {
-        #expect(LanguageTags.normalize("zh_cn") == "zh-CN")
-        #expect(LanguageTags.normalize(" EN-us ") == "en-US")
-        #expect(LanguageTags.normalize("zh-hant-tw") == "zh-Hant-TW")
-        #expect(LanguageTags.normalize("es-419") == "es-419")
-        #expect(LanguageTags.normalize("not a tag") == nil)
-        #expect(LanguageTags.normalize("e") == nil)
-        #expect(LanguageTags.guessFromScript("阿里巴巴和腾讯正考虑措施逐步向对方开放服务") == "zh")
-        #expect(LanguageTags.guessFromScript("これは日本語の文章です") == "ja")
-        #expect(LanguageTags.guessFromScript("한국어 문장입니다") == "ko")
-        #expect(LanguageTags.guessFromScript("Plain English words") == nil)
-        #expect(LanguageTags.isRTL("ar-EG") && !LanguageTags.isRTL("en"))
+    @Test("Book labels follow the book's language tag")
+    func labels() throws {
+        #expect(BookLabels.forLanguage(try #require(LanguageTag("zh-TW"))).contents == "目錄")
+        #expect(BookLabels.forLanguage(try #require(LanguageTag("zh-hant"))).contents == "目錄")
+        #expect(BookLabels.forLanguage(try #require(LanguageTag("zh-Hans-TW"))).contents == "目录")
+        #expect(BookLabels.forLanguage(try #require(LanguageTag("zh"))).contents == "目录")
+        #expect(BookLabels.forLanguage(try #require(LanguageTag("de-CH"))).contents == "Inhalt")
+        #expect(BookLabels.forLanguage(.undetermined).contents == "Contents")
     }
 
     @Test("Name-based UUIDs follow RFC 9562 (version 5, URL namespace)")

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -15,7 +16,7 @@ struct ManifestTests {
         #expect(m.diagnostics.isEmpty, "\(m.diagnostics)")
         #expect(m.metadata.title == "科技周报 · Tech Weekly")
         #expect(m.metadata.creators == ["Offprint"])
-        #expect(m.metadata.language == "zh-CN")
+        #expect(m.metadata.language?.value == "zh-CN")
         #expect(m.metadata.seriesIndex == 1)
         #expect(m.metadata.subjects == ["软件", "安全"])
         #expect(m.order == .date)
@@ -83,6 +84,31 @@ struct ManifestTests {
         } throws: { ($0 as? EPUBError)?.message.contains("missing.jpg") == true }
     }
 
+    @Test("Dates and languages are read once, by the same rules as articles', or refused with the line")
+    func typedValues() throws {
+        let dir = try CorpusBookTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "<p>x</p>".write(to: dir.appendingPathComponent("a.html"), atomically: true, encoding: .utf8)
+        let m = try CollectionManifest(yaml: """
+            title: T
+            date: July 14, 2021
+            language: zh_tw
+            articles:
+              - file: a.html
+                date: 2021年9月23日 下午4:09
+                language: EN-gb
+            """, baseDirectory: dir)
+        #expect(m.metadata.date?.iso8601 == "2021-07-14" && m.metadata.language?.value == "zh-TW")
+        #expect(m.entries[0].date?.iso8601 == "2021-09-23T16:09:00" && m.entries[0].language?.value == "en-GB")
+        #expect(try CollectionManifest(yaml: "title: T\ndate: 2021-07\narticles: [a.html]\n", baseDirectory: dir).metadata.date?.iso8601 == "2021-07")
+        #expect {
+            _ = try CollectionManifest(yaml: "title: T\ndate: 2022-13-45\narticles: [a.html]\n", baseDirectory: dir)
+        } throws: { ($0 as? EPUBError)?.message.contains("date (line 2)") == true }
+        #expect {
+            _ = try CollectionManifest(yaml: "title: T\narticles:\n  - file: a.html\n    language: not a tag!\n", baseDirectory: dir)
+        } throws: { ($0 as? EPUBError)?.message.contains("not a BCP 47 language tag") == true }
+    }
+
     @Test("Sorting by date (both ways) and title keeps undated articles last, in listed order")
     func sorting() throws {
         let dir = try CorpusBookTests.tempDir()
@@ -93,7 +119,7 @@ struct ManifestTests {
             return m.entries.map { e in
                 let n = e.file.deletingPathExtension().lastPathComponent
                 var a = Article(origin: n, document: HTMLParser.parse("<p>\(n)</p>"))
-                a.date = meta[n]!.0
+                a.date = meta[n]!.0.flatMap { ArticleDate($0) }
                 a.title = meta[n]!.1
                 return a
             }

@@ -19,7 +19,7 @@ final class FeedParserTests: XCTestCase {
         XCTAssertEqual(feed.info.format, .rss2)
         XCTAssertEqual(feed.info.title, "Tech & Notes")
         XCTAssertEqual(feed.info.link, "https://tech.example.com/")
-        XCTAssertEqual(feed.info.language, "en-us")
+        XCTAssertEqual(feed.info.language?.value, "en-US")  // normalised once
         XCTAssertEqual(feed.info.description, "Notes on tech")
         XCTAssertEqual(feed.entries.count, 5)
         let first = feed.entries[0]
@@ -27,7 +27,7 @@ final class FeedParserTests: XCTestCase {
         XCTAssertEqual(first.title, "Full content entry")
         XCTAssertEqual(first.link, "https://tech.example.com/2024/full")
         XCTAssertEqual(first.authors, ["Jo Doe"])
-        XCTAssertEqual(first.date, "2024-12-04T10:00:00+00:00")
+        XCTAssertEqual(first.date?.iso8601, "2024-12-04T10:00:00+00:00")
         XCTAssertEqual(first.categories, ["swift", "feeds"])
         XCTAssertTrue(first.content?.contains("<h2>Part two</h2>") == true)
         XCTAssertEqual(first.summary, "Short summary.")
@@ -38,23 +38,23 @@ final class FeedParserTests: XCTestCase {
         XCTAssertEqual(feed.entries[1].images, ["https://img.example.com/media.png"])
         XCTAssertNil(feed.entries[1].content)
         XCTAssertTrue(feed.entries[1].summary?.hasPrefix("<p>Escaped HTML") == true)
-        XCTAssertEqual(feed.entries[1].date, "2024-12-03T09:00:00Z")
+        XCTAssertEqual(feed.entries[1].date?.iso8601, "2024-12-03T09:00:00Z")
         // A single-digit hour and a zone abbreviation.
-        XCTAssertEqual(feed.entries[2].date, "2024-12-02T08:05:00-08:00")
+        XCTAssertEqual(feed.entries[2].date?.iso8601, "2024-12-02T08:05:00-08:00")
     }
 
     func testRSS1RDF() throws {
         let feed = try parse("rss1.rdf")
         XCTAssertEqual(feed.info.format, .rss1)
         XCTAssertEqual(feed.info.title, "RDF Site")
-        XCTAssertEqual(feed.info.language, "ja")
+        XCTAssertEqual(feed.info.language?.value, "ja")
         XCTAssertEqual(feed.entries.map(\.title), ["記事 A", "Entry B"])
         XCTAssertEqual(feed.entries[0].authors, ["山田"])
-        XCTAssertEqual(feed.entries[0].date, "2024-11-30T12:00:00+09:00")
+        XCTAssertEqual(feed.entries[0].date?.iso8601, "2024-11-30T12:00:00+09:00")
         XCTAssertEqual(feed.entries[0].content, "<p>日本語の本文です。</p>")
         // No <link>: rdf:about is the page.
         XCTAssertEqual(feed.entries[1].link, "https://rdf.example.org/b")
-        XCTAssertEqual(feed.entries[1].date, "2024-11-29")
+        XCTAssertEqual(feed.entries[1].date?.iso8601, "2024-11-29")
     }
 
     func testAtomContentTypesSummaryAndAlternateLink() throws {
@@ -68,10 +68,10 @@ final class FeedParserTests: XCTestCase {
         XCTAssertEqual(e.count, 4)
         XCTAssertEqual(e[0].link, "https://atom.example.net/html")  // rel=alternate, not rel=edit
         XCTAssertEqual(e[0].content, "<p>Escaped <strong>HTML</strong> content.</p>")
-        XCTAssertEqual(e[0].date, "2024-12-01T10:00:00+01:00")  // published wins over updated
+        XCTAssertEqual(e[0].date?.iso8601, "2024-12-01T10:00:00+01:00")  // published wins over updated
         XCTAssertEqual(e[1].content, "<p>Inline <em>XHTML</em> with a <a href=\"/rel\">relative link</a>.</p><ul><li>one</li><li>two</li></ul>")
         XCTAssertEqual(e[1].authors, ["Guest Writer"])
-        XCTAssertEqual(e[1].date, "2024-11-30T10:00:00Z")  // updated when not published
+        XCTAssertEqual(e[1].date?.iso8601, "2024-11-30T10:00:00Z")  // updated when not published
         XCTAssertEqual(e[2].content, "<p>Plain text with &lt;angle brackets&gt;.</p>\n<p>Second paragraph.</p>")
         XCTAssertNil(e[3].content)
         XCTAssertEqual(e[3].summary, "<p>A teaser that stops short…</p>")
@@ -82,12 +82,12 @@ final class FeedParserTests: XCTestCase {
         let feed = try parse("feed.json")
         XCTAssertEqual(feed.info.format, .jsonFeed)
         XCTAssertEqual(feed.info.title, "JSON Notes")
-        XCTAssertEqual(feed.info.language, "zh-CN")
+        XCTAssertEqual(feed.info.language?.value, "zh-CN")
         XCTAssertEqual(feed.info.authors, ["Feed Owner"])
         XCTAssertEqual(feed.entries.count, 2)
         XCTAssertEqual(feed.entries[0].id, "2")
         XCTAssertEqual(feed.entries[0].authors, ["Li Lei"])
-        XCTAssertEqual(feed.entries[0].date, "2024-12-02T08:00:00-05:00")
+        XCTAssertEqual(feed.entries[0].date?.iso8601, "2024-12-02T08:00:00-05:00")
         XCTAssertEqual(feed.entries[0].categories, ["json", "feeds"])
         XCTAssertEqual(feed.entries[0].images, ["https://img.example.com/banner.png"])
         XCTAssertEqual(feed.entries[1].id, "1")  // a JSON Feed 1.0 number id

@@ -165,7 +165,7 @@ final class MarkdownPostTests: XCTestCase {
         let path = try write("---\ntitle: J\npublished: false\n---\nText.\n", "_posts/2024-01-31-jekyll-post.md")
         let (a, diags) = try ArticleLoader.load(file: URL(fileURLWithPath: path))
         XCTAssertTrue(a.isDraft)
-        XCTAssertEqual(a.date, "2024-01-31")  // from the file name
+        XCTAssertEqual(a.date?.iso8601, "2024-01-31")  // from the file name
         XCTAssertTrue(diags.isEmpty, "\(diags)")  // `published: false` is no date
     }
 

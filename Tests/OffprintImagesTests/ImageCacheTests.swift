@@ -64,9 +64,9 @@ import Testing
             let image = try #require(batch.images[server.url("/img/" + f.name)]?.success)
             #expect(image.mediaType == f.mediaType && image.width == f.width && image.height == f.height, "\(f.name)")
         }
-        #expect(batch.images[server.url("/wrong-type")]?.success?.mediaType == "image/webp")
+        #expect(batch.images[server.url("/wrong-type")]?.success?.mediaType == .webp)
         let svg = try #require(batch.images[server.url("/drawing.svg")]?.success)
-        #expect(svg.mediaType == "image/svg+xml" && svg.width == 160 && svg.height == 90)
+        #expect(svg.mediaType == .svg && svg.width == 160 && svg.height == 90)
         for (url, reason) in faults {
             let failure = try #require(batch.images[url]?.failure, "\(url) should fail")
             #expect(failure.url == url)
@@ -405,7 +405,7 @@ import Testing
         let bad = "data:image/png;base64,***"
         let batch = await cache.fetch([labelledGIF, svg, html, bad])
         let p = try #require(batch.images[labelledGIF]?.success)
-        #expect(p.mediaType == "image/png" && fileBytes(p.file) == png)
+        #expect(p.mediaType == .png && fileBytes(p.file) == png)
         #expect(batch.images[svg]?.success?.width == 50)
         #expect(batch.images[html]?.failure?.reason.contains("holds an HTML page, not an image") == true)
         #expect(batch.images[bad]?.failure?.reason.contains("invalid base64") == true)
@@ -526,7 +526,7 @@ extension Paths {
 }
 
 @Suite struct AssetFolderTests {
-    private func image(_ url: String, _ bytes: Data, _ type: String = "image/png") -> CachedImage {
+    private func image(_ url: String, _ bytes: Data, _ type: MediaType = .png) -> CachedImage {
         CachedImage(url: url, file: URL(fileURLWithPath: "/nonexistent"), sha256: Hex.sha256(bytes),
                     mediaType: type, byteCount: bytes.count)
     }
@@ -539,23 +539,23 @@ extension Paths {
         #expect(folder.fileName(for: a) == "Cat-Photo.png")
         // Names differing only by case clash on macOS and Windows file systems.
         #expect(folder.fileName(for: b) == "cat-photo-2.png")
-        let c = image("https://example.com/cat-photo.webp", Data([3]), "image/png")
+        let c = image("https://example.com/cat-photo.webp", Data([3]), .png)
         #expect(folder.fileName(for: c) == "cat-photo-3.png")
         #expect(folder.fileName(for: aAgain) == "Cat-Photo.png")     // same bytes, same file
-        #expect(folder.fileName(for: image("https://example.com/show-image.php?id=3", Data([4]), "image/jpeg")) == "show-image.jpg")
+        #expect(folder.fileName(for: image("https://example.com/show-image.php?id=3", Data([4]), .jpeg)) == "show-image.jpg")
     }
 
     @Test func meaninglessNamesUseTheHash() {
         var folder = AssetFolder(directory: URL(fileURLWithPath: "/tmp/x.assets"))
-        let wechat = image("https://mmbiz.qpic.cn/mmbiz_jpg/AbCdEf/640?wx_fmt=jpeg", Data([5]), "image/jpeg")
+        let wechat = image("https://mmbiz.qpic.cn/mmbiz_jpg/AbCdEf/640?wx_fmt=jpeg", Data([5]), .jpeg)
         let chinese = image("https://example.cn/图片/猫.png", Data([6]))
-        let hashy = image("https://zkres1.myzaker.com/202108/611efbd68e9f0972d25236fd_1024.jpg", Data([7]), "image/jpeg")
+        let hashy = image("https://zkres1.myzaker.com/202108/611efbd68e9f0972d25236fd_1024.jpg", Data([7]), .jpeg)
         let inline = image("data:image/png;base64,AAAA", Data([8]))
         let generic = image("https://example.com/2021/img.png", Data([9]))
         for img in [wechat, chinese, hashy, inline, generic] {
             #expect(folder.fileName(for: img) == "image-\(img.sha256.prefix(10)).\(img.fileExtension)")
         }
-        let random = image("https://image.woshipm.com/wp-files/2021/08/WzlA1Y8hQWTiMqzEFZJC.jpg", Data([10]), "image/jpeg")
+        let random = image("https://image.woshipm.com/wp-files/2021/08/WzlA1Y8hQWTiMqzEFZJC.jpg", Data([10]), .jpeg)
         #expect(folder.fileName(for: random) == "WzlA1Y8hQWTiMqzEFZJC.jpg")
         #expect(AssetFolder.stem(fromURL: "https://example.com/") == "")
         #expect(AssetFolder.stem(fromURL: "https://example.com/a/" + String(repeating: "long-name-", count: 10) + ".png").count <= 64)

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import Testing
 @testable import OffprintImages
@@ -12,7 +13,7 @@ import Testing
     @Test func generatedPNGsOfManySizes() {
         for k in [1, 2, 17, 255, 256, 1000] {
             let png = makePNG(width: k, height: k / 2 + 1, seed: k)
-            #expect(ImageSniffer.sniff(png) == .image(ImageInfo(mediaType: "image/png", width: k, height: k / 2 + 1)))
+            #expect(ImageSniffer.sniff(png) == .image(ImageInfo(mediaType: .png, width: k, height: k / 2 + 1)))
         }
     }
 
@@ -33,15 +34,15 @@ import Testing
         tiff += [0x01, 0x00, 0, 3, 0, 0, 0, 1, 0x01, 0x2C, 0, 0]
         tiff += [0x01, 0x01, 0, 4, 0, 0, 0, 1, 0x00, 0x01, 0x11, 0x70]
         tiff += [0, 0, 0, 0]
-        #expect(ImageSniffer.sniff(tiff) == .image(ImageInfo(mediaType: "image/tiff", width: 300, height: 70000)))
+        #expect(ImageSniffer.sniff(tiff) == .image(ImageInfo(mediaType: .tiff, width: 300, height: 70000)))
 
         var bmp: [UInt8] = Array("BM".utf8) + [0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0]
         bmp += [12, 0, 0, 0, 0x40, 0x01, 0xC8, 0x00, 1, 0, 24, 0]
-        #expect(ImageSniffer.sniff(bmp) == .image(ImageInfo(mediaType: "image/bmp", width: 320, height: 200)))
+        #expect(ImageSniffer.sniff(bmp) == .image(ImageInfo(mediaType: .bmp, width: 320, height: 200)))
         // A top-down BMP has a negative height.
         var topDown: [UInt8] = Array("BM".utf8) + [UInt8](repeating: 0, count: 12)
         topDown += [40, 0, 0, 0, 10, 0, 0, 0, 0xF6, 0xFF, 0xFF, 0xFF]
-        #expect(ImageSniffer.sniff(topDown) == .image(ImageInfo(mediaType: "image/bmp", width: 10, height: 10)))
+        #expect(ImageSniffer.sniff(topDown) == .image(ImageInfo(mediaType: .bmp, width: 10, height: 10)))
     }
 
     @Test(arguments: [
@@ -55,12 +56,12 @@ import Testing
         (#"<svg:svg xmlns:svg="http://www.w3.org/2000/svg" width="10" height="20"/>"#, 10, 20),
     ])
     func svgSizes(_ text: String, _ width: Int, _ height: Int) {
-        #expect(ImageSniffer.sniff(Data(text.utf8)) == .image(ImageInfo(mediaType: "image/svg+xml", width: width, height: height)))
+        #expect(ImageSniffer.sniff(Data(text.utf8)) == .image(ImageInfo(mediaType: .svg, width: width, height: height)))
     }
 
     @Test func svgWithoutUsableSize() {
         let text = #"<svg xmlns="http://www.w3.org/2000/svg" width="10em" height="auto"><path d="M0 0"/></svg>"#
-        #expect(ImageSniffer.sniff(Data(text.utf8)) == .image(ImageInfo(mediaType: "image/svg+xml")))
+        #expect(ImageSniffer.sniff(Data(text.utf8)) == .image(ImageInfo(mediaType: .svg)))
     }
 
     @Test(arguments: [
@@ -110,7 +111,7 @@ import Testing
             }
         }
         #expect(uris.count > 100, "found \(uris.count) data: image URLs in the corpus")
-        var byType: [String: Int] = [:]
+        var byType: [MediaType: Int] = [:]
         var mislabelled = 0
         var sized = 0
         for uri in uris {
@@ -120,18 +121,18 @@ import Testing
                 continue
             }
             byType[info.mediaType, default: 0] += 1
-            if info.width != nil && info.height != nil { sized += 1 } else if info.mediaType != "image/svg+xml" {
+            if info.width != nil && info.height != nil { sized += 1 } else if info.mediaType != .svg {
                 Issue.record("no size for \(uri.prefix(80))")   // rasters always state it
             }
-            if info.mediaType != decoded.declaredType { mislabelled += 1 }
+            if info.mediaType.value != decoded.declaredType { mislabelled += 1 }
             if uri.hasPrefix("data:image/gif;base64,R0lGODlhAQABA") {
-                #expect(info == ImageInfo(mediaType: "image/gif", width: 1, height: 1))
+                #expect(info == ImageInfo(mediaType: .gif, width: 1, height: 1))
             }
             if uri.hasPrefix("data:image/gif;base64,iVBORw0KGgo") {
-                #expect(info.mediaType == "image/png")   // the bytes decide, not the label
+                #expect(info.mediaType == .png)   // the bytes decide, not the label
             }
         }
-        #expect(byType["image/gif"] ?? 0 > 0 && byType["image/svg+xml"] ?? 0 > 0 && byType["image/png"] ?? 0 > 0)
+        #expect(byType[.gif] ?? 0 > 0 && byType[.svg] ?? 0 > 0 && byType[.png] ?? 0 > 0)
         #expect(mislabelled >= 1)
         #expect(sized > uris.count * 3 / 4)
         print("corpus data: URIs: \(uris.count) decoded, \(sized) with a pixel size, by type \(byType), \(mislabelled) labelled with another type")

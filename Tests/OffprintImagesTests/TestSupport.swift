@@ -49,24 +49,24 @@ struct TempDir {
 /// The fixture images (made with libvips from one 37×23 gradient) and what they are.
 struct Fixture: Sendable {
     var name: String
-    var mediaType: String
+    var mediaType: MediaType
     var width: Int
     var height: Int
     var bytes: Data { Paths.fixture(name) }
 
     static let all: [Fixture] = [
-        Fixture(name: "img.jpg", mediaType: "image/jpeg", width: 37, height: 23),
-        Fixture(name: "prog.jpg", mediaType: "image/jpeg", width: 37, height: 23),
+        Fixture(name: "img.jpg", mediaType: .jpeg, width: 37, height: 23),
+        Fixture(name: "prog.jpg", mediaType: .jpeg, width: 37, height: 23),
         // EXIF orientation 6 (rotate 90°): displayed 23 wide, 37 high.
-        Fixture(name: "orient6.jpg", mediaType: "image/jpeg", width: 23, height: 37),
-        Fixture(name: "img.png", mediaType: "image/png", width: 37, height: 23),
-        Fixture(name: "img.gif", mediaType: "image/gif", width: 37, height: 23),
-        Fixture(name: "lossy.webp", mediaType: "image/webp", width: 37, height: 23),
-        Fixture(name: "lossless.webp", mediaType: "image/webp", width: 37, height: 23),
-        Fixture(name: "vp8x.webp", mediaType: "image/webp", width: 37, height: 23),
-        Fixture(name: "img.avif", mediaType: "image/avif", width: 37, height: 23),
-        Fixture(name: "img.bmp", mediaType: "image/bmp", width: 37, height: 23),
-        Fixture(name: "img.tif", mediaType: "image/tiff", width: 37, height: 23),
+        Fixture(name: "orient6.jpg", mediaType: .jpeg, width: 23, height: 37),
+        Fixture(name: "img.png", mediaType: .png, width: 37, height: 23),
+        Fixture(name: "img.gif", mediaType: .gif, width: 37, height: 23),
+        Fixture(name: "lossy.webp", mediaType: .webp, width: 37, height: 23),
+        Fixture(name: "lossless.webp", mediaType: .webp, width: 37, height: 23),
+        Fixture(name: "vp8x.webp", mediaType: .webp, width: 37, height: 23),
+        Fixture(name: "img.avif", mediaType: .avif, width: 37, height: 23),
+        Fixture(name: "img.bmp", mediaType: .bmp, width: 37, height: 23),
+        Fixture(name: "img.tif", mediaType: .tiff, width: 37, height: 23),
     ]
 }
 

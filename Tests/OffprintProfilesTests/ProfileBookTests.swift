@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintArticle
 import OffprintDocument
@@ -82,9 +83,9 @@ struct ProfileBookTests {
         let s = profile.images
         for (href, type) in images {
             let bytes = try #require(zip.data("EPUB/" + href), "\(href) is in the manifest but not in the book")
-            let format = try #require(ImageFormat(mediaType: type), "\(profile.name): \(href) is \(type)")
+            let format = try #require(MediaType(type).flatMap(ImageFormat.init(mediaType:)), "\(profile.name): \(href) is \(type)")
             #expect(s.formats.contains(format), "\(profile.name): \(href) is \(type), not one of the profile's formats")
-            #expect(ProfileBuilder.sniff(bytes) == type, "\(profile.name): \(href) is declared \(type) but holds \(ProfileBuilder.sniff(bytes) ?? "?")")
+            #expect(ProfileBuilder.sniff(bytes) == MediaType(type), "\(profile.name): \(href) is declared \(type) but holds \(ProfileBuilder.sniff(bytes)?.value ?? "?")")
             if format == .svg { continue }
             let img = try VImage.open(bytes)
             #expect(s.fits(width: img.width, height: img.height), "\(profile.name): \(href) is \(img.width)×\(img.height)")
@@ -156,7 +157,7 @@ struct ProfileBookTests {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let provider = try GeneratedImageProvider()
-        let meta = BookMetadata(title: "KEPUB text", language: "zh")
+        let meta = BookMetadata(title: "KEPUB text", language: LanguageTag("zh"))
         var plain = DeviceProfile.kobo
         plain.kepub = false
         plain.fileExtension = ".epub"
@@ -210,13 +211,13 @@ struct ProfileBookTests {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let provider = try GeneratedImageProvider()
-        let r = try await Self.build(.kindle, articles: Array(articles.prefix(3)), metadata: BookMetadata(title: "没有封面的书 — No cover", creators: ["作者 Author"], date: "2022-01-03"),
+        let r = try await Self.build(.kindle, articles: Array(articles.prefix(3)), metadata: BookMetadata(title: "没有封面的书 — No cover", creators: ["作者 Author"], date: ArticleDate("2022-01-03")),
                                      provider: provider, dir: dir, derived: dir.appendingPathComponent("derived"))
         let zip = try ZipReader(r.report.output)
         let opf = try #require(zip.string("EPUB/package.opf"))
         let href = try #require(Self.manifestImages(opf).first { opf.contains("id=\"cover-image\" href=\"\($0.href)\"") }?.href)
         let bytes = try #require(zip.data("EPUB/" + href))
-        #expect(ProfileBuilder.sniff(bytes) == "image/jpeg")
+        #expect(ProfileBuilder.sniff(bytes) == .jpeg)
         let img = try VImage.open(bytes)
         #expect(img.width == 1264 && img.height == 1680)
         #expect(zip.names.contains("EPUB/text/cover.xhtml"))
@@ -305,7 +306,7 @@ struct ProfileBookTests {
             var p = DeviceProfile.kindle
             p.coverWidth = nil
             let r = try await ProfileBuilder(profile: p, derivedDirectory: dir.appendingPathComponent("d"))
-                .build(articles: [article("Some text. More text.")], metadata: BookMetadata(title: "L", language: lang == "und" ? nil : lang),
+                .build(articles: [article("Some text. More text.")], metadata: BookMetadata(title: "L", language: lang == "und" ? nil : LanguageTag(lang)),
                        images: provider, to: dir.appendingPathComponent("\(lang).epub"))
             let w = r.diagnostics.contains { $0.description.contains("language") }
             #expect(w == warned, "\(lang): \(r.diagnostics)")
@@ -322,7 +323,7 @@ struct KEPUBCorpusTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let images = try TestImageProvider()
         let plainProfile: DeviceProfile = { var p = DeviceProfile.kobo; p.kepub = false; p.fileExtension = ".epub"; p.name = "plain"; return p }()
-        let meta = BookMetadata(title: name, language: language)
+        let meta = BookMetadata(title: name, language: language.flatMap(LanguageTag.init))
         let derived = dir.appendingPathComponent("derived")
         let k = try await ProfileBuilder(profile: .kobo, derivedDirectory: derived)
             .build(articles: articles, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".kepub.epub"))

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintImages
 import OffprintTemplates
@@ -23,24 +24,24 @@ struct ImageConversionTests {
     @Test("WebP becomes JPEG, transparency stays PNG, TIFF and animations convert, SVG rasterises where it must")
     func conversions() throws {
         let kindle = DeviceProfile.kindle.images
-        let webp = try ImageConverter.convert(TestImages.bytes(.webp), mediaType: "image/webp", settings: kindle)
-        #expect(webp.mediaType == "image/jpeg")
+        let webp = try ImageConverter.convert(TestImages.bytes(.webp), mediaType: .webp, settings: kindle)
+        #expect(webp.mediaType == .jpeg)
         #expect(webp.width == 1264 && webp.height == 948)
-        let png = try ImageConverter.convert(TestImages.bytes(.alphaPNG), mediaType: "image/png", settings: kindle)
-        #expect(png.mediaType == "image/png")
+        let png = try ImageConverter.convert(TestImages.bytes(.alphaPNG), mediaType: .png, settings: kindle)
+        #expect(png.mediaType == .png)
         #expect(try VImage.open(png.bytes!).hasAlpha)
-        let gif = try ImageConverter.convert(TestImages.bytes(.gif), mediaType: "image/gif", settings: kindle)
+        let gif = try ImageConverter.convert(TestImages.bytes(.gif), mediaType: .gif, settings: kindle)
         #expect(gif.bytes != nil)
         #expect(try VImage.open(gif.bytes!).pages == 1)
-        let keepAnimated = try ImageConverter.convert(TestImages.bytes(.gif), mediaType: "image/gif", settings: DeviceProfile.apple.images)
+        let keepAnimated = try ImageConverter.convert(TestImages.bytes(.gif), mediaType: .gif, settings: DeviceProfile.apple.images)
         #expect(keepAnimated.bytes == nil)
-        let tiff = try ImageConverter.convert(TestImages.bytes(.tiff), mediaType: "image/tiff", settings: DeviceProfile.apple.images)
-        #expect(tiff.mediaType == "image/jpeg", "a photo scan goes JPEG: \(tiff.note)")
-        let svg = try ImageConverter.convert(TestImages.bytes(.svg), mediaType: "image/svg+xml", settings: kindle)
-        #expect(svg.mediaType == "image/png")
+        let tiff = try ImageConverter.convert(TestImages.bytes(.tiff), mediaType: .tiff, settings: DeviceProfile.apple.images)
+        #expect(tiff.mediaType == .jpeg, "a photo scan goes JPEG: \(tiff.note)")
+        let svg = try ImageConverter.convert(TestImages.bytes(.svg), mediaType: .svg, settings: kindle)
+        #expect(svg.mediaType == .png)
         #expect((svg.width ?? 0) >= 300)
-        #expect(try ImageConverter.convert(TestImages.bytes(.svg), mediaType: "image/svg+xml", settings: DeviceProfile.koreader.images).bytes == nil)
-        let big = try ImageConverter.convert(TestImages.bytes(.bigJPEG), mediaType: "image/jpeg", settings: DeviceProfile.apple.images)
+        #expect(try ImageConverter.convert(TestImages.bytes(.svg), mediaType: .svg, settings: DeviceProfile.koreader.images).bytes == nil)
+        let big = try ImageConverter.convert(TestImages.bytes(.bigJPEG), mediaType: .jpeg, settings: DeviceProfile.apple.images)
         #expect((big.width ?? 0) * (big.height ?? 0) <= 5_600_000)
     }
 
@@ -49,7 +50,7 @@ struct ImageConversionTests {
         var s = DeviceProfile.koreader.images
         s.grayscale = true
         s.maxImageBytes = 60_000
-        let r = try ImageConverter.convert(TestImages.bytes(.bigJPEG), mediaType: "image/jpeg", settings: s)
+        let r = try ImageConverter.convert(TestImages.bytes(.bigJPEG), mediaType: .jpeg, settings: s)
         let img = try VImage.open(r.bytes!)
         #expect(img.bands == 1)
         #expect(r.bytes!.count <= 60_000, "\(r.note)")
@@ -58,10 +59,10 @@ struct ImageConversionTests {
     @Test("Damaged image bytes fail with a message, not a crash")
     func damaged() {
         #expect(throws: ProfileError.self) {
-            _ = try ImageConverter.convert(Array(TestImages.bytes(.bigJPEG).prefix(100)) + [UInt8](repeating: 0, count: 50), mediaType: "image/jpeg", settings: DeviceProfile.kindle.images)
+            _ = try ImageConverter.convert(Array(TestImages.bytes(.bigJPEG).prefix(100)) + [UInt8](repeating: 0, count: 50), mediaType: .jpeg, settings: DeviceProfile.kindle.images)
         }
         #expect(throws: ProfileError.self) {
-            _ = try ImageConverter.convert(Array("<svg".utf8), mediaType: "image/svg+xml", settings: DeviceProfile.kindle.images)
+            _ = try ImageConverter.convert(Array("<svg".utf8), mediaType: .svg, settings: DeviceProfile.kindle.images)
         }
     }
 
@@ -192,11 +193,11 @@ struct MoreSourceTests {
     @Test("AVIF, HEIC and BMP become JPEG")
     func heifAndBMP() throws {
         let img = try VImage.pixels(Self.photo, width: 640, height: 480, bands: 3)
-        for (bytes, type) in [(try img.heif(quality: 60, avif: true), "image/avif"), (try img.heif(quality: 60, avif: false), "image/heic"),
-                              (Self.bmp(Self.photo, 640, 480), "image/bmp")] {
+        for (bytes, type) in [(try img.heif(quality: 60, avif: true), MediaType.avif), (try img.heif(quality: 60, avif: false), .heic),
+                              (Self.bmp(Self.photo, 640, 480), .bmp)] {
             #expect(ProfileBuilder.sniff(bytes) == type)
             let r = try ImageConverter.convert(bytes, mediaType: type, settings: DeviceProfile.generic.images)
-            #expect(r.mediaType == "image/jpeg", "\(type): \(r.note)")
+            #expect(r.mediaType == .jpeg, "\(type): \(r.note)")
             #expect(r.width == 640 && r.height == 480)
         }
     }
@@ -206,15 +207,15 @@ struct MoreSourceTests {
         let img = try VImage.pixels(Self.photo, width: 640, height: 480, bands: 3)
         let progressive = try img.progressiveJPEG(quality: 80)
         #expect(ImageConverter.JPEGInfo(progressive).progressive)
-        #expect(try ImageConverter.convert(progressive, mediaType: "image/jpeg", settings: DeviceProfile.apple.images).bytes == nil)
-        let k = try ImageConverter.convert(progressive, mediaType: "image/jpeg", settings: DeviceProfile.kindle.images)
+        #expect(try ImageConverter.convert(progressive, mediaType: .jpeg, settings: DeviceProfile.apple.images).bytes == nil)
+        let k = try ImageConverter.convert(progressive, mediaType: .jpeg, settings: DeviceProfile.kindle.images)
         #expect(!ImageConverter.JPEGInfo(try #require(k.bytes)).progressive)
         var cmykPixels: [UInt8] = []
         cmykPixels.reserveCapacity(640 * 480 * 4)
         for i in stride(from: 0, to: Self.photo.count, by: 3) { cmykPixels += [255 - Self.photo[i], 255 - Self.photo[i + 1], 255 - Self.photo[i + 2], 0] }
         let cmyk = try VImage.pixels(cmykPixels, width: 640, height: 480, bands: 4).asCMYK().jpeg(quality: 80)
         #expect(ImageConverter.JPEGInfo(cmyk).cmyk)
-        let r = try ImageConverter.convert(cmyk, mediaType: "image/jpeg", settings: DeviceProfile.apple.images)
+        let r = try ImageConverter.convert(cmyk, mediaType: .jpeg, settings: DeviceProfile.apple.images)
         let out = try VImage.open(try #require(r.bytes))
         #expect(out.bands == 3 && !ImageConverter.JPEGInfo(r.bytes!).cmyk)
     }

@@ -1,3 +1,4 @@
+import OffprintSupport
 import Crypto
 import Foundation
 import OffprintImages
@@ -95,14 +96,14 @@ enum TestImages {
         return out
     }
 
-    static func mediaType(_ kind: Kind) -> String {
+    static func mediaType(_ kind: Kind) -> MediaType {
         switch kind {
-        case .webp: return "image/webp"
-        case .bigJPEG: return "image/jpeg"
-        case .alphaPNG: return "image/png"
-        case .gif: return "image/gif"
-        case .svg: return "image/svg+xml"
-        case .tiff: return "image/tiff"
+        case .webp: return .webp
+        case .bigJPEG: return .jpeg
+        case .alphaPNG: return .png
+        case .gif: return .gif
+        case .svg: return .svg
+        case .tiff: return .tiff
         }
     }
 }

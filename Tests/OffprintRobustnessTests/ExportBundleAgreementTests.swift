@@ -25,7 +25,7 @@ private final class RecordingImageProvider: ImageProvider, @unchecked Sendable {
             let sha = Hex.sha256(bytes)
             let file = dir.appendingPathComponent(sha + ".png")
             if !FileManager.default.fileExists(atPath: file.path) { try? Data(bytes).write(to: file) }
-            out[url] = .success(CachedImage(url: url, file: file, sha256: sha, mediaType: "image/png", byteCount: bytes.count))
+            out[url] = .success(CachedImage(url: url, file: file, sha256: sha, mediaType: .png, byteCount: bytes.count))
         }
         return out
     }

@@ -1,6 +1,7 @@
 // The properties the fuzz targets check, shared with the tests (Fuzz/Sources/*/FuzzChecks.swift
 // are links to this file): each returns nil when the input passes, else what went wrong. A
 // crash or a hang is a failure too, of course.
+import OffprintSupport
 import CLibXML2
 import Foundation
 import Offprint
@@ -89,7 +90,7 @@ enum FuzzChecks {
         guard let loaded = try? ArticleLoader.load(bytes, origin: "fuzz.html") else { return nil }
         var options = EPUBOptions()
         options.maxChapterBytes = 2_000  // small, so that the splitter runs too
-        let chapter = Chapter(article: loaded.0, title: "T", language: "en", rtl: false, fileStem: "ch001", options: options)
+        let chapter = Chapter(article: loaded.0, title: "T", language: LanguageTag("en")!, rtl: false, fileStem: "ch001", options: options)
         for p in chapter.parts.indices {
             let body = chapter.body(part: p)
             if !isWellFormed("<body \(namespaces)>" + body + "</body>") { return "chapter part \(p) is not well-formed:\n\(body)" }

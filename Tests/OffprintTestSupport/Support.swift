@@ -1,3 +1,4 @@
+import OffprintSupport
 import CLibZip
 import Crypto
 import Foundation
@@ -46,8 +47,7 @@ public enum Corpus {
             f.locale = Locale(identifier: "en_US_POSIX")
             f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
             if let date = f.date(from: d) {
-                let iso = ISO8601DateFormatter()
-                a.date = iso.string(from: date)
+                a.date = ArticleDate(date)
             }
         }
         a.categories = (meta["categories"] as? [Any])?.compactMap { $0 as? String } ?? []
@@ -74,9 +74,9 @@ public enum Corpus {
         if let data = try? Data(contentsOf: dir.appendingPathComponent("expected-metadata.json")),
            let m = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
             a.title = m["title"] as? String
-            a.language = m["lang"] as? String
+            a.language = (m["lang"] as? String).flatMap(LanguageTag.init)
             if let b = m["byline"] as? String { a.authors = [b] }
-            a.date = m["publishedTime"] as? String
+            a.date = (m["publishedTime"] as? String).flatMap { ArticleDate($0) }
             a.siteName = m["siteName"] as? String
         }
         return a
@@ -130,17 +130,17 @@ public final class TestImageProvider: ImageProvider, @unchecked Sendable {
                 continue
             }
             let lower = url.lowercased()
-            let (bytes, type): (Data, String)
-            if lower.hasSuffix(".webp") { (bytes, type) = (Self.webp, "image/webp") }
-            else if lower.hasSuffix("hostile.svg") { (bytes, type) = (Self.hostileSVG, "image/svg+xml") }
-            else if lower.hasSuffix(".svg") { (bytes, type) = (Self.svg, "image/svg+xml") }
-            else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") { (bytes, type) = (Self.jpeg, "image/jpeg") }
+            let (bytes, type): (Data, MediaType)
+            if lower.hasSuffix(".webp") { (bytes, type) = (Self.webp, .webp) }
+            else if lower.hasSuffix("hostile.svg") { (bytes, type) = (Self.hostileSVG, .svg) }
+            else if lower.hasSuffix(".svg") { (bytes, type) = (Self.svg, .svg) }
+            else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") { (bytes, type) = (Self.jpeg, .jpeg) }
             else {
                 let h = Array(SHA256.hash(data: Data(url.utf8)))[0]
-                (bytes, type) = (Data(PNG.make(width: 24, height: 16, rgb: Self.palette[Int(h) % Self.palette.count])), "image/png")
+                (bytes, type) = (Data(PNG.make(width: 24, height: 16, rgb: Self.palette[Int(h) % Self.palette.count])), .png)
             }
             let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            let ext = type == "image/png" ? "png" : type == "image/jpeg" ? "jpg" : type == "image/webp" ? "webp" : "svg"
+            let ext = type.fileExtension
             let file = dir.appendingPathComponent("\(sha).\(ext)")
             if !FileManager.default.fileExists(atPath: file.path) { try? bytes.write(to: file) }
             out[url] = .success(CachedImage(url: url, file: file, sha256: sha, mediaType: type, byteCount: bytes.count))

@@ -1,5 +1,5 @@
 import Testing
-@testable import OffprintArticle
+@testable import OffprintSupport
 
 @Suite struct DateNormalizerTests {
     @Test(arguments: [
@@ -45,12 +45,12 @@ import Testing
         ("1626239285123", "2021-07-14T05:08:05.123Z"),
     ])
     func normalises(_ input: String, _ expected: String) {
-        #expect(DateNormalizer.iso8601(input) == expected)
+        #expect(ArticleDate(input)?.iso8601 == expected)
     }
 
     @Test(arguments: ["", "yesterday", "2021-02-30", "2021-13-01", "2021-07-14T25:00:00", "12345", "Not a date 2021", "0EBC6AF737F6405C0F32D73B4AA6A640"])
     func rejects(_ input: String) {
-        #expect(DateNormalizer.iso8601(input) == nil)
+        #expect(ArticleDate(input) == nil)
     }
 
     /// The hand-written ISO path gives what the general parsers give, or leaves the input to them.
@@ -70,9 +70,9 @@ import Testing
     }
 
     @Test func datesInRunningText() {
-        #expect(DateNormalizer.firstDate(in: "发布时间：2019-12-10 07:57:40 来源：新华网") == "2019-12-10T07:57:40")
-        #expect(DateNormalizer.firstDate(in: "2019年10月23日 09:10 环球网") == "2019-10-23T09:10:00")
-        #expect(DateNormalizer.firstDate(in: "Posted on July 14, 2021 by Ann") == "2021-07-14")
+        #expect(DateNormalizer.firstDate(in: "发布时间：2019-12-10 07:57:40 来源：新华网")?.iso8601 == "2019-12-10T07:57:40")
+        #expect(DateNormalizer.firstDate(in: "2019年10月23日 09:10 环球网")?.iso8601 == "2019-10-23T09:10:00")
+        #expect(DateNormalizer.firstDate(in: "Posted on July 14, 2021 by Ann")?.iso8601 == "2021-07-14")
         #expect(DateNormalizer.firstDate(in: "5小时前") == nil)
         #expect(DateNormalizer.firstDate(in: "阅读 1164 次, 编号 20190806103251") == nil)
     }

@@ -17,14 +17,10 @@ import Foundation
 /// Output: `2021-07-14` for a date alone; `2021-07-14T05:08:05` plus `Z` for UTC (`Z`,
 /// `GMT`, `UTC`) or the offset as given (`+08:00`, `-04:00` for `EDT`). Seconds are always
 /// written; a fraction only when it is not zero. Returns nil for anything else, including
-/// impossible dates (`2021-02-30`).
+/// impossible dates (`2021-02-30`). Callers keep the result as an `ArticleDate`.
 public enum DateNormalizer {
-    public static func iso8601(_ s: String) -> String? {
-        components(s)?.iso8601
-    }
-
     /// A calendar date with an optional time of day and zone.
-    public struct Components: Sendable, Equatable {
+    public struct Components: Sendable, Hashable {
         public var year: Int
         public var month: Int
         public var day: Int
@@ -65,16 +61,16 @@ public enum DateNormalizer {
     }
 
     /// The first date with a four-digit year inside running text (`发布时间：2019-12-10 07:57:40
-    /// 来源：新华网`, `Posted on July 14, 2021 by …`), as ISO 8601.
-    public static func firstDate(in text: String) -> String? {
+    /// 来源：新华网`, `Posted on July 14, 2021 by …`).
+    public static func firstDate(in text: String) -> ArticleDate? {
         let lower = text.lowercased().replacingOccurrences(of: "\u{00A0}", with: " ")
-        var best: (Range<String.Index>, String)?
+        var best: (Range<String.Index>, ArticleDate)?
         for pattern in searchPatterns {
             for m in lower.matches(of: pattern) {
                 // Not part of a longer number (`120190806` is no date).
                 if m.range.lowerBound > lower.startIndex, lower[lower.index(before: m.range.lowerBound)].isNumber { continue }
                 if m.range.upperBound < lower.endIndex, lower[m.range.upperBound].isNumber { continue }
-                guard let iso = iso8601(String(lower[m.range])) else { continue }
+                guard let iso = ArticleDate(String(lower[m.range])) else { continue }
                 if best == nil || m.range.lowerBound < best!.0.lowerBound { best = (m.range, iso) }
                 break
             }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A media type (`image/jpeg`, `application/xhtml+xml`): type and subtype, lower case,
+/// parameters dropped (`Image/PNG; q=1` → `image/png`). Written as its text wherever it
+/// is stored (cache index, EPUB manifest, HTTP headers).
+public struct MediaType: Sendable, Hashable {
+    /// `image`.
+    public let type: String
+    /// `svg+xml`.
+    public let subtype: String
+
+    /// The media type `raw` names (a `Content-Type` value, a manifest's `media-type`); nil
+    /// when it is not `type/subtype` of token characters.
+    public init?(_ raw: String) {
+        let essence = raw.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let parts = essence.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        guard let t = Self.token(parts[0]), let s = Self.token(parts[1]) else { return nil }
+        type = t
+        subtype = s
+    }
+
+    init(uncheckedType type: String, subtype: String) {
+        self.type = type
+        self.subtype = subtype
+    }
+
+    /// `image/svg+xml`.
+    public var value: String { type + "/" + subtype }
+
+    /// An `image/…` type.
+    public var isImage: Bool { type == "image" }
+
+    /// RFC 9110 token characters, trimmed of spaces and lower-cased; nil when empty or invalid.
+    private static func token(_ s: Substring) -> String? {
+        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !t.isEmpty, t.utf8.allSatisfy({ c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || "!#$%&'*+-.^_`|~".utf8.contains(c)
+        }) else { return nil }
+        return t
+    }
+}
+
+extension MediaType {
+    public static let jpeg = MediaType(uncheckedType: "image", subtype: "jpeg")
+    public static let png = MediaType(uncheckedType: "image", subtype: "png")
+    public static let gif = MediaType(uncheckedType: "image", subtype: "gif")
+    public static let webp = MediaType(uncheckedType: "image", subtype: "webp")
+    public static let svg = MediaType(uncheckedType: "image", subtype: "svg+xml")
+    public static let avif = MediaType(uncheckedType: "image", subtype: "avif")
+    public static let heic = MediaType(uncheckedType: "image", subtype: "heic")
+    public static let heif = MediaType(uncheckedType: "image", subtype: "heif")
+    public static let bmp = MediaType(uncheckedType: "image", subtype: "bmp")
+    public static let tiff = MediaType(uncheckedType: "image", subtype: "tiff")
+    public static let xhtml = MediaType(uncheckedType: "application", subtype: "xhtml+xml")
+    public static let css = MediaType(uncheckedType: "text", subtype: "css")
+    public static let ncx = MediaType(uncheckedType: "application", subtype: "x-dtbncx+xml")
+    public static let epub = MediaType(uncheckedType: "application", subtype: "epub+zip")
+    public static let kepub = MediaType(uncheckedType: "application", subtype: "kepub+zip")
+    public static let markdown = MediaType(uncheckedType: "text", subtype: "markdown")
+}
+
+extension MediaType: CustomStringConvertible, LosslessStringConvertible {
+    public var description: String { value }
+}
+
+/// Encoded as its text (`"image/png"`), as the cache index stored it before the type existed.
+extension MediaType: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let t = MediaType(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a media type: \(s)")
+        }
+        self = t
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+}
