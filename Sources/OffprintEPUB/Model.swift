@@ -150,6 +150,9 @@ public struct BuildReport: Sendable {
         public var files: [String]
         /// Size of its XHTML, all parts together.
         public var bytes: Int
+        /// The `src` of each of its `<img>`s as the image provider was asked for it
+        /// (absolute), in document order: embedded or not.
+        public var imageURLs: [String]
     }
 
     public var output: URL

@@ -100,7 +100,7 @@ struct TemplateSet {
     }
 
     /// Renders template `name`; output of an overriding template must be well-formed XML.
-    func render(_ name: String, _ context: [String: Any]) throws -> String {
+    func render(_ name: String, _ context: some TemplateContext) throws -> String {
         guard let t = templates[name] else { throw OffprintError(.epub, "internal: no template \(name)") }
         let out = t.render(context)
         if let file = overridden[name], let problem = TemplateSet.wellFormednessProblem(out) {

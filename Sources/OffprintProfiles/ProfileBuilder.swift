@@ -219,14 +219,14 @@ public struct ProfileBuilder: Sendable {
         let fixed = coverBytes + 10_000
         // The estimate was built with the cover this drops, if it dropped one.
         let textRatio = Double(max(0, whole.bytes - imageBytes - fixed - droppedCoverBytes)) / Double(totalXHTML)
-        var xhtmlByOrigin: [String: Int] = [:]
-        for c in whole.chapters { xhtmlByOrigin[c.origin] = c.bytes }
-        func share(_ stored: StoredArticle) throws -> Double {
-            let a = try stored.load()
-            var urls = Set<String>()
-            for img in a.document.elements(named: "img") { if let s = a.document[img].attribute("src") { urls.insert(s) } }
-            let pictures = urls.compactMap { estimate.images.urlSizes[$0] }.reduce(0, +)
-            return Double(xhtmlByOrigin[a.origin] ?? 0) * textRatio + Double(pictures)
+        // Each article's share: its text, and its images as converted (the whole book's
+        // report says which, by the URLs the image provider was asked for).
+        var chapterByOrigin: [String: BuildReport.Chapter] = [:]
+        for c in whole.chapters { chapterByOrigin[c.origin] = c }
+        func share(_ stored: StoredArticle) -> Double {
+            guard let c = chapterByOrigin[stored.metadata.origin] else { return 0 }
+            let pictures = Set(c.imageURLs).compactMap { estimate.images.urlSizes[$0] }.reduce(0, +)
+            return Double(c.bytes) * textRatio + Double(pictures)
         }
         var groups: [[Int]] = [[]]
         var running = 0.0
@@ -235,7 +235,7 @@ public struct ProfileBuilder: Sendable {
             throw OffprintError(.profile, "the \(profile.name) profile's \(Self.megabytes(budget)) budget leaves no room for articles next to a volume's cover and navigation (\(Self.megabytes(fixed))): raise it with --max-book-size")
         }
         for (i, a) in articles.enumerated() {
-            let s = try share(a)
+            let s = share(a)
             if running + s > target && !groups[groups.count - 1].isEmpty {
                 groups.append([])
                 running = 0
