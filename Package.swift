@@ -69,7 +69,7 @@ let package = Package(
                                                          .product(name: "FlyingFox", package: "FlyingFox"),
                                                          .product(name: "FlyingSocks", package: "FlyingFox"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
-        .executableTarget(name: "offprint", dependencies: ["Offprint", "OffprintDelivery", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintImages", "OffprintEPUB", "OffprintProfiles", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "offprint", dependencies: ["Offprint", "OffprintDelivery", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintImages", "OffprintEPUB", "OffprintProfiles", "OffprintHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "offprint-images-bench", dependencies: ["OffprintImages", "OffprintHTTP", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(name: "offprint-bench", dependencies: ["Offprint", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", .product(name: "FlyingFox", package: "FlyingFox")]),
 
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "OffprintCLITests", dependencies: ["OffprintTestSupport"]),
         .testTarget(name: "OffprintDeliveryTests", dependencies: ["OffprintDelivery", "OffprintEPUB", "OffprintSupport", "OffprintTestSupport"]),
         .testTarget(name: "OffprintRobustnessTests", dependencies: ["Offprint", "OffprintDocument", "OffprintArticle", "OffprintEPUB", "OffprintSupport", "OffprintTestSupport", "CLibXML2", .product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
-        .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintDocument", "OffprintArticle", "OffprintSupport", "OffprintTestSupport",
+        .testTarget(name: "OffprintFeedsTests", dependencies: ["Offprint", "OffprintFeeds", "OffprintEPUB", "OffprintImages", "OffprintDocument", "OffprintArticle", "OffprintSupport", "OffprintTestSupport",
                                                            "OffprintHTTP", .product(name: "FlyingFox", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintHTTP", "OffprintSupport", "OffprintTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),

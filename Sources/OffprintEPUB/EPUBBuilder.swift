@@ -82,7 +82,7 @@ public struct EPUBBuilder: Sendable {
         return (articleDates.max() ?? Date(timeIntervalSince1970: 946_684_800), problem)
     }
 
-    static func title(of a: Article, index: Int) -> String {
+    static func title(of a: ArticleMetadata, index: Int) -> String {
         if let t = a.title.map(Chapter.collapse), !t.isEmpty { return t }
         let stem = URL(fileURLWithPath: a.origin).deletingPathExtension().lastPathComponent
         if a.origin != "-" && !stem.isEmpty { return stem }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OffprintHTTP
 import OffprintProfiles
 import OffprintImages
 import Offprint

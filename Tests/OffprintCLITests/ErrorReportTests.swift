@@ -1,4 +1,5 @@
 import Foundation
+import OffprintTestSupport
 import Testing
 
 /// Errors are one typed value (OffprintError) from the stage that failed to the CLI: printed

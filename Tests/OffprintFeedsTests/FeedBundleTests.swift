@@ -1,4 +1,6 @@
 import Foundation
+import OffprintEPUB
+import OffprintImages
 import Offprint
 import OffprintTestSupport
 import XCTest

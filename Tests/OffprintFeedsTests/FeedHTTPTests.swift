@@ -1,5 +1,7 @@
 import FlyingFox
 import Foundation
+import OffprintEPUB
+import OffprintImages
 import Offprint
 import OffprintTestSupport
 import XCTest

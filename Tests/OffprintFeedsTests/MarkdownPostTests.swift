@@ -1,4 +1,5 @@
 import Foundation
+import OffprintEPUB
 import OffprintArticle
 import Offprint
 import OffprintTestSupport

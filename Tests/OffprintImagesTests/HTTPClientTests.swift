@@ -1,5 +1,6 @@
 import Foundation
 import OffprintTestSupport
+import OffprintSupport
 import Testing
 @testable import OffprintHTTP
 @testable import OffprintImages

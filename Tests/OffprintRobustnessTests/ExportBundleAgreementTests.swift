@@ -1,5 +1,6 @@
 import Foundation
 import OffprintDocument
+import OffprintEPUB
 import Offprint
 import OffprintSupport
 import OffprintTestSupport
