@@ -12,19 +12,9 @@ public struct BundleOptions: Sendable {
     /// How each article is loaded and cleaned (the same passes as `export`).
     public var export = ExportOptions()
     public var epub = EPUBOptions()
-    /// Book metadata given directly (CLI flags); wins over a manifest's.
-    public var title: String?
-    public var subtitle: String?
-    public var creators: [String] = []
-    public var language: LanguageTag?
-    public var publisher: String?
-    public var description: String?
-    public var date: ArticleDate?
-    public var series: String?
-    public var seriesIndex: Double?
-    public var subjects: [String] = []
-    public var cover: String?
-    public var identifier: String?
+    /// Book metadata given directly (CLI flags): each field it sets wins over a manifest's
+    /// (`BookMetadata.overlaid(with:)`); a blank title, empty lists and nil fields set nothing.
+    public var metadata = BookMetadata.unset
     /// Article order when no manifest says: as given (folders in name order), or by date/title.
     public var order: CollectionManifest.Order?
     /// Articles loaded at once.
@@ -327,8 +317,7 @@ public struct Bundler: Sendable {
             articles = groups.flatMap { CollectionManifest.sorted($0, by: order, article: \.metadata) }
         }
 
-        var metadata = manifest?.metadata ?? BookMetadata(title: "")
-        if let t = options.title { metadata.title = t }
+        var metadata = (manifest?.metadata ?? .unset).overlaid(with: options.metadata)
         if metadata.title.trimmingCharacters(in: .whitespaces).isEmpty {
             let onlyFeeds = feedsOf.allSatisfy { !$0.isEmpty }
             if onlyFeeds, feeds.count == 1 {
@@ -344,17 +333,6 @@ public struct Bundler: Sendable {
             if metadata.language == nil { metadata.language = feeds.lazy.compactMap(\.info.language).first }
             if metadata.description == nil, feeds.count == 1 { metadata.description = feeds[0].info.description }
         }
-        if let v = options.subtitle { metadata.subtitle = v }
-        if !options.creators.isEmpty { metadata.creators = options.creators }
-        if let v = options.language { metadata.language = v }
-        if let v = options.publisher { metadata.publisher = v }
-        if let v = options.description { metadata.description = v }
-        if let v = options.date { metadata.date = v }
-        if let v = options.series { metadata.series = v }
-        if let v = options.seriesIndex { metadata.seriesIndex = v }
-        if !options.subjects.isEmpty { metadata.subjects = options.subjects }
-        if let v = options.cover { metadata.coverImage = v }
-        if let v = options.identifier { metadata.identifier = v }
 
         guard let profile = options.profile else {
             let report = try await EPUBBuilder(options: options.epub).build(stored: articles, metadata: metadata, images: images, to: output)

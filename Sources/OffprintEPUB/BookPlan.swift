@@ -96,7 +96,7 @@ extension EPUBBuilder {
             if keptNodes > options.chapterMemoryLimit / 256 { chapter.releaseTree() }
             chapters.append(chapter)
         }
-        var bookLanguage = EPUBBuilder.mostCommon(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? .undetermined
+        var bookLanguage = EPUBBuilder.bookLanguage(explicit.compactMap { $0 }) ?? EPUBBuilder.mostCommon(guessed.compactMap { $0 }) ?? .undetermined
         if let l = metadata.language { bookLanguage = l }
         for i in chapters.indices {
             // Unknown language: the book's, unless the script says it cannot be (then "und").

@@ -102,6 +102,33 @@ public struct EPUBBuilder: Sendable {
         url.hasPrefix("data:") ? String(url.prefix(40)) + "…" : url
     }
 
+    /// The book's language from its chapters' tags: the most common primary language, then
+    /// that language's most common tag. A tie goes to a tag without an extended language
+    /// subtag (readers know `zh-CN` better than `zh-cmn-Hans`, a form some do not match), then
+    /// to the first seen.
+    static func bookLanguage(_ tags: [LanguageTag]) -> LanguageTag? {
+        guard let primary = mostCommon(tags.map(\.language)) else { return nil }
+        let same = tags.filter { $0.language == primary }
+        var counts: [LanguageTag: Int] = [:]
+        var order: [LanguageTag] = []
+        for t in same {
+            if counts[t] == nil { order.append(t) }
+            counts[t, default: 0] += 1
+        }
+        // An extended language subtag: three letters right after the language (`cmn`).
+        func hasExtlang(_ t: LanguageTag) -> Bool {
+            let parts = t.value.split(separator: "-")
+            return parts.count > 1 && parts[1].count == 3 && parts[1].allSatisfy(\.isLetter)
+        }
+        return order.enumerated().max { a, b in
+            let (ca, cb) = (counts[a.element]!, counts[b.element]!)
+            if ca != cb { return ca < cb }
+            let (ea, eb) = (hasExtlang(a.element), hasExtlang(b.element))
+            if ea != eb { return ea }
+            return a.offset > b.offset
+        }?.element
+    }
+
     static func mostCommon<T: Hashable>(_ values: [T]) -> T? {
         var counts: [T: Int] = [:]
         var order: [T] = []

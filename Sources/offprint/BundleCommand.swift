@@ -200,18 +200,9 @@ struct BundleCommand: AsyncParsableCommand {
         options.export.extract.content = mainContent ? .main : (content ?? .auto)
         options.epub.templatesDirectory = templates.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.epub.tocIncludesSubheadings = !noSubheadings
-        options.title = title
-        options.subtitle = subtitle
-        options.creators = authors
-        options.language = language
-        options.publisher = publisher
-        options.description = description
-        options.date = date
-        options.series = series
-        options.seriesIndex = seriesIndex
-        options.subjects = subjects
-        options.cover = cover
-        options.identifier = identifier
+        options.metadata = BookMetadata(title: title ?? "", subtitle: subtitle, creators: authors, language: language,
+                                        publisher: publisher, description: description, date: date, series: series,
+                                        seriesIndex: seriesIndex, subjects: subjects, coverImage: cover, identifier: identifier)
         options.order = sort?.order
         options.export.load.body = body.value
         options.feeds.since = since.flatMap { FeedOptions.parseSince($0) }

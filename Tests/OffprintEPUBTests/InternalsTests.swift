@@ -19,6 +19,40 @@ struct InternalsTests {
         #expect(problem?.message.contains("soon") == true)
     }
 
+    @Test("Book language: most common primary language, then its most common tag; ties away from extended language subtags")
+    func bookLanguage() {
+        func tags(_ s: String...) -> [LanguageTag] { s.map { LanguageTag($0)! } }
+        // Two guancha.cn pages say zh-cmn-Hans, two others zh-CN: the book says zh-CN.
+        #expect(EPUBBuilder.bookLanguage(tags("zh-cmn-Hans", "zh-CN", "zh-cmn-Hans", "zh-CN"))?.value == "zh-CN")
+        // The primary language is counted across its tags: 3 × zh beats 2 × en.
+        #expect(EPUBBuilder.bookLanguage(tags("en", "zh-CN", "en-GB", "zh-TW", "zh-CN"))?.value == "zh-CN")
+        // A majority keeps the longer tag; other ties go to the first seen.
+        #expect(EPUBBuilder.bookLanguage(tags("zh-Hant-TW", "zh-Hant-TW", "zh"))?.value == "zh-Hant-TW")
+        #expect(EPUBBuilder.bookLanguage(tags("en-US", "en", "en", "en-US"))?.value == "en-US")
+        #expect(EPUBBuilder.bookLanguage(tags("en-GB", "en-US"))?.value == "en-GB")
+        #expect(EPUBBuilder.bookLanguage([]) == nil)
+    }
+
+    @Test("Flags over a manifest: what the flags set wins, blank and empty set nothing")
+    func metadataOverlay() {
+        let manifest = BookMetadata(title: "Manifest", subtitle: "Sub", creators: ["M"], language: LanguageTag("en"),
+                                    date: ArticleDate("2022-01-31"), subjects: ["a"], identifier: "urn:isbn:1")
+        var flags = BookMetadata.unset
+        #expect(manifest.overlaid(with: flags) == manifest)
+        flags.title = "  "
+        flags.creators = ["F1", "F2"]
+        flags.language = LanguageTag("zh-CN")
+        flags.subjects = []
+        let m = manifest.overlaid(with: flags)
+        #expect(m.title == "Manifest")
+        #expect(m.creators == ["F1", "F2"])
+        #expect(m.language?.value == "zh-CN")
+        #expect(m.subjects == ["a"])
+        #expect(m.subtitle == "Sub" && m.identifier == "urn:isbn:1" && m.date == ArticleDate("2022-01-31"))
+        flags.title = "Flags"
+        #expect(manifest.overlaid(with: flags).title == "Flags")
+    }
+
     @Test("Dates: timestamps and DOS fields written in UTC")
     func dates() throws {
         #expect(Dates.timestamp(try #require(ArticleDate("2015-07-24T05:36:09+01:00")).date) == "2015-07-24T04:36:09Z")

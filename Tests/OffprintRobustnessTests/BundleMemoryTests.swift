@@ -32,7 +32,7 @@ import Offprint
         let cache = try ImageCache(options: ImageCacheOptions(directory: dir.appendingPathComponent("cache"), policy: .offline))
         func build(_ name: String, articleMemory: Int, chapterMemory: Int) async throws -> (Data, BundleResult) {
             var options = BundleOptions()
-            options.title = "Memory"
+            options.metadata.title = "Memory"
             options.articleMemoryLimit = articleMemory
             options.epub.chapterMemoryLimit = chapterMemory
             options.epub.modified = Date(timeIntervalSince1970: 1_700_000_000)
