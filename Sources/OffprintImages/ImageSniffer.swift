@@ -143,14 +143,35 @@ public enum ImageSniffer {
 
     // MARK: - ISO media (AVIF, HEIC)
 
-    private static func isoMedia(_ b: Bytes) -> SniffResult {
-        guard let boxSize = b.be32(0), boxSize >= 16 else { return .notImage("an unknown ISO media file") }
+    /// The brands of an ISO media file's `ftyp` box (major and compatible), nil when the
+    /// box is too short to be one.
+    private static func isoBrands(_ b: Bytes) -> [String]? {
+        guard let boxSize = b.be32(0), boxSize >= 16 else { return nil }
         var brands: [String] = []
         var o = 8
         while o + 4 <= min(boxSize, b.count) {
             if o != 12 { brands.append(b.string(at: o, count: 4)) }   // skip minor_version
             o += 4
         }
+        return brands
+    }
+
+    /// HEIF/HEIC brands: images libvips can convert, but no browser or EPUB reader shows.
+    static let heifBrands: Set<String> = ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"]
+
+    /// The media type of image bytes a converter can read: `sniff`'s image type, or HEIC,
+    /// which `sniff` refuses for a book but libvips converts (profiles' local covers).
+    public static func convertibleMediaType(_ bytes: [UInt8]) -> MediaType? {
+        bytes.withUnsafeBytes { raw -> MediaType? in
+            let b = Bytes(raw)
+            if case .image(let info) = sniff(b) { return info.mediaType }
+            guard b.matches(at: 4, "ftyp"), let brands = isoBrands(b) else { return nil }
+            return brands.contains(where: heifBrands.contains) ? .heic : nil
+        }
+    }
+
+    private static func isoMedia(_ b: Bytes) -> SniffResult {
+        guard let brands = isoBrands(b) else { return .notImage("an unknown ISO media file") }
         if brands.contains("avif") || brands.contains("avis") {
             var info = ImageInfo(mediaType: .avif)
             // Image spatial extents: the largest one is the primary (or grid) image.
@@ -171,7 +192,7 @@ public enum ImageSniffer {
             if rotated { swap(&info.width, &info.height) }
             return .image(info)
         }
-        if brands.contains(where: { ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"].contains($0) }) {
+        if brands.contains(where: heifBrands.contains) {
             return .notImage("a HEIC/HEIF image (not shown by browsers or EPUB readers; convert it to JPEG)")
         }
         return .notImage("an ISO media file (brand \(brands.first ?? "?")), not an image")

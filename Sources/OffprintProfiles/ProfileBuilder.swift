@@ -300,7 +300,7 @@ public struct ProfileBuilder: Sendable {
             throw OffprintError(.profile, "cannot read the cover image \(path): check the path")
         }
         let bytes = [UInt8](data)
-        guard let type = Self.sniff(bytes) else {
+        guard let type = ImageSniffer.convertibleMediaType(bytes) else {
             throw OffprintError(.profile, "the cover image \(path) is not an image libvips reads (JPEG, PNG, GIF, WebP, AVIF, HEIC, TIFF, BMP or SVG)")
         }
         let converted: ConvertedImage
@@ -318,21 +318,6 @@ public struct ProfileBuilder: Sendable {
             try ConvertingImageProvider.writeAtomically(Data(out), to: file)
         }
         return file.path
-    }
-
-    /// The media type of image bytes from their signature.
-    static func sniff(_ b: [UInt8]) -> MediaType? {
-        func at(_ i: Int, _ s: String) -> Bool { b.count >= i + s.utf8.count && b[i..<(i + s.utf8.count)].elementsEqual(Array(s.utf8)) }
-        if b.count >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF { return .jpeg }
-        if b.count >= 8 && b[0] == 0x89 && at(1, "PNG") { return .png }
-        if at(0, "GIF8") { return .gif }
-        if at(0, "RIFF") && at(8, "WEBP") { return .webp }
-        if at(4, "ftypavif") || at(4, "ftypavis") { return .avif }
-        if at(4, "ftypheic") || at(4, "ftypheix") || at(4, "ftypmif1") || at(4, "ftypmsf1") { return .heic }
-        if at(0, "BM") { return .bmp }
-        if at(0, "II*\u{0}") || at(0, "MM\u{0}*") { return .tiff }
-        if String(decoding: b.prefix(1024), as: UTF8.self).contains("<svg") { return .svg }
-        return nil
     }
 }
 

@@ -88,6 +88,13 @@ import Testing
         #expect(verdict([0x1F, 0x8B, 0x08, 0x00]).hasPrefix("gzip"))
         #expect(verdict([0, 0, 0, 0x18] + Array("ftypheic".utf8) + [0, 0, 0, 0] + Array("mif1heic".utf8)).hasPrefix("a HEIC"))
         #expect(verdict([0x00, 0x00, 0x01, 0x00, 1, 0]).hasPrefix("a Windows icon"))
+        // What a converter (libvips, for profiles' local covers) reads: the book's image types
+        // and HEIC, by the same signatures; not PDFs or text.
+        let heic = [0, 0, 0, 0x18] + Array("ftypheic".utf8) + [0, 0, 0, 0] + Array("mif1heic".utf8)
+        #expect(ImageSniffer.convertibleMediaType(heic) == .heic)
+        #expect(ImageSniffer.convertibleMediaType([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]) == .jpeg)
+        #expect(ImageSniffer.convertibleMediaType(Array("%PDF-1.7\n".utf8)) == nil)
+        #expect(ImageSniffer.convertibleMediaType(Array("Forbidden".utf8)) == nil)
         #expect(verdict(Array("<rss version=\"2.0\">".utf8)) == "an XML document (root <rss>), not an image")
         #expect(verdict([0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01]).hasPrefix("an unknown format (first bytes deadbeef0001"))
     }

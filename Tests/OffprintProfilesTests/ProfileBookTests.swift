@@ -1,4 +1,3 @@
-import OffprintSupport
 import Foundation
 import OffprintSupport
 import OffprintArticle
@@ -82,7 +81,7 @@ struct ProfileBookTests {
             let bytes = try #require(zip.data("EPUB/" + href), "\(href) is in the manifest but not in the book")
             let format = try #require(MediaType(type).flatMap(ImageFormat.init(mediaType:)), "\(profile.name): \(href) is \(type)")
             #expect(s.formats.contains(format), "\(profile.name): \(href) is \(type), not one of the profile's formats")
-            #expect(ProfileBuilder.sniff(bytes) == MediaType(type), "\(profile.name): \(href) is declared \(type) but holds \(ProfileBuilder.sniff(bytes)?.value ?? "?")")
+            #expect(ImageSniffer.convertibleMediaType(bytes) == MediaType(type), "\(profile.name): \(href) is declared \(type) but holds \(ImageSniffer.convertibleMediaType(bytes)?.value ?? "?")")
             if format == .svg { continue }
             let img = try VImage.open(bytes)
             #expect(s.fits(width: img.width, height: img.height), "\(profile.name): \(href) is \(img.width)×\(img.height)")
@@ -214,7 +213,7 @@ struct ProfileBookTests {
         let opf = try #require(zip.string("EPUB/package.opf"))
         let href = try #require(Self.manifestImages(opf).first { opf.contains("id=\"cover-image\" href=\"\($0.href)\"") }?.href)
         let bytes = try #require(zip.data("EPUB/" + href))
-        #expect(ProfileBuilder.sniff(bytes) == .jpeg)
+        #expect(ImageSniffer.convertibleMediaType(bytes) == .jpeg)
         let img = try VImage.open(bytes)
         #expect(img.width == 1264 && img.height == 1680)
         #expect(zip.names.contains("EPUB/text/cover.xhtml"))

@@ -1,4 +1,3 @@
-import OffprintSupport
 import Foundation
 import OffprintSupport
 import OffprintImages
@@ -197,7 +196,7 @@ struct MoreSourceTests {
         let img = try VImage.pixels(Self.photo, width: 640, height: 480, bands: 3)
         for (bytes, type) in [(try img.heif(quality: 60, avif: true), MediaType.avif), (try img.heif(quality: 60, avif: false), .heic),
                               (Self.bmp(Self.photo, 640, 480), .bmp)] {
-            #expect(ProfileBuilder.sniff(bytes) == type)
+            #expect(ImageSniffer.convertibleMediaType(bytes) == type)
             let r = try ImageConverter.convert(bytes, mediaType: type, settings: DeviceProfile.generic.images)
             #expect(r.mediaType == .jpeg, "\(type): \(r.note)")
             #expect(r.width == 640 && r.height == 480)
