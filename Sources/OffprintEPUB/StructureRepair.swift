@@ -194,17 +194,23 @@ struct StructureRepair: DocumentRewriter {
 
     /// `ul`/`ol` may hold only `li`: anything else goes into the preceding item, or a new one.
     private func fixList(_ doc: inout Document, _ list: NodeID) {
+        adoptStrays(&doc, list, items: ["li"], wrapper: "li")
+    }
+
+    /// Children of `parent` other than `items` (and blank text) go into the preceding item,
+    /// or into a new `wrapper` element when none precedes them.
+    private func adoptStrays(_ doc: inout Document, _ parent: NodeID, items: Set<String>, wrapper: String) {
         var lastItem: NodeID?
-        for k in doc[list].children {
+        for k in doc[parent].children {
             if StructureRepair.isBlank(doc, k) { continue }
-            if doc[k].kind == .element && doc[k].name == "li" { lastItem = k; continue }
-            if let li = lastItem {
-                doc.append(k, to: li)
+            if doc[k].kind == .element && items.contains(doc[k].name) { lastItem = k; continue }
+            if let item = lastItem {
+                doc.append(k, to: item)
             } else {
-                let li = doc.makeElement("li")
-                doc.insert(li, before: k)
-                doc.append(k, to: li)
-                lastItem = li
+                let item = doc.makeElement(wrapper)
+                doc.insert(item, before: k)
+                doc.append(k, to: item)
+                lastItem = item
             }
         }
     }
@@ -358,20 +364,7 @@ struct StructureRepair: DocumentRewriter {
     }
 
     private func fixRow(_ doc: inout Document, _ tr: NodeID) {
-        var lastCell: NodeID?
-        for k in doc[tr].children {
-            if StructureRepair.isBlank(doc, k) { continue }
-            let n = doc[k]
-            if n.kind == .element && (n.name == "td" || n.name == "th") { lastCell = k; continue }
-            if let c = lastCell {
-                doc.append(k, to: c)
-            } else {
-                let td = doc.makeElement("td")
-                doc.insert(td, before: k)
-                doc.append(k, to: td)
-                lastCell = td
-            }
-        }
+        adoptStrays(&doc, tr, items: ["td", "th"], wrapper: "td")
     }
 
     /// Ruby is text followed by its annotations (`rt`), repeated: `rp` fallbacks are dropped,

@@ -88,18 +88,6 @@ extension LanguageTag: CustomStringConvertible, LosslessStringConvertible {
 }
 
 /// Encoded as the tag's text (`"zh-CN"`).
-extension LanguageTag: Codable {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let s = try c.decode(String.self)
-        guard let t = LanguageTag(s) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a BCP 47 language tag: \(s)")
-        }
-        self = t
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(value)
-    }
+extension LanguageTag: TextCodable {
+    public static let textKind = "a BCP 47 language tag"
 }

@@ -65,18 +65,6 @@ extension MediaType: CustomStringConvertible, LosslessStringConvertible {
 }
 
 /// Encoded as its text (`"image/png"`), as the cache index stored it before the type existed.
-extension MediaType: Codable {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let s = try c.decode(String.self)
-        guard let t = MediaType(s) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a media type: \(s)")
-        }
-        self = t
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(value)
-    }
+extension MediaType: TextCodable {
+    public static let textKind = "a media type"
 }
