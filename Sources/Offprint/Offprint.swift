@@ -18,7 +18,7 @@
 // Values from the stages, re-exported because the entry points take or return them:
 //   OffprintError                                    every error: step, path, line, message, hint, underlying
 //   ArticleDate, LanguageTag, MediaType              metadata values, typed once
-//   Article, Diagnostic, LoadOptions, ArticleStore, StoredArticle
+//   Article, ArticleMetadata, Diagnostic, LoadOptions, ArticleStore, StoredArticle
 //   ExtractOptions, CleanupOptions, MarkdownOptions
 //   HTTPFetcher, ImageProvider, ImageCache, ImageCacheOptions, CachedImage, ImageFailure
 //   BookMetadata, EPUBOptions, BuildReport, CollectionManifest, DeviceProfile, ProfileBuildResult
@@ -28,6 +28,7 @@
 @_exported import struct OffprintSupport.LanguageTag
 @_exported import struct OffprintSupport.MediaType
 @_exported import struct OffprintArticle.Article
+@_exported import struct OffprintArticle.ArticleMetadata
 @_exported import struct OffprintArticle.Diagnostic
 @_exported import struct OffprintArticle.LoadOptions
 @_exported import class OffprintArticle.ArticleStore
