@@ -5,15 +5,17 @@
 //   OffprintSupport   shared small pieces: URLs, hex/SHA-256, atomic files, escaping
 //   OffprintDocument  HTML bytes → Swift value tree; the only user of libxml2 (HTML parse, XML
 //                     stream reader, well-formedness check, XML rewrite), freed inside each call
-//   OffprintArticle   input file → Article (metadata + Document)
+//   OffprintArticle   input file → Article (metadata + Document); CleanedArticle, the value
+//                     clean-up makes and every writer takes; ArticleStore keeps those
 //   OffprintFeeds     RSS/Atom/JSON Feed/OPML → entries (streamed), entries → Articles
 //   OffprintExtract   whole page → the article (Readability/trafilatura-style scoring)
-//   OffprintCleanup   clean-up passes over the tree (lazy images, proxies, URLs, junk)
-//   OffprintMarkdown  Document → Markdown text
+//   OffprintCleanup   Article → CleanedArticle: passes over the tree (lazy images, proxies,
+//                     URLs, junk), then the one element policy (ElementPolicy)
+//   OffprintMarkdown  Document → Markdown text (a cleaned article's, through Exporter.render)
 //   OffprintHTTP      the one HTTP client (AsyncHTTPClient): pages, feeds and images; retries,
 //                     per-host circuit breaker, proxies
 //   OffprintImages    content-addressed image cache + downloader (serves both writers)
-//   OffprintEPUB      articles → EPUB 3 (Mustache templates from templates/); the zip writer and
+//   OffprintEPUB      cleaned articles → EPUB 3 (Mustache templates from templates/); the zip writer and
 //                     reader, the only users of libzip
 //   OffprintProfiles  e-reader profiles: images converted with libvips, KEPUB, budgets
 //   OffprintDelivery  books to readers: Send to Kindle (SMTP on SwiftNIO), mounted devices, OPDS server
@@ -78,11 +80,11 @@ let package = Package(
                             .embedInCode("epub/toc.ncx.mustache"), .embedInCode("epub/chapter.xhtml.mustache"),
                             .embedInCode("epub/titlepage.xhtml.mustache"), .embedInCode("epub/cover.xhtml.mustache"),
                             .embedInCode("epub/style.css")]),
-        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintImages", "OffprintTemplates",
+        .target(name: "OffprintEPUB", dependencies: ["CLibZip", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintImages", "OffprintTemplates",
                                                      .product(name: "Mustache", package: "swift-mustache"),
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
+        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintCleanup", "OffprintDocument",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintTestSupport", dependencies: ["OffprintSupport", "OffprintArticle", "OffprintDocument", "OffprintImages", "OffprintEPUB",
@@ -107,7 +109,7 @@ let package = Package(
         .testTarget(name: "OffprintImagesTests", dependencies: ["OffprintImages", "OffprintHTTP", "OffprintSupport", "OffprintTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
                                                           .product(name: "FlyingSocks", package: "FlyingFox")],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintImages",
+        .testTarget(name: "OffprintEPUBTests", dependencies: ["OffprintEPUB", "OffprintSupport", "OffprintDocument", "OffprintArticle", "OffprintCleanup", "OffprintImages",
                                                               "OffprintTemplates", "OffprintTestSupport",
                                                               .product(name: "Crypto", package: "swift-crypto"),
                                                               .product(name: "Yams", package: "Yams")]),

@@ -30,7 +30,7 @@ public struct ExportOptions: Sendable {
 
 /// The result of one export.
 public struct ExportResult: Sendable {
-    public var article: Article
+    public var article: CleanedArticle
     public var markdown: String
     public var diagnostics: [Diagnostic]
     /// Images copied next to the Markdown file (the link in the Markdown, and the image).
@@ -47,15 +47,15 @@ public struct Exporter: Sendable {
     }
 
     /// Loads one input, narrows a whole page to its article, and cleans it.
-    public func prepare(_ bytes: [UInt8], origin: String) throws -> (Article, [Diagnostic]) {
+    public func prepare(_ bytes: [UInt8], origin: String) throws -> (CleanedArticle, [Diagnostic]) {
         var (article, diagnostics) = try ArticleLoader.load(bytes, origin: origin, options: options.load)
         diagnostics += Extractor.extract(&article, options: options.extract)
-        diagnostics += Cleanup.run(&article, options: options.cleanup)
-        return (article, diagnostics)
+        let (cleaned, more) = Cleanup.clean(article, options: options.cleanup)
+        return (cleaned, diagnostics + more)
     }
 
-    /// The Markdown text (front matter + body) of a prepared article.
-    public func render(_ article: Article) -> String {
+    /// The Markdown text (front matter + body) of a cleaned article.
+    public func render(_ article: CleanedArticle) -> String {
         let body = MarkdownWriter(options: options.markdown).markdown(for: article.document, from: article.content)
         var front = ""
         if options.frontMatter != .none {
@@ -82,13 +82,13 @@ public struct Exporter: Sendable {
     }
 
     /// The export of an article already prepared (a feed entry, say), images left remote.
-    public func export(_ prepared: Article, diagnostics: [Diagnostic] = []) -> ExportResult {
+    public func export(_ prepared: CleanedArticle, diagnostics: [Diagnostic] = []) -> ExportResult {
         ExportResult(article: prepared, markdown: render(prepared), diagnostics: diagnostics, assets: [], imageFailures: [])
     }
 
     /// The same for an article already prepared (a feed entry, say): images fetched through
     /// `images` and copied into `assets`, linked as `linkPrefix/<file>`.
-    public func export(_ prepared: Article, diagnostics: [Diagnostic], images: ImageProvider, assets: URL, linkPrefix: String) async throws -> ExportResult {
+    public func export(_ prepared: CleanedArticle, diagnostics: [Diagnostic], images: ImageProvider, assets: URL, linkPrefix: String) async throws -> ExportResult {
         var folder = AssetFolder(directory: assets)
         return try await export(prepared, diagnostics: diagnostics, images: images) { image in
             do {
@@ -109,16 +109,13 @@ public struct Exporter: Sendable {
     }
 
     /// Fetches the content's images and links each one as `link` says.
-    private func export(_ prepared: Article, diagnostics: [Diagnostic], images: ImageProvider,
+    private func export(_ prepared: CleanedArticle, diagnostics: [Diagnostic], images: ImageProvider,
                         link: (CachedImage) throws -> String) async throws -> ExportResult {
-        var article = prepared
         var diagnostics = diagnostics
-        let origin = article.origin
-        let imgs = article.document.elements(named: "img", under: article.content)
+        let origin = prepared.origin
         var urls: [String] = []
-        for img in imgs {
-            if let src = article.document[img].attribute("src"), isFetchable(src), !urls.contains(src) { urls.append(src) }
-        }
+        var seen = Set<String>()
+        for src in prepared.imageSources where isFetchable(src) && seen.insert(src).inserted { urls.append(src) }
         let results = await images.images(for: urls)
         var placed: [(link: String, image: CachedImage)] = []
         var failures: [ImageFailure] = []
@@ -138,11 +135,7 @@ public struct Exporter: Sendable {
                 break
             }
         }
-        for img in imgs {
-            if let src = article.document[img].attribute("src"), let link = linkFor[src] {
-                article.document.setAttribute("src", link, on: img)
-            }
-        }
+        let article = prepared.relinkingImages(linkFor)
         return ExportResult(article: article, markdown: render(article), diagnostics: diagnostics,
                             assets: placed, imageFailures: failures)
     }

@@ -205,9 +205,10 @@ public struct FeedCollector: Sendable {
         if article.baseURL == nil, let f = feedFile {
             local += LocalImages.inline(&article, folder: URL(fileURLWithPath: f).deletingLastPathComponent())
         }
-        local += Cleanup.run(&article, options: exporter.options.cleanup)
+        let (cleaned, more) = Cleanup.clean(article, options: exporter.options.cleanup)
+        local += more
         let fetch = link != nil && FeedArticles.wantsFetch(e, policy: options.fetchEntries)
-        let stored = try store.store(article)
+        let stored = try store.store(cleaned)
         e.content = nil  // kept in the store; the entry keeps only its metadata
         if !fetch { e.summary = nil }
         return Candidate(entry: e, link: link, stored: stored, epoch: epoch, fetch: fetch, diagnostics: local)
@@ -239,7 +240,7 @@ public struct FeedCollector: Sendable {
         }
         var (article, _) = try Exporter(options: o).prepare(bytes, origin: pageOrigin)
         article.origin = c.stored.metadata.origin
-        FeedArticles.apply(c.entry, info: info, link: c.link, to: &article)
+        FeedArticles.apply(c.entry, info: info, link: c.link, to: &article.metadata)
         if case .local? = c.link, c.stored.metadata.sourceURL == nil {
             // A saved page: its own canonical URL (if it named one) is the source.
         } else if let s = c.stored.metadata.sourceURL {

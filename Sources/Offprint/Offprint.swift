@@ -5,7 +5,7 @@
 //   print(result.markdown)
 //
 // The face of the library is its entry points and the values that cross them; each stage's
-// other types stay in its own module (import `OffprintDocument` to walk `Article.document`,
+// other types stay in its own module (import `OffprintDocument` to walk `CleanedArticle.document`,
 // `OffprintFeeds`, … to use a stage on its own).
 //
 // Entry points (this module):
@@ -18,7 +18,7 @@
 // Values from the stages, re-exported because the entry points take or return them:
 //   OffprintError                                    every error: step, path, line, message, hint, underlying
 //   ArticleDate, LanguageTag, MediaType              metadata values, typed once
-//   Article, ArticleMetadata, Diagnostic, LoadOptions, ArticleStore, StoredArticle
+//   Article, ArticleMetadata, CleanedArticle, Diagnostic, LoadOptions, ArticleStore, StoredArticle
 //   ExtractOptions, CleanupOptions, MarkdownOptions
 //   HTTPFetcher, ImageProvider, ImageCache, ImageCacheOptions, CachedImage, ImageFailure
 //   BookMetadata, EPUBOptions, BuildReport, CollectionManifest, DeviceProfile, ProfileBuildResult
@@ -29,6 +29,7 @@
 @_exported import struct OffprintSupport.MediaType
 @_exported import struct OffprintArticle.Article
 @_exported import struct OffprintArticle.ArticleMetadata
+@_exported import struct OffprintArticle.CleanedArticle
 @_exported import struct OffprintArticle.Diagnostic
 @_exported import struct OffprintArticle.LoadOptions
 @_exported import class OffprintArticle.ArticleStore

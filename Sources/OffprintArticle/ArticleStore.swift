@@ -2,13 +2,13 @@ import Foundation
 import OffprintDocument
 import OffprintSupport
 
-/// Loaded articles waiting to be written into a book, in bounded memory.
+/// Cleaned articles waiting to be written into a book, in bounded memory.
 ///
 /// A book is planned from all its articles (languages, links between chapters, images,
 /// the contents) before its first chapter is written, so every article is loaded first.
-/// Kept as trees, a thousand articles would take hundreds of megabytes; here each article
-/// keeps only its content subtree, and once the trees kept so far pass `memoryBudget` the
-/// rest are encoded (`Document.encoded()`) into one temporary file and read back when
+/// Kept as trees, a thousand articles would take hundreds of megabytes; here each cleaned
+/// article (its content alone) is kept until the trees kept so far pass `memoryBudget`, and
+/// the rest are encoded (`Document.encoded()`) into one temporary file and read back when
 /// needed. Memory is then flat in the number of articles: the budget plus the metadata.
 ///
 /// Safe to use from several tasks at once (articles are stored as they are loaded).
@@ -29,11 +29,10 @@ public final class ArticleStore: @unchecked Sendable {
         self.directory = directory
     }
 
-    /// The article, with its document cut down to its content (the metadata has been read
-    /// from the rest), kept in memory or in the temporary file.
-    public func store(_ article: Article) throws -> StoredArticle {
+    /// The cleaned article, kept in memory or in the temporary file.
+    public func store(_ article: CleanedArticle) throws -> StoredArticle {
         let metadata = article.metadata
-        let content = article.document.subtree(article.content)
+        let content = article.document
         let size = content.count * Self.bytesPerNode
         let keep: Bool = lock.withLock {
             if kept + size <= memoryBudget {
@@ -42,7 +41,7 @@ public final class ArticleStore: @unchecked Sendable {
             }
             return false
         }
-        if keep { return StoredArticle(metadata: metadata, storage: .memory(content, content: Self.subtreeContent)) }
+        if keep { return StoredArticle(metadata: metadata, storage: .memory(content)) }
         let bytes = content.encoded()
         let (file, offset) = try lock.withLock { () throws -> (SpillFile, Int) in
             if spill == nil { spill = try SpillFile(directory: directory) }
@@ -51,21 +50,19 @@ public final class ArticleStore: @unchecked Sendable {
         return StoredArticle(metadata: metadata, storage: .file(file, offset: offset, count: bytes.count))
     }
 
-    /// Where a subtree's copy of the content is: the only child of its root.
-    static let subtreeContent = Document.NodeID(1)
-
     /// Bytes of articles in the temporary file (for tests and reports).
     public var spilledBytes: Int { lock.withLock { spill?.size ?? 0 } }
 }
 
-/// An article of an `ArticleStore`: its metadata at hand, its document loaded on demand.
+/// A cleaned article of an `ArticleStore`: its metadata at hand, its content loaded on demand.
 public struct StoredArticle: Sendable {
     /// Title, dates, sources… Edit it freely (collection manifests override titles and
     /// dates); `load()` keeps the edits.
     public var metadata: ArticleMetadata
     enum Storage: Sendable {
-        case memory(Document, content: Document.NodeID)
-        /// The content subtree, encoded (its content is `ArticleStore.subtreeContent`).
+        /// The cleaned article's document (its content alone).
+        case memory(Document)
+        /// The same, encoded.
         case file(SpillFile, offset: Int, count: Int)
     }
     let storage: Storage
@@ -75,20 +72,19 @@ public struct StoredArticle: Sendable {
         self.storage = storage
     }
 
-    /// An article kept as it is, in memory (for callers that have their articles at hand).
-    public init(_ article: Article) {
+    /// A cleaned article kept as it is, in memory (for callers that have their articles at hand).
+    public init(_ article: CleanedArticle) {
         self.metadata = article.metadata
-        self.storage = .memory(article.document, content: article.content)
+        self.storage = .memory(article.document)
     }
 
-    /// The whole article: the metadata with its document.
-    public func load() throws -> Article {
+    /// The whole cleaned article: the metadata (with any edits) and its content.
+    public func load() throws -> CleanedArticle {
         switch storage {
-        case .memory(let doc, let content):
-            return Article(metadata: metadata, document: doc, content: content)
+        case .memory(let doc):
+            return CleanedArticle(metadata: metadata, content: doc)
         case .file(let file, let offset, let count):
-            return Article(metadata: metadata, document: try Document(encoded: try file.read(offset: offset, count: count)),
-                           content: ArticleStore.subtreeContent)
+            return CleanedArticle(metadata: metadata, content: try Document(encoded: try file.read(offset: offset, count: count)))
         }
     }
 }

@@ -49,16 +49,39 @@ extension CleanupPass {
     }
 }
 
-/// The clean-up passes between loading an article and writing it out.
+/// Clean-up: the stage between loading (and extracting) an article and writing it out.
 ///
-///     var (article, warnings) = try ArticleLoader.load(file: url)
-///     warnings += Cleanup.run(&article)
+///     let (article, warnings) = try ArticleLoader.load(file: url)
+///     let (cleaned, more) = Cleanup.clean(article)
 ///
 /// Order: comments, `<noscript>` image fallbacks, junk elements (scripts, forms, embeds,
-/// hidden), images (lazy loading, `srcset`, `<picture>`,
-/// placeholders), relative URLs, proxy wrappers, empty elements.
+/// hidden), images (lazy loading, `srcset`, `<picture>`, placeholders), relative URLs, proxy
+/// wrappers, the element policy (`ElementPolicyPass`, always), empty elements. The result is
+/// a `CleanedArticle`, the value every writer takes.
 public enum Cleanup {
-    public static func run(_ article: inout Article, options: CleanupOptions = .init()) -> [Diagnostic] {
+    /// Cleans `article` as `options` say and cuts its document down to the content.
+    public static func clean(_ article: consuming Article, options: CleanupOptions = .init()) -> (CleanedArticle, [Diagnostic]) {
+        var article = article
+        let diagnostics = run(&article, options: options)
+        let content = article.document.subtree(article.content)
+        return (CleanedArticle(metadata: article.metadata, content: content), diagnostics)
+    }
+
+    /// Cleans each of `articles` the same way; the messages of all, in order.
+    public static func clean(_ articles: [Article], options: CleanupOptions = .init()) -> ([CleanedArticle], [Diagnostic]) {
+        var cleaned: [CleanedArticle] = []
+        var diagnostics: [Diagnostic] = []
+        cleaned.reserveCapacity(articles.count)
+        for a in articles {
+            let (c, d) = clean(a, options: options)
+            cleaned.append(c)
+            diagnostics += d
+        }
+        return (cleaned, diagnostics)
+    }
+
+    /// Runs the passes `clean` runs, in place (for tests of the passes on whole documents).
+    static func run(_ article: inout Article, options: CleanupOptions = .init()) -> [Diagnostic] {
         var diags: [Diagnostic] = []
         for pass in passes(for: options) {
             diags += pass.run(on: &article, options: options)
@@ -66,7 +89,7 @@ public enum Cleanup {
         return diags
     }
 
-    /// The passes `run` uses for `options`, in order.
+    /// The passes `clean` runs for `options`, in order.
     public static func passes(for options: CleanupOptions) -> [any CleanupPass] {
         var p: [any CleanupPass] = []
         if options.removeComments { p.append(RemoveCommentsPass()) }
@@ -77,6 +100,7 @@ public enum Cleanup {
         if options.fixImages { p.append(ImagesPass()) }
         if options.resolveURLs { p.append(ResolveURLsPass()) }
         if options.unwrapProxies { p.append(UnwrapProxiesPass()) }
+        p.append(ElementPolicyPass())
         if options.removeEmpty { p.append(RemoveEmptyPass()) }
         return p
     }

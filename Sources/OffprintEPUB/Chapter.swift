@@ -37,8 +37,8 @@ struct Chapter {
     /// Ids the chapter template uses itself.
     static let reservedIDs: Set<String> = ["chapter", "toc", "landmarks"]
 
-    /// `article` is consumed: its document becomes the chapter's tree (see `contentTree`).
-    init(article: consuming Article, title: String, language: LanguageTag, rtl: Bool, fileStem: String, options: EPUBOptions) {
+    /// `article` is consumed: its document (the content alone) becomes the chapter's tree.
+    init(article: consuming CleanedArticle, title: String, language: LanguageTag, rtl: Bool, fileStem: String, options: EPUBOptions) {
         origin = article.origin
         self.title = title
         self.rtl = rtl
@@ -50,7 +50,7 @@ struct Chapter {
             return WebURL.scheme(of: c).map { $0 == "http" || $0 == "https" } == true ? c : nil
         }
         baseURL = article.baseURL ?? article.sourceURL
-        doc = Chapter.contentTree(of: &article)
+        doc = article.takeDocument()
         var root = doc[doc.root].children[0]
 
         if options.dropRepeatedTitle { dropRepeatedTitle(root: root) }
@@ -75,17 +75,6 @@ struct Chapter {
                 }
             }
         }
-    }
-
-    /// The article's content as a document of its own (its root's one child). An
-    /// `ArticleStore` keeps articles that way: their document is taken as it is, not copied
-    /// again; a whole page (an `Article` given directly) is cut down to its content. The
-    /// article is left without its document, so the tree is not shared (no copy on write).
-    static func contentTree(of article: inout Article) -> Document {
-        let document = article.document
-        article.document = Document()
-        if document[document.root].children == [article.content] { return document }
-        return document.subtree(article.content)
     }
 
     /// Drops the first heading when it repeats the title and nothing much comes before it.

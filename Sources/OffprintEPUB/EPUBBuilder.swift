@@ -1,6 +1,7 @@
 import OffprintSupport
 import Foundation
 import OffprintArticle
+import OffprintCleanup
 import OffprintDocument
 import OffprintImages
 
@@ -23,9 +24,21 @@ public struct EPUBBuilder: Sendable {
         self.options = options
     }
 
-    public func build(articles: [Article], metadata: BookMetadata, images: any ImageProvider,
+    /// Builds the book from cleaned articles (`Cleanup.clean`).
+    public func build(articles: [CleanedArticle], metadata: BookMetadata, images: any ImageProvider,
                       to output: URL) async throws -> BuildReport {
         try await build(stored: articles.map(StoredArticle.init), metadata: metadata, images: images, to: output)
+    }
+
+    /// Builds the book from articles as loaded: each is cleaned first (`Cleanup.clean` with
+    /// `cleanup`), exactly as an export would clean it, and clean-up's messages lead the
+    /// report's.
+    public func build(articles: [Article], cleanup: CleanupOptions = CleanupOptions(), metadata: BookMetadata,
+                      images: any ImageProvider, to output: URL) async throws -> BuildReport {
+        let (cleaned, diagnostics) = Cleanup.clean(articles, options: cleanup)
+        var report = try await build(articles: cleaned, metadata: metadata, images: images, to: output)
+        report.diagnostics = diagnostics + report.diagnostics
+        return report
     }
 
     /// The same from articles kept by an `ArticleStore` (big books: the trees are loaded

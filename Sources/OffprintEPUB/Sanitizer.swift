@@ -3,20 +3,17 @@ import Foundation
 import OffprintArticle
 import OffprintDocument
 
-/// Makes an article's content into what EPUB readers and epubcheck accept: XHTML5 content
-/// with no active content, no remote resources, only the elements and attributes the
-/// element policy keeps (`ElementPolicy`, the one table Markdown's raw-HTML tables read
-/// too), content models repaired (blocks lifted out of paragraphs, list and table children
-/// fixed), valid unique ids.
+/// Makes a cleaned article's content into what EPUB readers and epubcheck accept: XHTML5
+/// content with only the attributes the element policy keeps (`ElementPolicy`), valid
+/// values, URLs encoded as a book must hold them (remote links kept, images absolute), safe
+/// styles, lang/xml:lang pairs; then the content models repaired (`StructureRepair`: blocks
+/// lifted out of paragraphs, list and table children fixed).
 ///
-/// It expects a cleaned article (`Cleanup`: images have their chosen `src`, players are
-/// links); given one that was not cleaned it applies the same rules, by calling the same
-/// functions (`ImageURLs.chooseSource`, `ImageURLs.resolvePicture`, `EmbeddedMedia.replace`),
-/// so a book shows what an export shows.
-///
-/// This file applies the policy (elements, attributes, URLs, styles); the content models are
-/// repaired by `StructureRepair`, which `rewrite` runs after it. Every step is iterative
-/// (explicit stacks or precomputed node lists), so a tree 100,000 levels deep is no problem.
+/// The elements are clean-up's work (`ElementPolicyPass`): a `CleanedArticle` holds only
+/// elements the policy keeps, players as links, images with their chosen `src`. What is
+/// left here is what only XHTML needs: a task list's checkbox as ☐/☑, a link with neither
+/// `href` nor `id` as its content, an image whose URL cannot be made absolute as its alt text.
+/// Every step is iterative, so a tree 100,000 levels deep is no problem.
 struct Sanitizer: DocumentRewriter {
     /// The article the content comes from (for messages and for resolving relative URLs).
     var origin: String
@@ -37,20 +34,18 @@ struct Sanitizer: DocumentRewriter {
 
     // MARK: Entry
 
-    /// Sanitises the children of `root` (the root itself is only a container): the element
-    /// policy, then the structure repair.
+    /// Sanitises the children of `root` (the root itself is only a container): attributes
+    /// and URLs, then the structure repair.
     mutating func rewrite(_ doc: inout Document, root: NodeID) {
         cleanElements(&doc, root: root)
         var repair = StructureRepair()
         repair.rewrite(&doc, root: root)
     }
 
-    // MARK: The element policy (`ElementPolicy`), for XHTML
+    // MARK: XHTML attributes and URLs
 
     private mutating func cleanElements(_ doc: inout Document, root: NodeID) {
         var stack: [NodeID] = doc[root].children.reversed()
-        var svgCount = 0
-        var embeddedLinks = 0
         while let id = stack.popLast() {
             let n = doc[id]
             switch n.kind {
@@ -63,76 +58,15 @@ struct Sanitizer: DocumentRewriter {
                 break
             }
             var name = n.name
-            if name == "input", n.attribute("type")?.lowercased() == "checkbox", ElementPolicy.isTaskCheckbox(id, in: doc) {
-                // A Markdown task list item: its state as a ballot box.
+            if name == "input" {
+                // (The one `<input>` a cleaned article keeps: a Markdown task list item's state.)
                 doc.replace(id, with: doc.makeText(n.hasAttribute("checked") ? "\u{2611}" : "\u{2610}"))
                 continue
             }
-            let rule = ElementPolicy.rule(for: name)
-            if rule == .drop {
-                doc.detach(id)
-                continue
-            }
-            if name == "svg" {
-                svgCount += 1
-                doc.detach(id)
-                continue
-            }
-            if name == "math" {
-                let text = n.attribute("alttext") ?? doc.textContent(of: id)
-                let span = doc.makeElement("span", attributes: [.init("class", "math")])
-                doc.append(doc.makeText(text), to: span)
-                doc.replace(id, with: span)
-                continue
-            }
-            if EmbeddedMedia.elements.contains(name) {
-                // (Clean-up has made players links already; this is for articles that were not
-                // cleaned: the one rule, with an absolute http(s) URL.)
-                let base = baseURL
-                let fallback = n.children
-                switch EmbeddedMedia.replace(id, in: &doc, resolve: { raw in
-                    guard let abs = WebURL.absolute(WebURL.encoded(raw), against: base), WebURL.isHTTP(abs) else { return nil }
-                    return WebURL.encoded(abs)
-                }) {
-                case .link(let link):
-                    embeddedLinks += 1
-                    stack.append(link)  // cleaned like any link (its poster image like any image)
-                case .fallback:
-                    stack.append(contentsOf: fallback.reversed())
-                case .removed:
-                    break
-                }
-                continue
-            }
-            if name == "picture" {
-                // (Clean-up has replaced pictures by their images already.) The image, with the
-                // URL clean-up would choose; a picture without one is only its content.
-                let parent = doc.parent(of: id)!
-                let at = doc[parent].children.firstIndex(of: id)!, count = doc[parent].children.count
-                if ImageURLs.resolvePicture(id, in: &doc, preferLargest: false) != nil {
-                    // What took the picture's place: its image and anything else nested in it.
-                    let kids = doc[parent].children
-                    stack.append(contentsOf: kids[at..<(at + kids.count - count + 1)].reversed())
-                } else {
-                    for k in doc[id].children where doc[k].name == "source" { doc.detach(k) }
-                    stack.append(contentsOf: doc[id].children.reversed())
-                    doc.unwrap(id)
-                }
-                continue
-            }
-            if case .rename(let r)? = rule {
-                doc.rename(id, to: r)
-                name = r
-            }
             guard let extra = ElementPolicy.keptAttributes(of: name) else {
-                // Custom elements, prefixed elements (fb:like, o:p), unknown names: keep the content.
-                stack.append(contentsOf: doc[id].children.reversed())
+                // (Not in a cleaned article; the content stays, as clean-up would keep it.)
+                stack.append(contentsOf: n.children.reversed())
                 doc.unwrap(id)
-                continue
-            }
-            if name == "img" && !ImageURLs.chooseSource(of: id, in: &doc, preferLargest: false) {
-                // No usable image URL (clean-up has removed such images already): its alt text stands in.
-                replaceByAlt(&doc, id)
                 continue
             }
             if name == "bdo" && !["ltr", "rtl"].contains(n.attribute("dir")?.lowercased() ?? "") {
@@ -151,14 +85,6 @@ struct Sanitizer: DocumentRewriter {
                 continue
             }
             stack.append(contentsOf: doc[id].children.reversed())
-        }
-        if svgCount > 0 {
-            diagnostics.append(Diagnostic(origin: origin, location: "<svg>",
-                                          "\(svgCount) inline SVG drawing\(svgCount == 1 ? "" : "s") left out (inline SVG is not carried into books; use an <img> with an .svg file to keep a drawing)"))
-        }
-        if embeddedLinks > 0 {
-            diagnostics.append(Diagnostic(origin: origin, location: "<iframe>/<video>/<audio>",
-                                          "\(embeddedLinks) embedded player\(embeddedLinks == 1 ? "" : "s") replaced by a link (books carry no active content)"))
         }
     }
 
@@ -213,7 +139,7 @@ struct Sanitizer: DocumentRewriter {
                 guard let h = cleanHref(v) else { continue }
                 v = h
             case "src":
-                // (The URL `ImageURLs.chooseSource` put there.)
+                // (The URL clean-up chose, `ImageURLs.chooseSource`.)
                 guard let s = absoluteImageURL(v) else { continue }
                 v = s
             case "alt":

@@ -95,13 +95,13 @@ public enum FeedArticles {
             html = lead.map { "<figure><img src=\"\(XNode.escape($0, quote: true))\" alt=\"\"></figure>" }.joined() + "\n" + html
         }
         var article = Article(origin: origin, document: HTMLParser.parse(html))
-        apply(entry, info: info, link: link, to: &article)
+        apply(entry, info: info, link: link, to: &article.metadata)
         return article
     }
 
-    /// Fills `article`'s metadata from the entry where the article (a fetched page, say)
+    /// Fills an article's metadata from the entry where the article (a fetched page, say)
     /// has none: the feed's title, date, authors and link are the entry's.
-    public static func apply(_ entry: FeedEntry, info: FeedInfo, link: EntryLink?, to article: inout Article) {
+    public static func apply(_ entry: FeedEntry, info: FeedInfo, link: EntryLink?, to article: inout ArticleMetadata) {
         if let t = entry.title, !t.isEmpty { article.title = t }
         if article.title == nil || article.title!.isEmpty {
             article.title = entry.summary.map(XMLFeedParser.plainText).map { String($0.prefix(80)) }

@@ -1,6 +1,7 @@
 import OffprintSupport
 import Foundation
 import OffprintArticle
+import OffprintCleanup
 import OffprintEPUB
 import OffprintImages
 
@@ -57,8 +58,19 @@ public struct ProfileBuilder: Sendable {
     /// Builds at most this many times to meet a budget by reducing images.
     static let maxAttempts = 4
 
-    public func build(articles: [Article], metadata: BookMetadata, images: any ImageProvider, to output: URL) async throws -> ProfileBuildResult {
+    /// Builds the book from cleaned articles (`Cleanup.clean`).
+    public func build(articles: [CleanedArticle], metadata: BookMetadata, images: any ImageProvider, to output: URL) async throws -> ProfileBuildResult {
         try await build(stored: articles.map(StoredArticle.init), metadata: metadata, images: images, to: output)
+    }
+
+    /// Builds the book from articles as loaded, each cleaned first (`Cleanup.clean` with
+    /// `cleanup`) as an export would clean it; clean-up's messages lead the result's.
+    public func build(articles: [Article], cleanup: CleanupOptions = CleanupOptions(), metadata: BookMetadata,
+                      images: any ImageProvider, to output: URL) async throws -> ProfileBuildResult {
+        let (cleaned, diagnostics) = Cleanup.clean(articles, options: cleanup)
+        var result = try await build(articles: cleaned, metadata: metadata, images: images, to: output)
+        result.diagnostics = diagnostics + result.diagnostics
+        return result
     }
 
     /// The same from articles kept by an `ArticleStore` (big books in bounded memory).

@@ -41,18 +41,19 @@ import OffprintDocument
     }
 
     @Test func articlesPastTheBudgetGoToTheFileAndComeBackTheSame() async throws {
-        var sources: [Article] = []
+        var sources: [CleanedArticle] = []
         for i in 0..<40 {
             let html = "<html><head><title>T\(i)</title></head><body><nav>menu</nav><article><h1>Article \(i)</h1>"
                 + String(repeating: "<p>Paragraph of article \(i) with <a href=\"https://e.example/\(i)\">a link</a>.</p>", count: 30)
                 + "</article></body></html>"
-            var a = Article(origin: "a\(i).html", document: HTMLParser.parse(html))
-            a.title = "T\(i)"
-            a.content = a.document.firstElement(named: "article")!
-            sources.append(a)
+            var meta = ArticleMetadata(origin: "a\(i).html")
+            meta.title = "T\(i)"
+            let page = HTMLParser.parse(html)
+            // (What clean-up makes of the page: its content alone.)
+            sources.append(CleanedArticle(metadata: meta, content: page.subtree(page.firstElement(named: "article")!)))
         }
         // Room for about three articles' trees in memory.
-        let one = sources[0].document.subtree(sources[0].content).count * ArticleStore.bytesPerNode
+        let one = sources[0].document.count * ArticleStore.bytesPerNode
         let store = ArticleStore(memoryBudget: one * 3)
         let stored = try await withThrowingTaskGroup(of: (Int, StoredArticle).self) { group in
             for (i, a) in sources.enumerated() { group.addTask { (i, try store.store(a)) } }

@@ -1,6 +1,7 @@
 import OffprintSupport
 import Foundation
 import OffprintArticle
+import OffprintCleanup
 import OffprintDocument
 @testable import OffprintEPUB
 import OffprintTestSupport
@@ -18,7 +19,7 @@ struct BookPlanTests {
         a.section = "Feed"
         let b = EdgeCaseTests.article("b.html", "<h2>One</h2><p>B</p>", title: "B", source: "https://ex.com/b", date: "2021-05-06", authors: ["Bob"])
         let images = try TestImageProvider()
-        let plan = try await EPUBBuilder().plan([a, a, b].map(StoredArticle.init), metadata: BookMetadata(title: "Plan 2021-05-06"), images: images, output: out)
+        let plan = try await EPUBBuilder().plan([a, a, b].map { StoredArticle(Cleanup.clean($0).0) }, metadata: BookMetadata(title: "Plan 2021-05-06"), images: images, output: out)
 
         #expect(!FileManager.default.fileExists(atPath: out.path))
         #expect(plan.articles.map(\.metadata.origin) == ["a.html", "b.html"])
@@ -54,21 +55,21 @@ struct BookPlanTests {
         #expect(report.imagesFailed == 1)
     }
 
-    @Test("A chapter takes the content ArticleStore kept as it is; a whole page is cut to its content")
+    @Test("A cleaned article is its content alone; the store keeps it as it is and the chapter takes it without a copy")
     func contentTree() throws {
-        let page = EdgeCaseTests.article("a.html", "<html lang=\"de\"><body><nav>Menu</nav><article><p>Text <b>bold</b></p></article></body></html>", title: "A")
-        var whole = page
-        whole.content = try #require(whole.document.elements(named: "article").first)
-        let stored = try ArticleStore(memoryBudget: 0).store(whole)
-        var loaded = try stored.load()
+        var page = EdgeCaseTests.article("a.html", "<html lang=\"de\"><body><nav>Menu</nav><article><p>Text <b>bold</b></p></article></body></html>", title: "A")
+        page.content = try #require(page.document.elements(named: "article").first)
+        let (cleaned, _) = Cleanup.clean(page)
+        #expect(cleaned.document[cleaned.content].name == "article")
+        #expect(cleaned.document[cleaned.document.root].children == [cleaned.content])
+        #expect(cleaned.document.elements(named: "nav").isEmpty, "the page around the content is gone")
+        let stored = try ArticleStore(memoryBudget: 0).store(cleaned)
+        let loaded = try stored.load()
         let count = loaded.document.count
-        let kept = Chapter.contentTree(of: &loaded)
-        #expect(kept.count == count, "the stored tree is used as it is")
-        #expect(loaded.document.count == Document().count, "the article gives its tree up")
-        let cut = Chapter.contentTree(of: &whole)
-        #expect(cut.count == count)
-        #expect(Serializer(syntax: .xhtml).serializeChildren(cut, of: cut.root) == Serializer(syntax: .xhtml).serializeChildren(kept, of: kept.root))
-        #expect(cut[cut[cut.root].children[0]].name == "article")
+        #expect(count == cleaned.document.count, "the stored tree is the cleaned one, node for node")
+        let kept = loaded.takeDocument()
+        #expect(kept.count == count)
+        #expect(Serializer(syntax: .xhtml).serializeChildren(kept, of: kept.root) == Serializer(syntax: .xhtml).serializeChildren(cleaned.document, of: cleaned.document.root))
     }
 
     @Test("A page's own value replaces the book's, even when it has none")

@@ -3,9 +3,9 @@
 // crash or a hang is a failure too, of course.
 import OffprintSupport
 import Foundation
-import OffprintSupport
 import OffprintEPUB
 import OffprintArticle
+import OffprintCleanup
 import OffprintDocument
 import Offprint
 @testable import OffprintArticle
@@ -76,7 +76,7 @@ enum FuzzChecks {
     static func isWellFormed(_ xml: String) -> Bool { XMLCheck.wellFormednessProblem(xml) == nil }
 
     /// Any bytes, parsed, as XHTML two ways: the serializer on the whole tree, and an EPUB
-    /// chapter (sanitised, split into parts) part by part. Each must be well-formed XML.
+    /// chapter (cleaned, sanitised, split into parts) part by part. Each must be well-formed XML.
     static func xhtml(_ bytes: [UInt8]) -> String? {
         let doc = HTMLParser.parse(bytes)
         let whole = Serializer(syntax: .xhtml, keepComments: true).serialize(doc)
@@ -84,7 +84,7 @@ enum FuzzChecks {
         guard let loaded = try? ArticleLoader.load(bytes, origin: "fuzz.html") else { return nil }
         var options = EPUBOptions()
         options.maxChapterBytes = 2_000  // small, so that the splitter runs too
-        let chapter = Chapter(article: loaded.0, title: "T", language: LanguageTag("en")!, rtl: false, fileStem: "ch001", options: options)
+        let chapter = Chapter(article: Cleanup.clean(loaded.0).0, title: "T", language: LanguageTag("en")!, rtl: false, fileStem: "ch001", options: options)
         for p in chapter.parts.indices {
             let body = chapter.body(part: p)
             if !isWellFormed("<body \(namespaces)>" + body + "</body>") { return "chapter part \(p) is not well-formed:\n\(body)" }
