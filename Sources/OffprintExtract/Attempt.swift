@@ -20,7 +20,6 @@ struct Attempt {
     var direction: TextDirection?
     /// The text of the heading that repeated the title (taken out of the content).
     var titleHeading: String?
-    var topDescription = ""
     /// The byline taken out of the content (`By A. Writer` → `A. Writer`).
     var byline: String?
 
@@ -46,23 +45,15 @@ struct Attempt {
         var stats = TextStats(document, from: root)
         guard let picked = pickTop(&stats) else { return }
         var top = picked
-        if Extractor.debug {
-            let n = document[top]
-            topDescription = "<\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")> score \(scores[top.index] ?? -1)"
-        }
 
         var start: NodeID?
-        if let e = evidence, !Extractor.off.contains("evidence"), document.isAttached(e) {
+        if let e = evidence, document.isAttached(e) {
             // The JSON-LD article body agrees with the scoring's pick (one holds the other):
             // it is the body.
             if e == top || isInside(e, top, document) { start = e }
             else if isInside(top, e, document) { start = e; top = e }
         }
         let (body, lead) = narrow(top, start: start)
-        if Extractor.debug, body != top {
-            let n = document[body]
-            topDescription += " → <\(n.name) class=\(n.attribute("class") ?? "") id=\(n.attribute("id") ?? "")>" + (lead == nil ? "" : " + lead image")
-        }
         let c = gather(body, stats)
         if let lead, !isInside(lead, c, document) {
             var doc = document
@@ -105,7 +96,7 @@ struct Attempt {
                     return .skipChildren
                 }
             }
-            if flags.contains(.stripUnlikely), !Extractor.off.contains("unlikely") {
+            if flags.contains(.stripUnlikely) {
                 if n.name == "nav" || n.name == "aside" || n.name == "footer" || n.name == "menu" { remove.append(id); return .skipChildren }
                 if let role = n.attribute("role")?.lowercased(), Hints.unlikelyRoles.contains(role) { remove.append(id); return .skipChildren }
                 if n.name != "body", n.name != "a", n.name != "main", n.name != "article", Hints.isUnlikely(match),
@@ -282,7 +273,6 @@ struct Attempt {
             guard let n = next, !(Self.scored.contains(doc[n].name) && doc[n].name != "section") else { break }
             cur = n
         }
-        if Extractor.off.contains("narrow") { cur = top }
         // The lead image: an image block with little text just before the body (at any level
         // up to the top candidate's siblings).
         var node = cur
@@ -461,12 +451,12 @@ struct Attempt {
             if TextStats.headings.contains(n.name), stats.text[i] == 0, stats.images[i] == 0 { drops.append(id); return .skipChildren }
             if n.parent != box, Hints.isShare(Hints.matchString(n)), stats.text[i] < 500 { drops.append(id); return .skipChildren }
             if stats.text[i] < 40, Self.isAdLabel(n, doc, id) { drops.append(id); return .skipChildren }
-            if n.parent != box, !Extractor.off.contains("meta"), isMetaLine(id, n, doc, stats) { drops.append(id); return .skipChildren }
+            if n.parent != box, isMetaLine(id, n, doc, stats) { drops.append(id); return .skipChildren }
             return .descend
         }
         for id in drops { drop(id) }
-        if !Extractor.off.contains("links") { dropLinkRuns(box, &doc, &stats) }
-        if flags.contains(.cleanConditionally), !Extractor.off.contains("conditional") {
+        dropLinkRuns(box, &doc, &stats)
+        if flags.contains(.cleanConditionally) {
             // Innermost first (reverse document order), so a container is judged without the
             // boilerplate already taken out of it.
             for id in doc.elements(named: Self.conditional, under: box).reversed() where doc[id].parent != nil {
@@ -474,7 +464,6 @@ struct Attempt {
                 // (`elementor-widget-container`).
                 if stats.text[Int(id.index)] * 2 >= stats.text[Int(box.index)] && stats.linkDensity(id) < 0.3 { continue }
                 if shouldRemove(id, doc, stats, dataTables, protected: protected[Int(id.index)], inFigure: inFigure[Int(id.index)]) {
-                    if Extractor.debug { FileHandle.standardError.write(Data("extract: conditional drop <\(doc[id].name) class=\(doc[id].attribute("class") ?? "") id=\(doc[id].attribute("id") ?? "")> text \(stats.text[Int(id.index)]) ld \(stats.linkDensity(id)) p \(stats.paragraphs[Int(id.index)]) img \(stats.images[Int(id.index)]) embeds \(stats.embeds[Int(id.index)])\n".utf8)) }
                     drop(id)
                 }
             }

@@ -20,9 +20,6 @@ import OffprintSupport
 public enum Extractor {
     /// Characters of article text below which a try is thought to have missed the article.
     static let enough = 500
-    static let debug = ProcessInfo.processInfo.environment["OFFPRINT_EXTRACT_DEBUG"] != nil
-    /// Rules switched off for experiments (`OFFPRINT_EXTRACT_OFF=narrow,meta,links`).
-    static let off = Set((ProcessInfo.processInfo.environment["OFFPRINT_EXTRACT_OFF"] ?? "").split(separator: ",").map(String.init))
 
     public static func extract(_ article: inout Article, options: ExtractOptions = .init()) -> [Diagnostic] {
         let doc = article.document
@@ -44,7 +41,6 @@ public enum Extractor {
         for flags in [Flags.all, [.weightClasses, .cleanConditionally], [.cleanConditionally], []] {
             var attempt = Attempt(document: doc, root: root, title: title, flags: flags, evidence: evidence)
             attempt.run()
-            if debug { FileHandle.standardError.write(Data("extract: flags \(flags.rawValue) length \(attempt.length) top \(attempt.topDescription)\n".utf8)) }
             if best == nil || attempt.length > best!.length { best = attempt }
             if attempt.length >= enough { best = attempt; break }
         }
