@@ -33,7 +33,7 @@ struct ExportCommand: AsyncParsableCommand {
               completion: .file())
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default: standard output.", valueName: "path"),
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or a folder (ending in / or existing) for several inputs. Default (or -): standard output.", valueName: "path"),
             completion: .file())
     var output: String?
 
@@ -96,13 +96,13 @@ struct ExportCommand: AsyncParsableCommand {
         if stream.jsonl { return try validateStream() }
         if inputs.isEmpty { throw ValidationError("give at least one input file (or - for standard input)") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given only once") }
-        if inputs.count > 1 && output == nil {
+        if inputs.count > 1 && destination == nil {
             throw ValidationError("several inputs need -o FOLDER (each becomes FOLDER/<name>.md)")
         }
-        if inputs.count > 1, let o = output, !o.hasSuffix("/"), !isDirectory(o) {
+        if inputs.count > 1, let o = destination, !o.hasSuffix("/"), !isDirectory(o) {
             throw ValidationError("several inputs need -o FOLDER: '\(o)' is not an existing folder; end it with / to create it (-o \(o)/)")
         }
-        if images == .download && output == nil {
+        if images == .download && destination == nil {
             throw ValidationError("--images download needs -o FILE or FOLDER (the images are saved next to the Markdown)")
         }
         if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -116,6 +116,9 @@ struct ExportCommand: AsyncParsableCommand {
         if mainContent, let c = content, c != .main { throw ValidationError("--main-content is --content main; it cannot go with --content \(c.rawValue)") }
         if stream.shard != nil && inputs.contains("-") { throw ValidationError("--shard splits files; standard input (-) cannot be split (use --jsonl for a stream of records)") }
     }
+
+    /// Where the output goes: `-o -` is standard output, like no `-o`.
+    var destination: String? { output == "-" ? nil : output }
 
     func run() async throws {
         var options = ExportOptions()
@@ -174,7 +177,7 @@ struct ExportCommand: AsyncParsableCommand {
                 // A feed is one input for --shard: its entries go to the shard the feed falls in.
                 if !stream.inShard(input) { continue }
             }
-            guard let output, output.hasSuffix("/") || isDirectory(output) else {
+            guard let output = destination, output.hasSuffix("/") || isDirectory(output) else {
                 await http.shutdown()
                 throw ValidationError("\(input) is a feed: it exports one Markdown file per entry, so give -o FOLDER/")
             }
@@ -196,7 +199,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         }
 
-        let folderMode = output.map { o in
+        let folderMode = destination.map { o in
             inputs.count > 1 || o.hasSuffix("/") || isDirectory(o)
         } ?? false
         // Names are planned over every input, so each shard writes the names a whole run would.
@@ -217,7 +220,7 @@ struct ExportCommand: AsyncParsableCommand {
         var warnings = feedDiagnostics.count
         var fetched = 0, failedImages = 0
         var diagnostics: [Diagnostic] = feedDiagnostics
-        var report = RunReport(command: "export", output: output)
+        var report = RunReport(command: "export", output: destination)
         for e in feedErrors {
             warn("offprint: \(e.error)")  // errors are printed even with -q
             report.addError(origin: e.origin, e.error)
@@ -281,7 +284,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// Input → output pairs, with collisions and input overwrites refused up front.
     func plannedOutputs(_ inputs: [String], folderMode: Bool, entries: [Item]) throws -> [Item] {
-        guard let output else { return inputs.isEmpty ? [] : [Item(input: inputs[0], output: nil)] }
+        guard let output = destination else { return inputs.isEmpty ? [] : [Item(input: inputs[0], output: nil)] }
         if !folderMode, entries.isEmpty {
             try Files.checkNotAnInput(output, inputs: inputs)
             return [Item(input: inputs[0], output: output)]

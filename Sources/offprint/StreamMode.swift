@@ -51,7 +51,7 @@ extension ExportCommand {
         if let i = inputs.first(where: { $0 != "-" }) {
             throw ValidationError("--jsonl reads records from standard input; give no input files (got '\(i)')")
         }
-        if output != nil { throw ValidationError("--jsonl writes to standard output; drop -o (redirect instead: > out.jsonl)") }
+        if destination != nil { throw ValidationError("--jsonl writes to standard output; drop -o (redirect instead: > out.jsonl)") }
         if images == .download && cacheFlags.cacheDir == nil {
             throw ValidationError("--jsonl --images download needs --cache-dir DIR (a cache shared by the workers; the Markdown links its files)")
         }

@@ -54,6 +54,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: combined.appendingPathComponent("post.md").path))
     }
 
+    @Test func dashAsOutputIsStandardOutput() throws {
+        let dir = try CLI.tempDir()
+        let r = try CLI.run(["export", seed.path, "-o", "-", "-q"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let plain = try CLI.run(["export", seed.path, "-q"], cwd: dir)
+        #expect(!r.stdout.isEmpty && r.stdout == plain.stdout)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path), "no file named -")
+        // Several inputs still need a folder.
+        #expect(try CLI.run(["export", seed.path, seed.path, "-o", "-"], cwd: dir).status == 2)
+    }
+
     @Test func sameNamedOutputsAreRenamedWithANote() throws {
         let dir = try CLI.tempDir()
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("a"), withIntermediateDirectories: true)
