@@ -84,7 +84,7 @@ let package = Package(
                                                      .product(name: "Mustache", package: "swift-mustache"),
                                                      .product(name: "Yams", package: "Yams"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintCleanup", "OffprintDocument",
+        .target(name: "OffprintProfiles", dependencies: ["CLibVips", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintDocument",
                                                          .product(name: "Crypto", package: "swift-crypto"),
                                                          .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "OffprintTestSupport", dependencies: ["OffprintSupport", "OffprintArticle", "OffprintDocument", "OffprintImages", "OffprintEPUB",
@@ -113,7 +113,7 @@ let package = Package(
                                                               "OffprintTemplates", "OffprintTestSupport",
                                                               .product(name: "Crypto", package: "swift-crypto"),
                                                               .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "OffprintProfilesTests", dependencies: ["OffprintProfiles", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle",
+        .testTarget(name: "OffprintProfilesTests", dependencies: ["OffprintProfiles", "OffprintSupport", "OffprintEPUB", "OffprintImages", "OffprintArticle", "OffprintCleanup",
                                                                   "OffprintDocument", "OffprintTestSupport", "OffprintTemplates", "CLibVips",
                                                                   .product(name: "Crypto", package: "swift-crypto")]),
     ]

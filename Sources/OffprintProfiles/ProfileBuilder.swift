@@ -1,7 +1,6 @@
 import OffprintSupport
 import Foundation
 import OffprintArticle
-import OffprintCleanup
 import OffprintEPUB
 import OffprintImages
 
@@ -31,7 +30,7 @@ public struct ProfileBuildResult: Sendable {
 ///
 /// ```swift
 /// let result = try await ProfileBuilder(profile: .kindle, derivedDirectory: cache.directory.appendingPathComponent("derived"))
-///     .build(articles: articles, metadata: BookMetadata(title: "Week 47"), images: cache, to: url)
+///     .build(articles: cleaned, metadata: BookMetadata(title: "Week 47"), images: cache, to: url)  // Cleanup.clean
 /// ```
 public struct ProfileBuilder: Sendable {
     public var profile: DeviceProfile
@@ -61,16 +60,6 @@ public struct ProfileBuilder: Sendable {
     /// Builds the book from cleaned articles (`Cleanup.clean`).
     public func build(articles: [CleanedArticle], metadata: BookMetadata, images: any ImageProvider, to output: URL) async throws -> ProfileBuildResult {
         try await build(stored: articles.map(StoredArticle.init), metadata: metadata, images: images, to: output)
-    }
-
-    /// Builds the book from articles as loaded, each cleaned first (`Cleanup.clean` with
-    /// `cleanup`) as an export would clean it; clean-up's messages lead the result's.
-    public func build(articles: [Article], cleanup: CleanupOptions = CleanupOptions(), metadata: BookMetadata,
-                      images: any ImageProvider, to output: URL) async throws -> ProfileBuildResult {
-        let (cleaned, diagnostics) = Cleanup.clean(articles, options: cleanup)
-        var result = try await build(articles: cleaned, metadata: metadata, images: images, to: output)
-        result.diagnostics = diagnostics + result.diagnostics
-        return result
     }
 
     /// The same from articles kept by an `ArticleStore` (big books in bounded memory).

@@ -1,6 +1,7 @@
 import Foundation
 import OffprintSupport
 import OffprintArticle
+import OffprintCleanup
 import OffprintDocument
 import OffprintEPUB
 import OffprintImages
@@ -51,7 +52,7 @@ struct ProfileBookTests {
     static func build(_ profile: DeviceProfile, articles: [Article], metadata: BookMetadata, provider: any ImageProvider,
                       dir: URL, derived: URL, name: String? = nil) async throws -> ProfileBuildResult {
         let out = dir.appendingPathComponent((name ?? profile.name) + profile.fileExtension)
-        return try await ProfileBuilder(profile: profile, derivedDirectory: derived).build(articles: articles, metadata: metadata, images: provider, to: out)
+        return try await ProfileBuilder(profile: profile, derivedDirectory: derived).build(articles: Cleanup.clean(articles).0, metadata: metadata, images: provider, to: out)
     }
 
     /// The manifest's image items: href → media type.
@@ -269,7 +270,7 @@ struct ProfileBookTests {
         tiny.maxBookBytes = free.report.bytes * 3 / 4
         let out = dir.appendingPathComponent("tiny.epub")
         do {
-            _ = try await ProfileBuilder(profile: tiny, derivedDirectory: derived).build(articles: articles, metadata: meta, images: provider, to: out)
+            _ = try await ProfileBuilder(profile: tiny, derivedDirectory: derived).build(articles: Cleanup.clean(articles).0, metadata: meta, images: provider, to: out)
             Issue.record("a book three times its budget was written")
         } catch let e as OffprintError {
             #expect(e.message.contains("tiny.epub would be"), "\(e.message)")
@@ -278,7 +279,7 @@ struct ProfileBookTests {
         #expect(!FileManager.default.fileExists(atPath: out.path), "an over-budget book was left behind")
 
         let r = try await ProfileBuilder(profile: tiny, derivedDirectory: derived, splitVolumes: true)
-            .build(articles: articles, metadata: meta, images: provider, to: out)
+            .build(articles: Cleanup.clean(articles).0, metadata: meta, images: provider, to: out)
         #expect(r.volumes.count >= 2)
         #expect(r.volumes.map(\.chapters.count).reduce(0, +) == articles.count)
         for v in r.volumes {
@@ -302,7 +303,7 @@ struct ProfileBookTests {
             var p = DeviceProfile.kindle
             p.coverWidth = nil
             let r = try await ProfileBuilder(profile: p, derivedDirectory: dir.appendingPathComponent("d"))
-                .build(articles: [article("Some text. More text.")], metadata: BookMetadata(title: "L", language: lang == "und" ? nil : LanguageTag(lang)),
+                .build(articles: Cleanup.clean([article("Some text. More text.")]).0, metadata: BookMetadata(title: "L", language: lang == "und" ? nil : LanguageTag(lang)),
                        images: provider, to: dir.appendingPathComponent("\(lang).epub"))
             let w = r.diagnostics.contains { $0.description.contains("language") }
             #expect(w == warned, "\(lang): \(r.diagnostics)")
@@ -322,9 +323,9 @@ struct KEPUBCorpusTests {
         let meta = BookMetadata(title: name, language: language.flatMap(LanguageTag.init))
         let derived = dir.appendingPathComponent("derived")
         let k = try await ProfileBuilder(profile: .kobo, derivedDirectory: derived)
-            .build(articles: articles, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".kepub.epub"))
+            .build(articles: Cleanup.clean(articles).0, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".kepub.epub"))
         let e = try await ProfileBuilder(profile: plainProfile, derivedDirectory: derived)
-            .build(articles: articles, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".epub"))
+            .build(articles: Cleanup.clean(articles).0, metadata: meta, images: images, to: dir.appendingPathComponent(name + ".epub"))
         let problems = Epubcheck.run(k.report.output)
         #expect(problems.isEmpty, "\(name): \(problems.count) epubcheck messages:\n\(problems.prefix(30).map(\.description).joined(separator: "\n"))")
         let kz = try ZipReader(k.report.output, preload: true), ez = try ZipReader(e.report.output, preload: true)
