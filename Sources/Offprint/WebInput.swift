@@ -9,10 +9,7 @@ import OffprintHTTP
 /// breaker), loaded as if saved, with relative links resolving against the final URL.
 public enum WebInput {
     /// `http://` or `https://` (any case): fetched, not read from disk.
-    public static func isURL(_ input: String) -> Bool {
-        let l = input.prefix(8).lowercased()
-        return l.hasPrefix("http://") || l.hasPrefix("https://")
-    }
+    public static func isURL(_ input: String) -> Bool { WebURL.isHTTP(input) }
 
     /// `ftp://…`, `file://…`: an input that is a URL of a scheme that is not fetched.
     public static func unsupportedScheme(_ input: String) -> String? {

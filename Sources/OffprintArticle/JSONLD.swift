@@ -45,7 +45,7 @@ enum JSONLD {
     static func isArticleType(_ type: Any?) -> Bool {
         switch type {
         case let s as String:
-            let t = s.hasPrefix("http") ? String(s.split(separator: "/").last ?? "") : s
+            let t = WebURL.isAbsolute(s) ? String(s.split(separator: "/").last ?? "") : s
             return articleTypes.contains(t) || t.hasSuffix("Article") || t.hasSuffix("Posting")
         case let a as [Any]:
             return a.contains { isArticleType($0) }

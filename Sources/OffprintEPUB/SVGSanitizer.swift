@@ -1,3 +1,4 @@
+import OffprintSupport
 import Foundation
 import OffprintDocument
 
@@ -39,12 +40,10 @@ enum SVGSanitizer {
             } else if let ans = a.namespace, ans != xlinkNS && ans != xmlNS {
                 doomed.append(i)
             } else if an == "href" {
-                let v = a.value.trimmed.lowercased()
-                let remote = v.hasPrefix("http:") || v.hasPrefix("https:") || v.hasPrefix("//") || v.hasPrefix("ftp:")
-                if remote || v.hasPrefix("javascript:") || (v.hasPrefix("data:") && element.name != "image") {
-                    doomed.append(i)
-                } else if !v.hasPrefix("#") && !v.hasPrefix("data:") && !v.isEmpty {
-                    // A relative reference to a file that is not in the book.
+                // Only what the book holds: a fragment, or an image's own data: URL. Anything
+                // else is remote, active (`javascript:`) or a file that is not in the book.
+                let v = a.value.trimmed
+                if !(v.isEmpty || v.hasPrefix("#") || (WebURL.isData(v) && element.name == "image")) {
                     doomed.append(i)
                 }
             } else if an == "style" && (a.value.lowercased().contains("url(") || a.value.lowercased().contains("@import")) {

@@ -1,3 +1,5 @@
+import OffprintSupport
+
 /// Checks a style sheet given with `--templates` before it goes into a book: what epubcheck
 /// would reject (a CSS syntax error, a reference to a file the book does not hold) is found
 /// here, with its line, instead of in a book that fails validation.
@@ -61,7 +63,7 @@ enum StylesheetCheck {
                     var j = i + 4
                     while j < s.count, s[j] == " " || s[j] == "\t" || s[j] == "\"" || s[j] == "'" { j += 1 }
                     let target = String(String.UnicodeScalarView(s[j..<min(s.count, j + 5)])).lowercased()
-                    if !target.hasPrefix("data:") && !target.hasPrefix("#") {
+                    if !WebURL.isData(target) && !target.hasPrefix("#") {
                         out.append(Problem(line: line, message: "url(…) refers to a file the book will not hold (fonts and images in a style sheet must be data: URLs)"))
                     }
                 }

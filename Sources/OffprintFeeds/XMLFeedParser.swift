@@ -199,7 +199,7 @@ enum XMLFeedParser {
             case ("guid", ""), ("id", NS.atom):
                 e.id = c.value
                 if c.name == "guid", c.attribute("isPermaLink") != "false", e.link == nil, let v = c.value,
-                   v.hasPrefix("http://") || v.hasPrefix("https://") {
+                   WebURL.isHTTP(v) {
                     e.link = v  // a permalink guid is the page when there is no <link>
                 }
             case ("link", NS.atom):

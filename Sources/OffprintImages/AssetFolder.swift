@@ -69,7 +69,7 @@ public struct AssetFolder: Sendable {
 
     /// A safe, meaningful stem from the URL's last path segment, or "" when it has none.
     static func stem(fromURL url: String) -> String {
-        guard !url.hasPrefix("data:") else { return "" }
+        guard !WebURL.isData(url) else { return "" }
         var path = url
         if let r = path.range(of: "://") { path = String(path[r.upperBound...]) }
         if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<q]) }

@@ -52,7 +52,7 @@ public struct ImageFailure: Error, Sendable, Equatable, CustomStringConvertible 
     }
     /// One line; a long `data:` URL is shortened to its start and size.
     public var description: String {
-        guard url.hasPrefix("data:"), url.count > 64 else { return "\(url): \(reason)" }
+        guard WebURL.isData(url), url.count > 64 else { return "\(url): \(reason)" }
         return "\(url.prefix(40))… (\(url.utf8.count) characters): \(reason)"
     }
 }

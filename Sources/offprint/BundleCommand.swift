@@ -164,7 +164,7 @@ struct BundleCommand: AsyncParsableCommand {
         if let b = maxBookSize, DeviceProfile.parseByteSize(b) == nil {
             throw ValidationError("--max-book-size takes a size like 50MB or 800KB (got '\(b)')")
         }
-        if let c = cover, !(c.lowercased().hasPrefix("http://") || c.lowercased().hasPrefix("https://")) {
+        if let c = cover, !WebURL.isHTTP(c) {
             var isDir: ObjCBool = false
             if !FileManager.default.fileExists(atPath: c, isDirectory: &isDir) {
                 throw ValidationError("--cover: \(c): no such file (give an image file or an http(s) URL)")

@@ -1,3 +1,4 @@
+import OffprintSupport
 import ArgumentParser
 import Foundation
 import Offprint
@@ -94,7 +95,7 @@ struct WarningPrinter {
         guard let start = location.range(of: "src=\"")?.upperBound else { return nil }
         let url = location[start...].prefix { $0 != "\"" }
         guard let scheme = url.range(of: "://") else {
-            return url.hasPrefix("data:") ? "data: URLs" : (url.isEmpty ? nil : "relative URLs")
+            return WebURL.isData(String(url)) ? "data: URLs" : (url.isEmpty ? nil : "relative URLs")
         }
         let host = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != "…" }
         return host.isEmpty ? nil : String(host)
