@@ -3,6 +3,7 @@ import OffprintSupport
 import OffprintArticle
 import OffprintCleanup
 import OffprintFeeds
+import OffprintDocument
 
 /// How feeds become articles (`bundle` and `export` on feed inputs).
 public struct FeedOptions: Sendable {
@@ -177,7 +178,7 @@ public struct FeedCollector: Sendable {
                 }
             }
         }
-        let title = info.title.map(FeedArticles.plainText).flatMap { $0.isEmpty ? nil : $0 }
+        let title = info.title.map(HTMLParser.plainText).flatMap { $0.isEmpty ? nil : $0 }
             ?? (URL(string: origin).flatMap { $0.host } ?? URL(fileURLWithPath: origin).deletingPathExtension().lastPathComponent)
         var articles: [StoredArticle] = []
         for c in selected {

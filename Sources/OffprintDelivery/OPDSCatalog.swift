@@ -1,5 +1,6 @@
 import Foundation
 import OffprintSupport
+import OffprintDocument
 
 /// The catalog documents of `offprint serve`: OPDS 1.2 acquisition feeds (Atom), the
 /// OpenSearch description, and the plain HTML page. Pure functions of the shelf's books.
@@ -75,7 +76,7 @@ public enum OPDSCatalog {
         for a in info.authors { x += "    <author><name>\(esc(a))</name></author>\n" }
         if let l = info.language { x += "    <dc:language>\(esc(l))</dc:language>\n" }
         if let d = info.date { x += "    <dc:issued>\(d.day)</dc:issued>\n" }
-        if let d = info.description { x += "    <summary type=\"text\">\(esc(plainText(d)))</summary>\n" }
+        if let d = info.description { x += "    <summary type=\"text\">\(esc(HTMLParser.plainText(d)))</summary>\n" }
         if let type = info.coverMediaType, info.coverEntry != nil {
             let href = "/covers/" + percentEncodePath(b.path)
             x += "    <link rel=\"http://opds-spec.org/image\" href=\"\(esc(href))\" type=\"\(esc(type.value))\"/>\n"
@@ -144,20 +145,6 @@ public enum OPDSCatalog {
         Escape.html(Escape.xmlSafe(s), quotes: true, apostrophes: true)
     }
 
-    /// A description that holds HTML (many do) as plain text.
-    static func plainText(_ s: String) -> String {
-        guard s.contains("<") else { return s }
-        var out = ""
-        var inTag = false
-        for ch in s {
-            if ch == "<" { inTag = true; out.append(" "); continue }
-            if ch == ">" && inTag { inTag = false; continue }
-            if !inTag { out.append(ch) }
-        }
-        return out.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
-            .collapsedWhitespace
-    }
 
     static func percentEncodePath(_ path: String) -> String {
         var allowed = CharacterSet.urlPathAllowed

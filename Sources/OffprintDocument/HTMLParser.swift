@@ -46,6 +46,34 @@ public enum HTMLParser {
         return s.withUTF8 { parse(UnsafeRawBufferPointer($0), options: opts) }
     }
 
+    /// The text a reader sees in an HTML fragment (a feed's description, a book's
+    /// `dc:description`), on one line: entities decoded, tags gone, a space where a block or
+    /// line break was, runs of white space collapsed, scripts and styles left out. Text with
+    /// no markup only has its white space collapsed.
+    public static func plainText(_ html: String) -> String {
+        guard html.contains("<") || html.contains("&") else {
+            return html.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        }
+        let doc = parse(html)
+        var out = ""
+        doc.walk(from: doc.body ?? doc.root, enter: { id, _ in
+            let n = doc[id]
+            switch n.kind {
+            case .text:
+                out += n.text
+            case .element:
+                if HTMLElements.invisible.contains(n.name) { return .skipChildren }
+                if n.name == "br" || HTMLElements.isBlock(n.name) { out += " " }
+            default:
+                break
+            }
+            return .descend
+        }, exit: { id, _ in
+            if HTMLElements.isBlock(doc[id].name) { out += " " }
+        })
+        return out.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
     /// libxml2's global set-up, once per process, before any thread parses.
     static let libxmlReady: Bool = {
         xmlInitParser()

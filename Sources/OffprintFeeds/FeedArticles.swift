@@ -72,7 +72,7 @@ public enum FeedArticles {
                 return looksTruncated(c)
             }
             guard let s = entry.summary, !s.isEmpty else { return true }
-            return looksTruncated(s) || XMLFeedParser.plainText(s).count < 500
+            return looksTruncated(s) || HTMLParser.plainText(s).count < 500
         }
     }
 
@@ -80,7 +80,7 @@ public enum FeedArticles {
 
     /// The text ends like an excerpt: an ellipsis, "[…]", "Read more", "Continue reading".
     public static func looksTruncated(_ html: String) -> Bool {
-        let text = XMLFeedParser.plainText(html)
+        let text = HTMLParser.plainText(html)
         let tail = String(text.suffix(40))
         return tail.firstMatch(of: cut) != nil
     }
@@ -104,21 +104,18 @@ public enum FeedArticles {
     public static func apply(_ entry: FeedEntry, info: FeedInfo, link: EntryLink?, to article: inout ArticleMetadata) {
         if let t = entry.title, !t.isEmpty { article.title = t }
         if article.title == nil || article.title!.isEmpty {
-            article.title = entry.summary.map(XMLFeedParser.plainText).map { String($0.prefix(80)) }
+            article.title = entry.summary.map(HTMLParser.plainText).map { String($0.prefix(80)) }
         }
         if !entry.authors.isEmpty { article.authors = entry.authors } else if article.authors.isEmpty { article.authors = info.authors }
         if let d = entry.date { article.date = d }
         if !entry.categories.isEmpty { article.tags = entry.categories }
         if article.language == nil { article.language = info.language }
         if article.siteName == nil { article.siteName = info.title }
-        if article.summary == nil, let s = entry.summary { article.summary = XMLFeedParser.plainText(s) }
+        if article.summary == nil, let s = entry.summary { article.summary = HTMLParser.plainText(s) }
         if case .web(let url)? = link {
             article.sourceURL = url
             if article.baseURL == nil { article.baseURL = url }
         }
         if article.baseURL == nil, let l = info.link, WebURL.isHTTP(l) { article.baseURL = l }
     }
-
-    /// Plain text of an HTML fragment (titles, descriptions).
-    public static func plainText(_ html: String) -> String { XMLFeedParser.plainText(html) }
 }

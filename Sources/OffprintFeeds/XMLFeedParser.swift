@@ -169,7 +169,7 @@ enum XMLFeedParser {
         case ("link", ""), ("link", NS.rss1):
             if info.link == nil { info.link = n.value }
         case ("description", ""), ("description", NS.rss1), ("subtitle", NS.atom), ("description", NS.dc):
-            if info.description == nil { info.description = textValue(n, atom: info.format == .atom).map(plainText) }
+            if info.description == nil { info.description = textValue(n, atom: info.format == .atom).map(HTMLParser.plainText) }
         case ("language", ""), ("language", NS.dc):
             if info.language == nil { info.language = n.value.flatMap(LanguageTag.init) }
         case ("author", NS.atom), ("managingEditor", ""), ("creator", NS.dc):
@@ -195,7 +195,7 @@ enum XMLFeedParser {
         for c in n.elements {
             switch (c.name, c.namespace) {
             case ("title", _) where c.namespace != NS.media:
-                if e.title == nil { e.title = textValue(c, atom: format == .atom).map(plainText) }
+                if e.title == nil { e.title = textValue(c, atom: format == .atom).map(HTMLParser.plainText) }
             case ("guid", ""), ("id", NS.atom):
                 e.id = c.value
                 if c.name == "guid", c.attribute("isPermaLink") != "false", e.link == nil, let v = c.value,
@@ -283,7 +283,7 @@ enum XMLFeedParser {
     static func textValue(_ n: XNode, atom: Bool) -> String? {
         guard atom else { return n.value }
         switch n.attribute("type")?.lowercased() ?? "text" {
-        case "html", "xhtml": return plainText(htmlValue(n))
+        case "html", "xhtml": return HTMLParser.plainText(htmlValue(n))
         default: return n.value
         }
     }
@@ -306,12 +306,4 @@ enum XMLFeedParser {
         return [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"].contains { path.hasSuffix($0) }
     }
 
-    /// HTML (or text) → collapsed plain text, entities decoded.
-    static func plainText(_ html: String) -> String {
-        guard html.contains("<") || html.contains("&") else {
-            return html.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        }
-        let doc = HTMLParser.parse(html)
-        return doc.textContent(of: doc.body ?? doc.root).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
 }

@@ -112,6 +112,15 @@ func bodyHTML(_ html: String) -> String {
         #expect(Serializer().serialize(doc).contains("deep"))
     }
 
+    @Test("Plain text of an HTML fragment: entities decoded, blocks and breaks as spaces, scripts left out")
+    func plainTextOfAFragment() {
+        #expect(HTMLParser.plainText("<p>One</p><p>Two &amp; three<br>four &lt;5&gt;</p><script>var x = 1</script>") == "One Two & three four <5>")
+        #expect(HTMLParser.plainText("<div><h2>Title</h2><ul><li>a</li><li>b</li></ul></div>") == "Title a b")
+        #expect(HTMLParser.plainText("Just   text,\n no markup") == "Just text, no markup")
+        #expect(HTMLParser.plainText("caf&eacute; &#8212; <b>bold</b>in") == "café — boldin", "inline elements join their neighbours")
+        #expect(HTMLParser.plainText("") == "")
+    }
+
     @Test func nulBytesAndInvalidUTF8AreReplaced() {
         let bytes: [UInt8] = Array("<p>a".utf8) + [0x00, 0xFF, 0xFE] + Array("b</p>".utf8)
         let doc = HTMLParser.parse(bytes)
