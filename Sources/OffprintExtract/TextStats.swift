@@ -14,9 +14,10 @@ struct TextStats {
     var embeds: [Int32]
     var headingText: [Int32]
 
-    /// Elements whose text a reader never sees.
-    static let invisible: NameSet = ["script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "svg", "math", "object", "embed", "select", "option", "datalist", "textarea"]
-    static let headings: NameSet = ["h1", "h2", "h3", "h4", "h5", "h6"]
+    /// Elements whose text does not count as article text: what is never shown
+    /// (`HTMLElements.invisible`), fallbacks and players, drawings and formulas, form controls.
+    static let invisible: NameSet = HTMLElements.invisible.union(["noscript", "iframe", "svg", "math", "object", "embed", "select", "option", "datalist", "textarea"])
+    static let headings: NameSet = HTMLElements.headings
     static let embedNames: NameSet = ["object", "embed", "iframe"]
 
     init(_ doc: Document, from start: Document.NodeID) {
