@@ -325,7 +325,7 @@ public struct Bundler: Sendable {
             } else {
                 let base = onlyFeeds ? (feeds.count <= 3 ? feeds.map(\.title).joined(separator: ", ") : "\(feeds[0].title) and \(feeds.count - 1) more feeds") : nil
                 metadata.title = base.map { Self.dated($0, articles: articles.map(\.metadata)) }
-                    ?? Self.defaultTitle(inputs: inputs, articles: articles.map(\.metadata))
+                    ?? Self.defaultTitle(inputs: inputs, articles: articles.map(\.metadata), language: metadata.language)
             }
         }
         if manifest == nil, !feeds.isEmpty {
@@ -347,10 +347,10 @@ public struct Bundler: Sendable {
     }
 
     /// "Title, 2021-07-14 – 2022-01-03".
-    static func dated(_ base: String, articles: [ArticleMetadata]) -> String {
+    static func dated(_ base: String, articles: [ArticleMetadata], separator: String = ", ") -> String {
         let days = articles.compactMap { $0.date?.day }.sorted()
         guard let first = days.first, let last = days.last, articles.count > 1 else { return base }
-        return first == last ? "\(base), \(first)" : "\(base), \(first) – \(last)"
+        return first == last ? "\(base)\(separator)\(first)" : "\(base)\(separator)\(first) – \(last)"
     }
 
     /// The sources (and their manifest entries) of `shard`, keyed by their paths as the
@@ -374,9 +374,11 @@ public struct Bundler: Sendable {
     }
 
     /// "posts, 2021-07-14 – 2022-01-03": the folder (or single file) name and the date range;
-    /// for a list of files, "4 articles, 2019-11-18 – 2019-11-20" (short: the book's title
-    /// page and cover show it, and the date once, since the title says it).
-    static func defaultTitle(inputs: [String], articles: [ArticleMetadata]) -> String {
+    /// for a list of files, "4 articles, 2019-11-18 – 2019-11-20" in the book's language
+    /// ("4 篇文章，2019-11-18 – 2019-11-20"; `language`, else the articles', else their titles'
+    /// script). Short: the book's title page and cover show it, and the date once, since
+    /// the title says it.
+    static func defaultTitle(inputs: [String], articles: [ArticleMetadata], language: LanguageTag? = nil) -> String {
         let base: String
         if inputs.count == 1, !WebURL.isHTTP(inputs[0]) {
             let u = URL(fileURLWithPath: inputs[0]).standardizedFileURL
@@ -384,7 +386,11 @@ public struct Bundler: Sendable {
         } else if articles.count == 1 {
             base = articles[0].title ?? "Article"
         } else {
-            base = "\(articles.count) articles"
+            let titles = Substring(articles.compactMap(\.title).joined(separator: " "))
+            let lang = language ?? EPUBBuilder.bookLanguage(articles.compactMap(\.language))
+                ?? LanguageTag.guess(fromScriptOf: titles) ?? LanguageTag("en")!
+            let labels = BookLabels.forLanguage(lang)
+            return dated(labels.articles(articles.count), articles: articles, separator: labels.dateSeparator)
         }
         return dated(base, articles: articles)
     }

@@ -119,7 +119,7 @@ public struct EPUBBuilder: Sendable {
     /// that language's most common tag. A tie goes to a tag without an extended language
     /// subtag (readers know `zh-CN` better than `zh-cmn-Hans`, a form some do not match), then
     /// to the first seen.
-    static func bookLanguage(_ tags: [LanguageTag]) -> LanguageTag? {
+    public static func bookLanguage(_ tags: [LanguageTag]) -> LanguageTag? {
         guard let primary = mostCommon(tags.map(\.language)) else { return nil }
         let same = tags.filter { $0.language == primary }
         var counts: [LanguageTag: Int] = [:]

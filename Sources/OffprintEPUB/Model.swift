@@ -112,14 +112,27 @@ public struct BookLabels: Sendable, Equatable {
     public var titlePage: String
     public var source: String
     public var start: String
+    /// A set of articles without a title of its own (`{count} articles`; `{count}` stands for
+    /// the number): the default title of a book made from a list of files.
+    public var articleCount: String
+    /// Between a default title and its dates (`, `; `，` in Chinese).
+    public var dateSeparator: String
 
-    public init(contents: String, landmarks: String, cover: String, titlePage: String, source: String, start: String) {
+    public init(contents: String, landmarks: String, cover: String, titlePage: String, source: String, start: String,
+                articleCount: String = "{count} articles", dateSeparator: String = ", ") {
         self.contents = contents
         self.landmarks = landmarks
         self.cover = cover
         self.titlePage = titlePage
         self.source = source
         self.start = start
+        self.articleCount = articleCount
+        self.dateSeparator = dateSeparator
+    }
+
+    /// `articleCount` with the number in it: `4 articles`, `4 篇文章`.
+    public func articles(_ count: Int) -> String {
+        articleCount.replacingOccurrences(of: "{count}", with: String(count))
     }
 
     /// The labels for a BCP 47 language (English for languages without a translation).
@@ -128,12 +141,18 @@ public struct BookLabels: Sendable, Equatable {
         case "zh":
             let traditional = tag.script.map { $0 == "Hant" } ?? ["TW", "HK", "MO"].contains(tag.region ?? "")
             return traditional
-                ? BookLabels(contents: "目錄", landmarks: "導覽", cover: "封面", titlePage: "書名頁", source: "來源", start: "正文")
-                : BookLabels(contents: "目录", landmarks: "导览", cover: "封面", titlePage: "书名页", source: "来源", start: "正文")
-        case "ja": return BookLabels(contents: "目次", landmarks: "ランドマーク", cover: "表紙", titlePage: "扉", source: "出典", start: "本文")
-        case "de": return BookLabels(contents: "Inhalt", landmarks: "Orientierung", cover: "Umschlag", titlePage: "Titelseite", source: "Quelle", start: "Beginn")
-        case "fr": return BookLabels(contents: "Sommaire", landmarks: "Repères", cover: "Couverture", titlePage: "Page de titre", source: "Source", start: "Début")
-        case "es": return BookLabels(contents: "Índice", landmarks: "Puntos de referencia", cover: "Cubierta", titlePage: "Portada", source: "Fuente", start: "Inicio")
+                ? BookLabels(contents: "目錄", landmarks: "導覽", cover: "封面", titlePage: "書名頁", source: "來源", start: "正文",
+                             articleCount: "{count} 篇文章", dateSeparator: "，")
+                : BookLabels(contents: "目录", landmarks: "导览", cover: "封面", titlePage: "书名页", source: "来源", start: "正文",
+                             articleCount: "{count} 篇文章", dateSeparator: "，")
+        case "ja": return BookLabels(contents: "目次", landmarks: "ランドマーク", cover: "表紙", titlePage: "扉", source: "出典", start: "本文",
+                                       articleCount: "{count} 件の記事", dateSeparator: "、")
+        case "de": return BookLabels(contents: "Inhalt", landmarks: "Orientierung", cover: "Umschlag", titlePage: "Titelseite", source: "Quelle", start: "Beginn",
+                                       articleCount: "{count} Artikel")
+        case "fr": return BookLabels(contents: "Sommaire", landmarks: "Repères", cover: "Couverture", titlePage: "Page de titre", source: "Source", start: "Début",
+                                       articleCount: "{count} articles")
+        case "es": return BookLabels(contents: "Índice", landmarks: "Puntos de referencia", cover: "Cubierta", titlePage: "Portada", source: "Fuente", start: "Inicio",
+                                       articleCount: "{count} artículos")
         default: return BookLabels(contents: "Contents", landmarks: "Landmarks", cover: "Cover", titlePage: "Title Page", source: "Source", start: "Start")
         }
     }
