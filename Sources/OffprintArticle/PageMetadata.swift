@@ -74,12 +74,13 @@ struct PageMetadata {
         md.title = md.title.map(unescapeEntities).flatMap { $0.isEmpty ? nil : $0 }
 
         // Byline
-        if !jsonld.authors.isEmpty {
-            md.authors = jsonld.authors
-        } else if let b = values["dc:creator"] ?? values["dcterm:creator"] ?? values["author"] ?? values["parsely-author"]
-                    ?? values["article:author"].flatMap({ WebURL.isAbsolute($0) ? nil : $0 }) {
-            md.authors = [unescapeEntities(b)]
-        } else if let b = BylineFinder.find(in: doc).flatMap(BylineFinder.clean) {
+        let fromJSONLD = jsonld.authors.compactMap(Byline.clean)
+        if !fromJSONLD.isEmpty {
+            md.authors = fromJSONLD
+        } else if let b = (values["dc:creator"] ?? values["dcterm:creator"] ?? values["author"] ?? values["parsely-author"]
+                    ?? values["article:author"].flatMap({ WebURL.isAbsolute($0) ? nil : $0 })).flatMap({ Byline.clean(unescapeEntities($0)) }) {
+            md.authors = [b]
+        } else if let b = BylineFinder.find(in: doc).flatMap(Byline.clean) {
             md.authors = [b]
         }
 
@@ -367,18 +368,6 @@ enum BylineFinder {
             return .descend
         }
         return found
-    }
-
-    /// A byline found in the text, tidied: white space collapsed, a leading "By" / "作者：" /
-    /// "文/" taken off. Nil when it does not look like a name (too long, or full of digits, as
-    /// a date line is).
-    static func clean(_ raw: String) -> String? {
-        var s = PageMetadata.collapseWhitespace(raw)
-        for prefix in ["By ", "by ", "BY ", "By: ", "by: ", "作者：", "作者:", "作者 ", "文/", "文 / ", "撰文："] where s.hasPrefix(prefix) {
-            s = String(s.dropFirst(prefix.count)).trimmingSpaces
-        }
-        if s.isEmpty || s.count > 60 || s.filter(\.isNumber).count >= 4 { return nil }
-        return s
     }
 
     static func isProbablyVisible(_ n: Document.Node) -> Bool {

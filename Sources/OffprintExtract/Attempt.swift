@@ -82,7 +82,7 @@ struct Attempt {
                 let len = TextStats.measure(doc.textContent(of: id).trimmingCharacters(in: .whitespacesAndNewlines)).0
                 if len > 0 && len < 100 {
                     bylineDone = true
-                    byline = Self.cleanByline(doc.textContent(of: id))
+                    byline = Byline.clean(doc.textContent(of: id))
                     remove.append(id)
                     return .skipChildren
                 }
@@ -117,15 +117,6 @@ struct Attempt {
             return n.name != "img" && n.name != "picture" && n.name != "figure"
         }
         return false
-    }
-
-    static func cleanByline(_ s: String) -> String? {
-        var t = collapse(s)
-        for prefix in ["By ", "by ", "BY ", "Written by ", "Posted by ", "Von ", "Par ", "Por "] where t.hasPrefix(prefix) {
-            t = String(t.dropFirst(prefix.count))
-        }
-        t = t.trimmingCharacters(in: CharacterSet(charactersIn: " |·-–—,:"))
-        return t.isEmpty || t.count > 80 || t.rangeOfCharacter(from: .letters) == nil ? nil : t
     }
 
     static func isByline(_ n: Document.Node, _ match: String) -> Bool {

@@ -116,7 +116,7 @@ import Testing
             score("title", m["title"], a.title, p.name) { ws($0) == ws($1) }
             // Bylines found in the text lose their "By " here; Readability keeps it.
             score("byline", m["byline"], a.authors.isEmpty ? nil : a.authors.joined(separator: ", "), p.name) {
-                ws($0) == ws($1) || BylineFinder.clean($0) == $1
+                ws($0) == ws($1) || Byline.clean($0) == $1
             }
             score("lang", m["lang"], a.language?.value, p.name) { (LanguageTag($0)?.value ?? $0) == $1 }
             score("siteName", m["siteName"], a.siteName, p.name)
