@@ -34,12 +34,8 @@ import OffprintDocument
                 return .skipChildren
             case .element:
                 if hiddenFromText.contains(n.name) { return .skipChildren }
-                // The element policy's own rules: inline SVG is left out, `<math>` is its text.
+                // The element policy's own rule: inline SVG is left out.
                 if expected && n.name == "svg" { return .skipChildren }
-                if expected && n.name == "math" {
-                    f.text += (n.attribute("alttext") ?? doc.textContent(of: id)).filter { !$0.isWhitespace }
-                    return .skipChildren
-                }
                 if EmbeddedMedia.elements.contains(n.name) { f.hasEmbeds = true }  // they become links (with a label)
                 if n.name == "img" {
                     if expected {

@@ -7,7 +7,7 @@ import OffprintSupport
 /// take their valid names, unknown ones (custom elements, `fb:like`, `o:p`) leave their
 /// content; players become links (`EmbeddedMedia.replace`), pictures their image
 /// (`ImageURLs.resolvePicture`), images keep their chosen URL (`ImageURLs.chooseSource`) or go,
-/// inline SVG is left out and `<math>` becomes its text. A Markdown task list's checkbox
+/// inline SVG is left out and `<math>` becomes its text (its alt text when it has none). A Markdown task list's checkbox
 /// stays (`ElementPolicy.isTaskCheckbox`): each writer shows its state.
 ///
 /// `Cleanup.clean` always runs it last but for removing empty elements: it is what makes the
@@ -47,7 +47,10 @@ public struct ElementPolicyPass: CleanupPass {
                     svgCount += 1
                     doc.detach(id)
                 } else if name == "math" {
-                    let text = n.attribute("alttext") ?? doc.textContent(of: id)
+                    // Its text as a browser without MathML shows it (the formula's symbols, then
+                    // a TeX annotation when there is one); the alt text when it has none.
+                    let inner = doc.textContent(of: id)
+                    let text = inner.allSatisfy(\.isWhitespace) ? (n.attribute("alttext") ?? "") : inner
                     let span = doc.makeElement("span", attributes: [.init("class", "math")])
                     doc.append(doc.makeText(text), to: span)
                     doc.replace(id, with: span)
