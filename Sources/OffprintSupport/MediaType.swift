@@ -70,6 +70,7 @@ extension MediaType {
     public static let markdown = MediaType(uncheckedType: "text", subtype: "markdown")
     public static let xMarkdown = MediaType(uncheckedType: "text", subtype: "x-markdown")
     public static let html = MediaType(uncheckedType: "text", subtype: "html")
+    public static let plainText = MediaType(uncheckedType: "text", subtype: "plain")
     public static let textXML = MediaType(uncheckedType: "text", subtype: "xml")
     public static let xml = MediaType(uncheckedType: "application", subtype: "xml")
     public static let json = MediaType(uncheckedType: "application", subtype: "json")
