@@ -9,8 +9,9 @@ public struct BookInfo: Sendable, Equatable {
     public var file: URL
     public var title: String
     public var authors: [String]
-    /// `dc:language`, as written (BCP 47).
-    public var language: String?
+    /// The first `dc:language` that is a BCP 47 tag (case normalised: `en-us` → `en-US`);
+    /// nil when there is none.
+    public var language: LanguageTag?
     /// `dc:date`, when it reads as a date (W3CDTF: YYYY, YYYY-MM, YYYY-MM-DD or a full timestamp).
     public var date: ArticleDate?
     public var description: String?
@@ -48,7 +49,7 @@ public struct BookInfo: Sendable, Equatable {
         var info = BookInfo(file: file,
                             title: texts("title").first ?? fallbackTitle,
                             authors: texts("creator"),
-                            language: texts("language").first,
+                            language: texts("language").lazy.compactMap { LanguageTag($0) }.first,
                             date: texts("date").first.flatMap { ArticleDate($0, allowingYearOrMonth: true) },
                             description: texts("description").first,
                             identifier: texts("identifier").first,
