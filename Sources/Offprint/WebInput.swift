@@ -38,7 +38,7 @@ public enum WebInput {
         var load = load
         load.sourceURL = page.finalURL
         load.transportCharset = page.charset
-        if page.mediaType == "text/markdown" || page.mediaType == "text/x-markdown" { load.format = .post }
+        if page.mediaType == .markdown || page.mediaType == .xMarkdown { load.format = .post }
         return load
     }
 
@@ -78,7 +78,7 @@ public enum WebInput {
                 WebURL.absolute(s.url, against: page.finalURL).flatMap { WebURL.isHTTP($0) ? .url($0) : nil }
             })
         case nil:
-            if let type = page.mediaType, !PageTypes.html.accepted.contains(type) {
+            if let type = page.mediaType, !PageTypes.html.accepts(type) {
                 throw OffprintError(.fetch, path: url, "the server sent \(type) that is not a feed (RSS, Atom, JSON Feed, OPML) nor an HTML page; check the URL")
             }
             return .page(bytes: page.bytes, load: pageLoad(page, load))

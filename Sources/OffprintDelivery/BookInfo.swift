@@ -9,8 +9,9 @@ public struct BookInfo: Sendable, Equatable {
     public var file: URL
     public var title: String
     public var authors: [String]
-    /// `dc:language`, as written (BCP 47).
-    public var language: String?
+    /// The first `dc:language` that is a BCP 47 tag (case normalised: `en-us` → `en-US`);
+    /// nil when there is none.
+    public var language: LanguageTag?
     /// `dc:date`, when it reads as a date (W3CDTF: YYYY, YYYY-MM, YYYY-MM-DD or a full timestamp).
     public var date: ArticleDate?
     public var description: String?
@@ -30,16 +31,17 @@ public struct BookInfo: Sendable, Equatable {
     public static func read(_ file: URL) throws -> BookInfo {
         let archive = try openArchive(file)
         guard let container = archive.data("META-INF/container.xml") else {
-            throw OffprintError(.delivery, "reading \(file.path): not an EPUB (no META-INF/container.xml); only EPUB/KEPUB files made by `offprint bundle` (or any EPUB) can be delivered")
+            throw OffprintError(.delivery, path: file.path, "not an EPUB (no META-INF/container.xml)",
+                                hint: "only EPUB/KEPUB files made by `offprint bundle` (or any EPUB) can be delivered")
         }
-        let containerDoc = try XMLTree(container, name: "\(file.lastPathComponent)!META-INF/container.xml")
+        let containerDoc = try XMLTree(container, name: "\(file.path)!META-INF/container.xml")
         guard let opfPath = containerDoc.elements(named: "rootfile").compactMap({ $0.attribute("full-path") }).first else {
-            throw OffprintError(.delivery, "reading \(file.path): META-INF/container.xml names no rootfile (full-path)")
+            throw OffprintError(.delivery, path: file.path, "META-INF/container.xml names no rootfile (full-path)")
         }
         guard let opfBytes = archive.data(opfPath) else {
-            throw OffprintError(.delivery, "reading \(file.path): the package document \(opfPath) named by META-INF/container.xml is missing")
+            throw OffprintError(.delivery, path: file.path, "the package document \(opfPath) named by META-INF/container.xml is missing")
         }
-        let opf = try XMLTree(opfBytes, name: "\(file.lastPathComponent)!\(opfPath)")
+        let opf = try XMLTree(opfBytes, name: "\(file.path)!\(opfPath)")
         let dc = "http://purl.org/dc/elements/1.1/"
         func texts(_ local: String) -> [String] {
             opf.elements(named: local, namespace: dc).map { $0.text.collapsedWhitespace }.filter { !$0.isEmpty }
@@ -48,7 +50,7 @@ public struct BookInfo: Sendable, Equatable {
         var info = BookInfo(file: file,
                             title: texts("title").first ?? fallbackTitle,
                             authors: texts("creator"),
-                            language: texts("language").first,
+                            language: texts("language").lazy.compactMap { LanguageTag($0) }.first,
                             date: texts("date").first.flatMap { ArticleDate($0, allowingYearOrMonth: true) },
                             description: texts("description").first,
                             identifier: texts("identifier").first,
@@ -81,9 +83,12 @@ public struct BookInfo: Sendable, Equatable {
     }
 
     /// The book's archive; a missing file or one that is not a zip is an `OffprintError` of
-    /// the delivery step (the reader's message, its cause kept as `underlying`).
+    /// the delivery step naming the file (the reader's message, its cause kept as `underlying`).
     private static func openArchive(_ file: URL) throws -> ZipReader {
-        do { return try ZipReader(file) } catch { throw OffprintError(.delivery, "\(error)", underlying: error) }
+        do { return try ZipReader(file) } catch {
+            let e = OffprintError.wrapping(error, step: .delivery)
+            throw OffprintError(.delivery, path: e.path ?? file.path, line: e.line, e.message, hint: e.hint, kind: e.kind, underlying: error)
+        }
     }
 
     /// `href` (percent-encoded, relative to the OPF's folder `base`) as a zip entry name.
@@ -135,7 +140,8 @@ struct XMLTree {
                 }
             }
         } catch {
-            throw OffprintError(.delivery, "reading \(name): the XML is not well-formed (\(error))", underlying: error)
+            let e = OffprintError.wrapping(error, step: .xml)
+            throw OffprintError(.delivery, path: name, line: e.line, "the XML is not well-formed (\(e.message))", underlying: error)
         }
         elements = out
     }

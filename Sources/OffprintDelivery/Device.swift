@@ -126,11 +126,12 @@ public enum DeviceCopy {
     public static func copy(_ file: URL, to device: Device, options: Options = Options()) throws -> Placed {
         let lower = file.lastPathComponent.lowercased()
         guard FileManager.default.isReadableFile(atPath: file.path) else {
-            throw OffprintError(.delivery, "send \(file.path): no such readable file")
+            throw OffprintError(.delivery, path: file.path, "no such readable file")
         }
         let isEPUB = lower.hasSuffix(".epub")
         if device.kind == .kindle && isEPUB {
-            throw OffprintError(.delivery, "send \(file.lastPathComponent) --device \(device.root.path): a Kindle reads no EPUB copied over USB; e-mail it with Send to Kindle instead: offprint send \(file.lastPathComponent) --to NAME@kindle.com (see README, Sideloading)")
+            throw OffprintError(.delivery, path: file.path, "a Kindle (--device \(device.root.path)) reads no EPUB copied over USB",
+                                hint: "e-mail it with Send to Kindle instead: offprint send \(file.lastPathComponent) --to NAME@kindle.com (see README, Sideloading)")
         }
         let info: BookInfo? = isEPUB ? try BookInfo.read(file) : nil
         let folder = try destinationFolder(device, options)
@@ -146,7 +147,7 @@ public enum DeviceCopy {
         name = fatSafeName(name)
         let fm = FileManager.default
         do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw OffprintError(.delivery, "send --device: cannot create \(folder.path): \(error.localizedDescription)")
+            throw OffprintError(.delivery, path: folder.path, "cannot create the folder on the device: \(error.localizedDescription)", underlying: error)
         }
         let dest = folder.appendingPathComponent(name)
         var outcome = Outcome.copied
@@ -161,7 +162,8 @@ public enum DeviceCopy {
                 outcome = .replacedForced
             } else {
                 let what = existing.map { "'\($0.title)'" + ($0.identifier.map { " (\($0))" } ?? "") } ?? "another file"
-                throw OffprintError(.delivery, "send \(file.lastPathComponent): \(dest.path) already holds \(what), a different book; rename yours, choose --folder, or replace it with --force")
+                throw OffprintError(.delivery, path: dest.path, "already holds \(what), a different book than \(file.lastPathComponent)",
+                                    hint: "rename yours, choose --folder, or replace it with --force")
             }
         }
         try atomicCopy(file, to: dest)
@@ -237,10 +239,12 @@ public enum DeviceCopy {
             try AtomicFile.copy(source, to: dest, sync: true)
         } catch {
             switch error.step {
-            case .copy: throw OffprintError(.delivery, "send \(source.path): cannot copy it to \(dest.path): \(error.reason) (is the device mounted read-only, or full?)")
-            case .flush: throw OffprintError(.delivery, "send --device: fsync of \(error.path) failed: \(error.reason)")
-            case .rename: throw OffprintError(.delivery, "send --device: cannot move the copy into place as \(dest.path): \(error.reason)")
-            default: throw OffprintError(.delivery, "send --device: cannot write in \(dest.deletingLastPathComponent().path): \(error.reason) (is the device mounted read-only, or full?)")
+            case .copy: throw OffprintError(.delivery, path: dest.path, "cannot copy \(source.path) here: \(error.reason)",
+                                            hint: "is the device mounted read-only, or full?", underlying: error)
+            case .flush: throw OffprintError(.delivery, path: error.path, "fsync failed: \(error.reason)", underlying: error)
+            case .rename: throw OffprintError(.delivery, path: dest.path, "cannot move the copy into place: \(error.reason)", underlying: error)
+            default: throw OffprintError(.delivery, path: dest.deletingLastPathComponent().path, "cannot write in this folder: \(error.reason)",
+                                         hint: "is the device mounted read-only, or full?", underlying: error)
             }
         }
     }

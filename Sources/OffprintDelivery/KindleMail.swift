@@ -46,24 +46,25 @@ public struct SendConfig: Sendable, Equatable {
         config.file = file
         let text: String
         do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-            throw OffprintError(.delivery, "reading \(file.path): \(error.localizedDescription)")
+            throw OffprintError(.delivery, path: file.path, error.localizedDescription, underlying: error)
         }
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw OffprintError(.delivery, "reading \(file.path) line \(e.source.begin.line): \(e.description); fix the file (the [send] table takes to, from, smtp, user, password, ca, timeout)")
+            throw OffprintError(.delivery, path: file.path, line: e.source.begin.line, e.description,
+                                hint: "fix the file (the [send] table takes to, from, smtp, user, password, ca, timeout)", underlying: e)
         } catch {
-            throw OffprintError(.delivery, "reading \(file.path): \(error)")
+            throw OffprintError(.delivery, path: file.path, "\(error)", underlying: error)
         }
         guard let send = table["send"] else { return config }
-        guard let t = send.table else { throw OffprintError(.delivery, "reading \(file.path): `send` must be a table ([send])") }
+        guard let t = send.table else { throw OffprintError(.delivery, path: file.path, "`send` must be a table ([send])") }
         func string(_ key: String) throws -> String? {
             guard let v = t[key] else { return nil }
-            guard let s = v.string else { throw OffprintError(.delivery, "reading \(file.path): [send] \(key) must be a string") }
+            guard let s = v.string else { throw OffprintError(.delivery, path: file.path, "[send] \(key) must be a string") }
             return s
         }
         let known: Set<String> = ["to", "from", "smtp", "user", "password", "ca", "timeout"]
         if let unknown = t.keys.first(where: { !known.contains($0) }) {
-            throw OffprintError(.delivery, "reading \(file.path): [send] has no setting '\(unknown)' (it takes \(known.sorted().joined(separator: ", ")))")
+            throw OffprintError(.delivery, path: file.path, "[send] has no setting '\(unknown)' (it takes \(known.sorted().joined(separator: ", ")))")
         }
         config.to = try string("to")
         config.from = try string("from")
@@ -73,7 +74,7 @@ public struct SendConfig: Sendable, Equatable {
         config.ca = try string("ca")
         if let v = t["timeout"] {
             guard let n = v.double ?? v.int.map(Double.init), n > 0 else {
-                throw OffprintError(.delivery, "reading \(file.path): [send] timeout must be a positive number of seconds")
+                throw OffprintError(.delivery, path: file.path, "[send] timeout must be a positive number of seconds")
             }
             config.timeout = n
         }
@@ -143,19 +144,20 @@ public enum KindleMail {
     public static func prepare(_ file: URL, settings: MailSettings) throws -> (BookInfo, [UInt8]) {
         let name = file.lastPathComponent.lowercased()
         guard name.hasSuffix(".epub") else {
-            throw OffprintError(.delivery, "send \(file.path): only EPUB books are sent (make one with offprint bundle … -o book.epub)")
+            throw OffprintError(.delivery, path: file.path, "only EPUB books are sent", hint: "make one with offprint bundle … -o book.epub")
         }
         guard let attrs = try? FileManager.default.attributesOfItem(atPath: file.path) else {
-            throw OffprintError(.delivery, "send \(file.path): no such file")
+            throw OffprintError(.delivery, path: file.path, "no such file")
         }
         let size = (attrs[.size] as? NSNumber)?.int64Value ?? 0
         if settings.to.isKindle && size > sendToKindleLimit {
-            throw OffprintError(.delivery, "send \(file.path): the book is \(String(format: "%.1f", Double(size) / 1_000_000)) MB and Send to Kindle takes at most 50 MB; rebuild it smaller: offprint bundle … --profile kindle --max-book-size 50MB --split-volumes (volumes of at most 50 MB), or fewer articles")
+            throw OffprintError(.delivery, path: file.path, "the book is \(String(format: "%.1f", Double(size) / 1_000_000)) MB and Send to Kindle takes at most 50 MB",
+                                hint: "rebuild it smaller: offprint bundle … --profile kindle --max-book-size 50MB --split-volumes (volumes of at most 50 MB), or fewer articles")
         }
         let book = try BookInfo.read(file)
         let bytes: [UInt8]
         do { bytes = Array(try Data(contentsOf: file)) } catch {
-            throw OffprintError(.delivery, "send \(file.path): cannot read it: \(error.localizedDescription)")
+            throw OffprintError(.delivery, path: file.path, "cannot read it: \(error.localizedDescription)", underlying: error)
         }
         let message = MailMessage(from: settings.from, to: settings.to, book: book)
         return (book, message.rendered(attachment: bytes))
@@ -183,7 +185,7 @@ public enum KindleMail {
         for suffix in [".epub", ".kepub"] where base.lowercased().hasSuffix(suffix) { base = String(base.dropLast(suffix.count)) }
         let out = dir.appendingPathComponent(base + ".eml")
         do { try AtomicFile.write(message, to: out) } catch {
-            throw OffprintError(.delivery, "send --dry-run: cannot write \(out.path): \(error)")
+            throw OffprintError(.delivery, path: out.path, "--dry-run cannot write the message: \(error)", underlying: error)
         }
         return Sent(book: book, messageBytes: message.count, destination: out.path, tls: false)
     }

@@ -74,7 +74,7 @@ public enum OPDSCatalog {
         x += "    <id>\(esc(id))</id>\n"
         x += "    <updated>\(atomDate(b.modified))</updated>\n"
         for a in info.authors { x += "    <author><name>\(esc(a))</name></author>\n" }
-        if let l = info.language { x += "    <dc:language>\(esc(l))</dc:language>\n" }
+        if let l = info.language { x += "    <dc:language>\(esc(l.value))</dc:language>\n" }
         if let d = info.date { x += "    <dc:issued>\(d.day)</dc:issued>\n" }
         if let d = info.description { x += "    <summary type=\"text\">\(esc(HTMLParser.plainText(d)))</summary>\n" }
         if let type = info.coverMediaType, info.coverEntry != nil {

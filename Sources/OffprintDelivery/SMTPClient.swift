@@ -113,12 +113,12 @@ public enum SMTPClient {
         config.minimumTLSVersion = .tlsv12
         if let ca = options.extraCA {
             guard FileManager.default.isReadableFile(atPath: ca) else {
-                throw OffprintError(.delivery, "--smtp-ca \(ca): no such readable file (a PEM file of the relay's certificate authority)")
+                throw OffprintError(.delivery, path: ca, "no such readable file", hint: "give --smtp-ca a PEM file of the relay's certificate authority")
             }
             do {
                 config.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(ca))]
             } catch {
-                throw OffprintError(.delivery, "--smtp-ca \(ca): not a PEM certificate file (\(error))")
+                throw OffprintError(.delivery, path: ca, "not a PEM certificate file (\(error))", hint: "give --smtp-ca a PEM file of the relay's certificate authority", underlying: error)
             }
         }
         do { return try NIOSSLContext(configuration: config) } catch {

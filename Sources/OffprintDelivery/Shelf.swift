@@ -24,7 +24,7 @@ public final class BookShelf: @unchecked Sendable {
     public init(_ root: URL) throws {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
-            throw OffprintError(.delivery, "serve \(root.path): no such folder")
+            throw OffprintError(.delivery, path: root.path, "no such folder", hint: "give serve a folder of EPUB books")
         }
         self.root = root
         realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path

@@ -74,6 +74,13 @@ public enum HTMLParser {
         return out.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
+    /// libxml2's HTML parser options: recover, quiet, no network, UTF-8 given (the input is
+    /// converted first), and no 10 MB cap on a text node.
+    static let libxmlFlags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
+                                   | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
+                                   | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
+        | (1 << 19) /* XML_PARSE_HUGE */
+
     /// libxml2's global set-up, once per process, before any thread parses.
     static let libxmlReady: Bool = {
         xmlInitParser()
@@ -90,11 +97,7 @@ public enum HTMLParser {
             return doc
         }
         utf8 = MisnestRepair.repair(utf8, misnesting: options.repairMisnestedFormatting)
-        let flags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
-                          | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
-                          | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
-            | (1 << 19) /* XML_PARSE_HUGE: no 10 MB cap on a text node */
-        doc = SAXTreeBuilder.build(utf8, flags: flags)
+        doc = SAXTreeBuilder.build(utf8, flags: libxmlFlags)
         doc.ensureSkeleton()
         return doc
     }

@@ -93,7 +93,7 @@ public struct CollectionManifest: Sendable {
     /// Reads the manifest at `url`; relative paths in it resolve against its folder.
     public static func load(from url: URL) throws -> CollectionManifest {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw OffprintError(.epub, "cannot read the collection manifest \(url.path): check the path")
+            throw OffprintError(.epub, path: url.path, "cannot read the collection manifest", hint: "check the path")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw OffprintError(.epub, path: url.path, "not UTF-8 text; save the manifest as UTF-8")
@@ -132,7 +132,7 @@ public struct CollectionManifest: Sendable {
             case "series": metadata.series = try Self.string(v, key, origin)
             case "series_index", "series-index":
                 guard let s = try Self.string(v, key, origin), let d = Double(s) else {
-                    throw OffprintError(.epub, path: origin, "\(here): series_index must be a number (like 2 or 2.5)")
+                    throw OffprintError(.epub, path: origin, line: v.mark?.line, "\(key) must be a number (like 2 or 2.5)")
                 }
                 metadata.seriesIndex = d
             case "subjects": metadata.subjects = try Self.strings(v, key, origin)
@@ -143,7 +143,7 @@ public struct CollectionManifest: Sendable {
                     } else {
                         let path = c.hasPrefix("/") ? c : baseDirectory.appendingPathComponent(c).path
                         guard FileManager.default.fileExists(atPath: path) else {
-                            throw OffprintError(.epub, path: origin, "\(here): cover image \(path) does not exist")
+                            throw OffprintError(.epub, path: origin, line: v.mark?.line, "\(key): the image \(path) does not exist")
                         }
                         metadata.coverImage = path
                     }
@@ -152,7 +152,7 @@ public struct CollectionManifest: Sendable {
             case "sort":
                 let s = (try Self.string(v, key, origin) ?? "listed").lowercased()
                 guard let o = Order(rawValue: s) else {
-                    throw OffprintError(.epub, path: origin, "\(here): sort must be one of \(Order.allCases.map(\.rawValue).joined(separator: ", ")), not \(s)")
+                    throw OffprintError(.epub, path: origin, line: v.mark?.line, "sort must be one of \(Order.allCases.map(\.rawValue).joined(separator: ", ")), not \(s)")
                 }
                 order = o
             case "articles":
@@ -213,7 +213,7 @@ public struct CollectionManifest: Sendable {
 
     static func string(_ node: Node, _ key: String, _ origin: String) throws -> String? {
         guard let s = node.scalar?.string else {
-            throw OffprintError(.epub, path: origin, "\(location(key, node)): expected a single value, not a list or mapping")
+            throw OffprintError(.epub, path: origin, line: node.mark?.line, "\(key): expected a single value, not a list or mapping")
         }
         let t = s.trimmed
         return t.isEmpty ? nil : t
@@ -224,7 +224,7 @@ public struct CollectionManifest: Sendable {
     static func date(_ node: Node, _ key: String, _ origin: String) throws -> ArticleDate? {
         guard let s = try string(node, key, origin) else { return nil }
         guard let d = ArticleDate(s, allowingYearOrMonth: true) else {
-            throw OffprintError(.epub, path: origin, "\(location(key, node)): \"\(s)\" is not a date (write it like 2022-01-31 or 2022-01-31T09:30:00Z)")
+            throw OffprintError(.epub, path: origin, line: node.mark?.line, "\(key): \"\(s)\" is not a date (write it like 2022-01-31 or 2022-01-31T09:30:00Z)")
         }
         return d
     }
@@ -233,7 +233,7 @@ public struct CollectionManifest: Sendable {
     static func language(_ node: Node, _ key: String, _ origin: String) throws -> LanguageTag? {
         guard let s = try string(node, key, origin) else { return nil }
         guard let l = LanguageTag(s) else {
-            throw OffprintError(.epub, path: origin, "\(location(key, node)): \"\(s)\" is not a BCP 47 language tag (like en, en-GB, zh-Hant)")
+            throw OffprintError(.epub, path: origin, line: node.mark?.line, "\(key): \"\(s)\" is not a BCP 47 language tag (like en, en-GB, zh-Hant)")
         }
         return l
     }
@@ -269,7 +269,7 @@ public struct CollectionManifest: Sendable {
                     }
                 }
                 guard let f = file else {
-                    throw OffprintError(.epub, path: origin, "\(item.mark.map { "line \($0.line)" } ?? "articles"): an article entry without `file:`")
+                    throw OffprintError(.epub, path: origin, line: item.mark?.line, "articles: an entry without `file:`")
                 }
                 pattern = f
             } else if let f = try string(item, "articles", origin) {

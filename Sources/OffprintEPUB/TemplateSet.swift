@@ -21,7 +21,8 @@ struct TemplateSet {
         if let dir {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-                throw OffprintError(.epub, "templates folder \(dir.path) does not exist: give a folder holding files named like \(BundledTemplates.names.joined(separator: ", "))")
+                throw OffprintError(.epub, path: dir.path, "no such templates folder",
+                                    hint: "give --templates a folder holding files named like \(BundledTemplates.names.joined(separator: ", "))")
             }
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             for name in names.sorted() where !name.hasPrefix(".") {
@@ -38,7 +39,7 @@ struct TemplateSet {
             let text: String
             if let file = files[name] {
                 guard let data = FileManager.default.contents(atPath: file.path) else {
-                    throw OffprintError(.epub, "cannot read template \(file.path): check its permissions")
+                    throw OffprintError(.epub, path: file.path, "cannot read the template", hint: "check its permissions")
                 }
                 text = String(decoding: data, as: UTF8.self)
                 set.overridden[name] = file
@@ -49,14 +50,16 @@ struct TemplateSet {
                 do {
                     set.templates[name] = try MustacheTemplate(string: text)
                 } catch {
-                    throw OffprintError(.epub, TemplateSet.describe(error, file: files[name]?.path ?? name), underlying: error)
+                    throw TemplateSet.parseError(error, file: files[name]?.path ?? name)
                 }
             } else {
                 if let file = files[name], name.hasSuffix(".css") {
                     let problems = StylesheetCheck.problems(text)
                     if !problems.isEmpty {
-                        let list = problems.prefix(5).map { "\(file.path):\($0.line): \($0.message)" }.joined(separator: "; ")
-                        throw OffprintError(.epub, "style sheet \(list)\(problems.count > 5 ? " (and \(problems.count - 5) more)" : ""): a book with it would fail epubcheck; fix the file, or remove it from the --templates folder to use the bundled one")
+                        let more = problems.dropFirst().prefix(4).map { "; line \($0.line): \($0.message)" }.joined()
+                        throw OffprintError(.epub, path: file.path, line: problems[0].line,
+                                            "\(problems[0].message)\(more)\(problems.count > 5 ? " (and \(problems.count - 5) more)" : ""): a book with this style sheet would fail epubcheck",
+                                            hint: "fix the file, or remove it from the --templates folder to use the bundled one")
                     }
                 }
                 set.texts[name] = text
@@ -67,10 +70,13 @@ struct TemplateSet {
 
     func text(_ name: String) -> String { texts[name] ?? "" }
 
-    /// A Mustache parse error as `FILE:LINE:COLUMN: what is wrong (the line)`.
-    static func describe(_ error: Error, file: String) -> String {
+    static let fixOrRemove = "fix it, or remove it from the --templates folder to use the bundled one"
+
+    /// A Mustache parse error naming the file and line: `FILE:LINE: column C: what is wrong
+    /// (in “the line”); fix it, …`.
+    static func parseError(_ error: Error, file: String) -> OffprintError {
         guard let e = error as? MustacheTemplate.ParserError else {
-            return "template \(file) is not valid Mustache (\(error)): fix it, or remove it from the --templates folder to use the bundled one"
+            return OffprintError(.epub, path: file, "not a valid Mustache template (\(error))", hint: fixOrRemove, underlying: error)
         }
         let what: String
         switch e.error as? MustacheTemplate.Error {
@@ -85,7 +91,8 @@ struct TemplateSet {
         }
         let line = e.context.line.trimmingCharacters(in: .whitespaces)
         let shown = line.count > 80 ? String(line.prefix(77)) + "…" : line
-        return "template \(file):\(e.context.lineNumber):\(e.context.columnNumber): \(what) (in “\(shown)”): fix it, or remove it from the --templates folder to use the bundled one"
+        return OffprintError(.epub, path: file, line: e.context.lineNumber, "column \(e.context.columnNumber): \(what) (in “\(shown)”)",
+                             hint: fixOrRemove, underlying: error)
     }
 
     /// The known template name a misnamed file was most likely meant to be.
@@ -104,7 +111,8 @@ struct TemplateSet {
         guard let t = templates[name] else { throw OffprintError(.epub, "internal: no template \(name)") }
         let out = t.render(context)
         if let file = overridden[name], let problem = TemplateSet.wellFormednessProblem(out) {
-            throw OffprintError(.epub, "template \(file.path) produced XML that is not well-formed (\(problem)): fix the template, or remove it to use the bundled one")
+            throw OffprintError(.epub, path: file.path, "the template produced XML that is not well-formed (\(problem) of its output)",
+                                hint: "fix the template, or remove it to use the bundled one")
         }
         return out
     }

@@ -28,9 +28,9 @@ public struct ZipReader: Sendable {
         var err: Int32 = 0
         guard let za = zip_open(url.path, ZIP_RDONLY, &err) else {
             if !FileManager.default.fileExists(atPath: url.path) {
-                throw OffprintError(.epub, "reading \(url.path): no such file")
+                throw OffprintError(.epub, path: url.path, "no such file")
             }
-            throw OffprintError(.epub, "reading \(url.path): not a zip archive, so not an EPUB (libzip error \(err))")
+            throw OffprintError(.epub, path: url.path, "not a zip archive, so not an EPUB (libzip error \(err))")
         }
         defer { zip_discard(za) }
         var names: [String] = []

@@ -22,7 +22,8 @@ final class ZipWriter {
             var ze = zip_error_t()
             zip_error_init_with_code(&ze, err)
             defer { zip_error_fini(&ze) }
-            throw OffprintError(.epub, "cannot create \(path): \(String(cString: zip_error_strerror(&ze))) (check that the folder exists and is writable)")
+            throw OffprintError(.epub, path: path, "cannot create the book: \(String(cString: zip_error_strerror(&ze)))",
+                                hint: "check that the folder exists and is writable")
         }
         archive = za
         (dosTime, dosDate) = Dates.dos(modified)
@@ -32,7 +33,7 @@ final class ZipWriter {
 
     /// Adds `bytes` as `name`, stored (no compression) or deflated.
     func add(_ name: String, bytes: [UInt8], compress: Bool = true) throws {
-        guard let za = archive else { throw OffprintError(.epub, "internal: zip archive \(path) already closed") }
+        guard let za = archive else { throw OffprintError(.epub, path: path, "internal: the zip archive is already closed") }
         let buffer = malloc(max(bytes.count, 1))!
         bytes.withUnsafeBytes { raw in
             if let base = raw.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
@@ -50,7 +51,7 @@ final class ZipWriter {
 
     /// Adds the file at `file` as `name` (read when the archive is closed).
     func add(_ name: String, file: String, compress: Bool) throws {
-        guard let za = archive else { throw OffprintError(.epub, "internal: zip archive \(path) already closed") }
+        guard let za = archive else { throw OffprintError(.epub, path: path, "internal: the zip archive is already closed") }
         guard let src = zip_source_file(za, file, 0, -1) else {
             throw error("cannot read \(file) for \(name)")
         }
@@ -76,7 +77,7 @@ final class ZipWriter {
     func close() throws {
         guard let za = archive else { return }
         if zip_close(za) != 0 {
-            let e = error("cannot write \(path)")
+            let e = error("cannot write the archive")
             zip_discard(za)
             archive = nil
             throw e
@@ -93,7 +94,7 @@ final class ZipWriter {
     }
 
     private func error(_ what: String) -> OffprintError {
-        guard let za = archive, let ze = zip_get_error(za) else { return OffprintError(.epub, what) }
-        return OffprintError(.epub, "\(what): \(String(cString: zip_error_strerror(ze)))")
+        guard let za = archive, let ze = zip_get_error(za) else { return OffprintError(.epub, path: path, what) }
+        return OffprintError(.epub, path: path, "\(what): \(String(cString: zip_error_strerror(ze)))")
     }
 }

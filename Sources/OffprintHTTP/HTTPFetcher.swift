@@ -47,12 +47,9 @@ public struct HTTPResponseHead: Sendable {
     }
 
     public var contentType: String? { header("Content-Type") }
-    /// `text/html` from `text/html; charset=gb2312` (lower-case).
-    public var mediaType: String? {
-        guard let ct = contentType else { return nil }
-        let t = ct.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return t.isEmpty ? nil : t
-    }
+    /// `text/html` from `text/html; charset=gb2312`; nil without a Content-Type or when it
+    /// is not `type/subtype` (then the body is sniffed, as browsers do).
+    public var mediaType: MediaType? { contentType.flatMap { MediaType($0) } }
     /// The `charset` parameter of Content-Type, as sent (`gb2312`).
     public var charset: String? {
         guard let ct = contentType else { return nil }

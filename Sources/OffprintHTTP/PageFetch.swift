@@ -11,8 +11,9 @@ public struct FetchedPage: Sendable {
     public var bytes: [UInt8]
     /// The whole `Content-Type` header, when sent.
     public var contentType: String?
-    /// `text/html` (lower-case, without parameters).
-    public var mediaType: String?
+    /// `text/html` (without parameters); nil when the server sent no `Content-Type` or one
+    /// that is not a media type.
+    public var mediaType: MediaType?
     /// The `charset` parameter of `Content-Type` (`gb2312`), as sent.
     public var charset: String?
     public var etag: String?
@@ -21,14 +22,15 @@ public struct FetchedPage: Sendable {
 
 /// What kinds of documents a page fetch accepts.
 public struct PageTypes: Sendable {
-    /// Media types accepted (`text/html`); a `*` suffix matches a family (`text/*`).
-    public var accepted: [String]
+    /// Media types accepted (`text/html`); a range matches a family (`text/*`, see
+    /// `MediaType.matches`).
+    public var accepted: [MediaType]
     /// The `Accept` header sent.
     public var acceptHeader: String
     /// What the caller wants, for the error ("an HTML page").
     public var noun: String
 
-    public init(accepted: [String], acceptHeader: String, noun: String) {
+    public init(accepted: [MediaType], acceptHeader: String, noun: String) {
         self.accepted = accepted
         self.acceptHeader = acceptHeader
         self.noun = noun
@@ -36,27 +38,23 @@ public struct PageTypes: Sendable {
 
     /// HTML and XHTML pages (and Markdown posts with front matter).
     public static let html = PageTypes(
-        accepted: ["text/html", "application/xhtml+xml", "text/markdown", "text/x-markdown"],
+        accepted: [.html, .xhtml, .markdown, .xMarkdown],
         acceptHeader: "text/html,application/xhtml+xml;q=0.9,text/markdown;q=0.8,*/*;q=0.1",
         noun: "an HTML page")
     /// Feeds (RSS, Atom, JSON Feed) and the HTML pages they point to.
     public static let feed = PageTypes(
-        accepted: ["application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
-                   "application/xml", "text/xml", "application/rdf+xml", "text/html", "application/xhtml+xml"],
+        accepted: [.rss, .atom, .jsonFeed, .json, .xml, .textXML, .rdf, .html, .xhtml],
         acceptHeader: "application/rss+xml,application/atom+xml,application/feed+json;q=0.9,application/xml;q=0.8,text/xml;q=0.8,*/*;q=0.1",
         noun: "a feed")
     /// Any text (`text/*`) and XML/JSON documents.
     public static let text = PageTypes(
-        accepted: ["text/*", "application/xhtml+xml", "application/xml", "application/json", "application/rss+xml",
-                   "application/atom+xml", "application/feed+json", "application/rdf+xml"],
+        accepted: [.anyText, .xhtml, .xml, .json, .rss, .atom, .jsonFeed, .rdf],
         acceptHeader: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
         noun: "a text document")
 
-    func accepts(_ mediaType: String) -> Bool {
-        accepted.contains { pattern in
-            if pattern.hasSuffix("/*") { return mediaType.hasPrefix(pattern.dropLast()) }
-            return pattern == mediaType
-        }
+    /// Whether a page of `mediaType` is one of these.
+    public func accepts(_ mediaType: MediaType) -> Bool {
+        accepted.contains { $0.matches(mediaType) }
     }
 }
 
@@ -80,14 +78,15 @@ extension HTTPFetcher {
         let spec = HTTPRequestSpec(url: url, accept: types.acceptHeader, subject: "page")
         let (outcome, _, _) = await fetch(spec) { head -> MemorySink in
             if let type = head.mediaType, !types.accepts(type) {
-                throw OffprintError(.fetch, "the server sent \(type), not \(types.noun) (HTTP \(head.status), Content-Type \(head.contentType ?? type)); check the URL")
+                throw OffprintError(.fetch, "the server sent \(type), not \(types.noun) (HTTP \(head.status), Content-Type \(head.contentType ?? type.value)); check the URL")
             }
             return MemorySink()
         }
         switch outcome {
         case .fetched(let f):
             if f.head.mediaType == nil, !Self.looksLikeMarkup(f.body) {
-                throw OffprintError(.fetch, path: url, "the server sent no Content-Type and the body does not look like \(types.noun); check the URL",
+                let sent = f.head.contentType.map { "a Content-Type that is not a media type (\($0))" } ?? "no Content-Type"
+                throw OffprintError(.fetch, path: url, "the server sent \(sent) and the body does not look like \(types.noun); check the URL",
                                     kind: .httpStatus(f.head.status))
             }
             return FetchedPage(requestedURL: url, finalURL: f.head.url, bytes: f.body, contentType: f.head.contentType,

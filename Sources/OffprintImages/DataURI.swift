@@ -4,8 +4,9 @@ import OffprintSupport
 /// A decoded `data:` URL (RFC 2397, with the leniency browsers have: whitespace in
 /// base64, missing padding, URL-safe alphabet, raw `<svg …>` text).
 struct DataURI {
-    /// The media type the URL declares (`image/gif`); the bytes decide in the end.
-    var declaredType: String
+    /// The media type the URL declares (`image/gif`); `text/plain`, RFC 2397's default, when
+    /// it declares none or something that is not a media type. The bytes decide in the end.
+    var declaredType: MediaType
     var bytes: Data
 
     enum Failure: Error, Equatable {
@@ -20,7 +21,7 @@ struct DataURI {
         let payload = trimmed[trimmed.index(after: comma)...]
         let params = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         let isBase64 = params.last?.lowercased() == "base64"
-        declaredType = params.first.map { $0.contains("/") ? $0.lowercased() : "text/plain" } ?? "text/plain"
+        declaredType = params.first.flatMap { MediaType($0) } ?? .plainText
         let unescaped = Self.percentDecode(payload)
         if isBase64 {
             var chars = [UInt8]()

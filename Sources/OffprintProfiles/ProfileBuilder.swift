@@ -117,11 +117,10 @@ public struct ProfileBuilder: Sendable {
         if let budget = profile.maxBookBytes, report.bytes > budget {
             try? FileManager.default.removeItem(at: output)
             guard splitVolumes, articles.count > 1 else {
-                throw OffprintError(.profile, """
-                    \(output.lastPathComponent) would be \(Self.megabytes(report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) book budget \
-                    (\(Self.megabytes(fitted.images.sizes.reduce(0, +))) of it images, \(fitted.settings.maxImageBytes.map { "already reduced to \($0 / 1000) KB each" } ?? "within the profile's limits")): \
-                    bundle fewer articles, use --split-volumes to make several books, or raise the budget with --max-book-size
-                    """)
+                throw OffprintError(.profile, path: output.path, """
+                    the book would be \(Self.megabytes(report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) book budget \
+                    (\(Self.megabytes(fitted.images.sizes.reduce(0, +))) of it images, \(fitted.settings.maxImageBytes.map { "already reduced to \($0 / 1000) KB each" } ?? "within the profile's limits"))
+                    """, hint: "bundle fewer articles, use --split-volumes to make several books, or raise the budget with --max-book-size")
             }
             result = try await buildVolumes(articles: articles, metadata: metadata, images: images, to: output, options: epub,
                                             estimate: fitted, diagnostics: diagnostics)
@@ -271,7 +270,8 @@ public struct ProfileBuilder: Sendable {
             if built.report.bytes > budget {
                 for r in reports { try? FileManager.default.removeItem(at: r.output) }
                 try? FileManager.default.removeItem(at: url)
-                throw OffprintError(.profile, "volume \(v + 1) of \(groups.count) (\(url.lastPathComponent), \(group.count) article\(group.count == 1 ? "" : "s")) would be \(Self.megabytes(built.report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget even with images reduced: \(group.count == 1 ? "the article \(articles[group[0]].metadata.origin) is too large on its own; leave it out" : "bundle fewer articles") or raise the budget with --max-book-size")
+                throw OffprintError(.profile, path: url.path, "volume \(v + 1) of \(groups.count) (\(group.count) article\(group.count == 1 ? "" : "s")) would be \(Self.megabytes(built.report.bytes)), over the \(profile.name) profile's \(Self.megabytes(budget)) budget even with images reduced\(group.count == 1 ? ": the article \(articles[group[0]].metadata.origin) is too large on its own" : "")",
+                                    hint: "\(group.count == 1 ? "leave it out" : "bundle fewer articles") or raise the budget with --max-book-size")
             }
             reports.append(built.report)
         }
@@ -298,17 +298,17 @@ public struct ProfileBuilder: Sendable {
     /// for profiles without SVG); its derived file's path.
     func convertLocalCover(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw OffprintError(.profile, "cannot read the cover image \(path): check the path")
+            throw OffprintError(.profile, path: path, "cannot read the cover image", hint: "check the path")
         }
         let bytes = [UInt8](data)
         guard let type = ImageSniffer.convertibleMediaType(bytes) else {
-            throw OffprintError(.profile, "the cover image \(path) is not an image libvips reads (JPEG, PNG, GIF, WebP, AVIF, HEIC, TIFF, BMP or SVG)")
+            throw OffprintError(.profile, path: path, "the cover image is not an image libvips reads (JPEG, PNG, GIF, WebP, AVIF, HEIC, TIFF, BMP or SVG)")
         }
         let converted: ConvertedImage
         do {
             converted = try ImageConverter.convert(bytes, mediaType: type, settings: profile.images)
         } catch let e as OffprintError {
-            throw OffprintError(.profile, "the cover image \(path): \(e.message)")
+            throw OffprintError(.profile, path: path, "the cover image: \(e.message)", hint: e.hint, underlying: e)
         }
         guard let out = converted.bytes else { return path }
         let file = derivedDirectory.appendingPathComponent("covers", isDirectory: true)

@@ -14,7 +14,7 @@ extension DeviceProfile {
     /// A profile from a TOML file (see `toml` for the fields).
     public static func load(from url: URL) throws -> DeviceProfile {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw OffprintError(.profile, "cannot read the profile file \(url.path): check the path")
+            throw OffprintError(.profile, path: url.path, "cannot read the profile file", hint: "check the path")
         }
         return try parse(String(decoding: data, as: UTF8.self), origin: url.path)
     }
@@ -23,7 +23,7 @@ extension DeviceProfile {
     public static func parse(_ text: String, origin: String) throws -> DeviceProfile {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw OffprintError(.profile, path: origin, "not valid TOML at line \(e.source.begin.line): \(e.description)", underlying: e)
+            throw OffprintError(.profile, path: origin, line: e.source.begin.line, "not valid TOML: \(e.description)", underlying: e)
         } catch {
             throw OffprintError(.profile, path: origin, "not valid TOML (\(error))", underlying: error)
         }

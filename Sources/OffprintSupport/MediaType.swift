@@ -31,6 +31,16 @@ public struct MediaType: Sendable, Hashable {
     /// An `image/…` type.
     public var isImage: Bool { type == "image" }
 
+    /// Whether `other` is this type or, when this is a range as in an `Accept` header, one
+    /// of the range: `text/*` matches every `text/…` type, `*/*` every type.
+    public func matches(_ other: MediaType) -> Bool {
+        switch (type, subtype) {
+        case ("*", "*"): return true
+        case (_, "*"): return type == other.type
+        default: return self == other
+        }
+    }
+
     /// RFC 9110 token characters, trimmed of spaces and lower-cased; nil when empty or invalid.
     private static func token(_ s: Substring) -> String? {
         let t = s.trimmingCharacters(in: .whitespaces).lowercased()
@@ -58,6 +68,18 @@ extension MediaType {
     public static let epub = MediaType(uncheckedType: "application", subtype: "epub+zip")
     public static let kepub = MediaType(uncheckedType: "application", subtype: "kepub+zip")
     public static let markdown = MediaType(uncheckedType: "text", subtype: "markdown")
+    public static let xMarkdown = MediaType(uncheckedType: "text", subtype: "x-markdown")
+    public static let html = MediaType(uncheckedType: "text", subtype: "html")
+    public static let plainText = MediaType(uncheckedType: "text", subtype: "plain")
+    public static let textXML = MediaType(uncheckedType: "text", subtype: "xml")
+    public static let xml = MediaType(uncheckedType: "application", subtype: "xml")
+    public static let json = MediaType(uncheckedType: "application", subtype: "json")
+    public static let rss = MediaType(uncheckedType: "application", subtype: "rss+xml")
+    public static let atom = MediaType(uncheckedType: "application", subtype: "atom+xml")
+    public static let rdf = MediaType(uncheckedType: "application", subtype: "rdf+xml")
+    public static let jsonFeed = MediaType(uncheckedType: "application", subtype: "feed+json")
+    /// `text/*`: the range of every text type (see `matches`).
+    public static let anyText = MediaType(uncheckedType: "text", subtype: "*")
 }
 
 extension MediaType: CustomStringConvertible, LosslessStringConvertible {

@@ -351,8 +351,8 @@ struct SendConfigTests {
         #expect { try SendConfig.load(write("[send]\npasword = \"x\"\n")) } throws: { ($0 as? OffprintError)?.step == .delivery }
         let broken = try write("[send]\nto = \n")
         let e = #expect(throws: OffprintError.self) { try SendConfig.load(broken) }
-        #expect(e?.description.contains("line 2") == true, "\(String(describing: e))")
-        #expect(e?.description.contains(broken.path) == true)
+        #expect(e?.path == broken.path && e?.line == 2, "\(String(describing: e))")
+        #expect(e?.description.hasPrefix(broken.path + ":2: ") == true && e?.hint?.contains("[send]") == true)
     }
 
     @Test func ipv6AndUserInSMTPURL() throws {

@@ -245,7 +245,7 @@ struct EdgeCaseTests {
             _ = try await EPUBBuilder(options: EPUBOptions(templatesDirectory: templates)).build(articles: [a], metadata: BookMetadata(title: "B"), images: try TestImageProvider(), to: out)
             Issue.record("a template giving malformed XML must fail the build")
         } catch let e as OffprintError {
-            #expect(e.message.contains("chapter.xhtml.mustache") && e.message.contains("not well-formed"))
+            #expect(e.path == templates.appendingPathComponent("chapter.xhtml.mustache").path && e.message.contains("not well-formed"))
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "tpl" }
         #expect(left.isEmpty, "left behind: \(left)")

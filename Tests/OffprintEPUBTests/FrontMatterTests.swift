@@ -150,8 +150,9 @@ struct TemplateOverrideTests {
             _ = try TemplateSet.load(overrides: dir)
             Issue.record("an unclosed section must be an error")
         } catch let e as OffprintError {
-            #expect(e.message.contains(dir.appendingPathComponent("titlepage.xhtml.mustache").path + ":"))
-            #expect(e.message.contains("never closed"))
+            #expect(e.path == dir.appendingPathComponent("titlepage.xhtml.mustache").path && e.line == 4)
+            #expect(e.description.hasPrefix(e.path! + ":4: column ") && e.message.contains("never closed"))
+            #expect(e.hint?.contains("--templates") == true)
             #expect(!e.message.contains("ParserError") && !e.message.contains("MustacheParserContext"))
         }
     }
@@ -166,7 +167,8 @@ struct TemplateOverrideTests {
                 _ = try TemplateSet.load(overrides: dir)
                 Issue.record("\(css) should be refused")
             } catch let e as OffprintError {
-                #expect(e.message.contains(dir.appendingPathComponent("style.css").path + ":"), "\(e.message)")
+                #expect(e.path == dir.appendingPathComponent("style.css").path && e.line != nil, "\(e)")
+                #expect(e.description.hasPrefix(e.path! + ":\(e.line!): "), "\(e)")
                 #expect(e.message.contains(needle), "\(e.message)")
             }
         }

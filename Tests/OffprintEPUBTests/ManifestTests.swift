@@ -104,10 +104,10 @@ struct ManifestTests {
         #expect(try CollectionManifest(yaml: "title: T\ndate: 2021-07\narticles: [a.html]\n", baseDirectory: dir).metadata.date?.iso8601 == "2021-07")
         #expect {
             _ = try CollectionManifest(yaml: "title: T\ndate: 2022-13-45\narticles: [a.html]\n", baseDirectory: dir)
-        } throws: { ($0 as? OffprintError)?.description.contains("date (line 2)") == true }
+        } throws: { ($0 as? OffprintError).map { $0.line == 2 && $0.description.contains(":2: date: ") } == true }
         #expect {
             _ = try CollectionManifest(yaml: "title: T\narticles:\n  - file: a.html\n    language: not a tag!\n", baseDirectory: dir)
-        } throws: { ($0 as? OffprintError)?.description.contains("not a BCP 47 language tag") == true }
+        } throws: { ($0 as? OffprintError).map { $0.line == 4 && $0.description.contains(":4: language: \"not a tag!\" is not a BCP 47 language tag") } == true }
     }
 
     @Test("Sorting by date (both ways) and title keeps undated articles last, in listed order")

@@ -37,10 +37,11 @@ import Testing
         defer { dir.remove() }
         let missing = dir.url.appendingPathComponent("none.epub")
         let e1 = #expect(throws: OffprintError.self) { try ZipReader(missing) }
-        #expect(e1?.message == "reading \(missing.path): no such file")
+        #expect(e1?.path == missing.path && e1?.message == "no such file")
+        #expect(e1?.description == "\(missing.path): no such file")
         let text = dir.url.appendingPathComponent("text.epub")
         try Data("not a zip".utf8).write(to: text)
         let e2 = #expect(throws: OffprintError.self) { try ZipReader(text) }
-        #expect(e2?.message.hasPrefix("reading \(text.path): not a zip archive") == true)
+        #expect(e2?.path == text.path && e2?.message.hasPrefix("not a zip archive") == true)
     }
 }

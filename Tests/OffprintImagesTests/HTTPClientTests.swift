@@ -213,7 +213,7 @@ import Testing
         let http = HTTPFetcher(options: httpOptions())
         let page = try await http.fetchPage(server.url("/old-post"))
         #expect(page.finalURL == server.url("/articles/post.html"))
-        #expect(page.mediaType == "text/html" && page.charset == "utf-8")
+        #expect(page.mediaType == .html && page.charset == "utf-8")
         #expect(String(decoding: page.bytes, as: UTF8.self).contains("<img src=\"img/a.png\""))
         let gbk = try await http.fetchPage(server.url("/page/gbk"))
         #expect(gbk.charset == "gbk")
@@ -228,6 +228,26 @@ import Testing
         await #expect { try await http.fetchPage("ftp://127.0.0.1/x.html") } throws: { error in
             (error as? OffprintError)?.message.contains("only http and https") == true
         }
+        await http.shutdown()
+        await server.stop()
+    }
+
+    @Test func pageTypesAcceptByMediaTypeAndRange() async throws {
+        #expect(PageTypes.text.accepts(MediaType("text/plain")!) && PageTypes.text.accepts(.html))
+        #expect(!PageTypes.html.accepts(MediaType("text/plain")!) && PageTypes.html.accepts(.xMarkdown))
+        #expect(!PageTypes.text.accepts(.png) && PageTypes.feed.accepts(.rss))
+
+        let server = try await ImageServer.start()
+        let http = HTTPFetcher(options: httpOptions())
+        // text/* lets an HTML page through; an image is not text.
+        let wrong = try await http.fetchPage(server.url("/wrong-type"), types: .text)
+        #expect(wrong.mediaType == .html && wrong.contentType == "text/html; charset=utf-8")
+        await #expect { try await http.fetchPage(server.url("/flaky-500"), types: .text) } throws: { error in
+            (error as? OffprintError)?.message.contains("the server sent image/png, not a text document") == true
+        }
+        // A Content-Type that is no media type counts as none: markup passes, typeless.
+        let bad = try await http.fetchPage(server.url("/page/bad-type"))
+        #expect(bad.mediaType == nil && bad.contentType == "html")
         await http.shutdown()
         await server.stop()
     }

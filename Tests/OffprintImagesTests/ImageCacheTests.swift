@@ -409,7 +409,7 @@ import Testing
         let p = try #require(batch.images[labelledGIF]?.success)
         #expect(p.mediaType == .png && fileBytes(p.file) == png)
         #expect(batch.images[svg]?.success?.width == 50)
-        #expect(batch.images[html]?.failure?.reason.contains("holds an HTML page, not an image") == true)
+        #expect(batch.images[html]?.failure?.reason.contains("holds an HTML page, not an image (it declares text/html)") == true)
         #expect(batch.images[bad]?.failure?.reason.contains("invalid base64") == true)
         #expect(batch.summary.decoded == 2 && batch.summary.failed == 2)
     }

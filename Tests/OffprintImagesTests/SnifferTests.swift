@@ -132,7 +132,7 @@ import Testing
             if info.width != nil && info.height != nil { sized += 1 } else if info.mediaType != .svg {
                 Issue.record("no size for \(uri.prefix(80))")   // rasters always state it
             }
-            if info.mediaType.value != decoded.declaredType { mislabelled += 1 }
+            if info.mediaType != decoded.declaredType { mislabelled += 1 }
             if uri.hasPrefix("data:image/gif;base64,R0lGODlhAQABA") {
                 #expect(info == ImageInfo(mediaType: .gif, width: 1, height: 1))
             }
@@ -169,7 +169,15 @@ import Testing
         let encoded = "data:image/svg+xml," + svg.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         #expect(try DataURI(encoded).bytes == Data(svg.utf8))
         #expect(try DataURI("data:image/svg+xml;utf8," + svg).bytes == Data(svg.utf8))
-        #expect(try DataURI("data:image/svg+xml;utf8," + svg).declaredType == "image/svg+xml")
+        #expect(try DataURI("data:image/svg+xml;utf8," + svg).declaredType == .svg)
+    }
+
+    @Test func declaredTypeIsAMediaTypeOrTextPlain() throws {
+        #expect(try DataURI("data:IMAGE/GIF;base64,R0lGODlh").declaredType == .gif)
+        #expect(try DataURI("data: image/png ;charset=x;base64,AAAA").declaredType == .png)
+        for none in ["data:,x", "data:;base64,AAAA", "data:png;base64,AAAA", "data:image/pn g,x", "data:/png,x"] {
+            #expect(try DataURI(none).declaredType == .plainText, "\(none)")
+        }
     }
 
     @Test func malformed() {

@@ -299,6 +299,9 @@ struct ImageHandler: HTTPHandler {
             var page = Array("<!DOCTYPE html><html><head><title>".utf8) + text + Array("</title></head><body><p>".utf8)
             page += text + Array("</p></body></html>".utf8)
             return HTTPResponse(statusCode: .ok, headers: HTTPHeaders([.contentType: "text/html; charset=gbk"]), body: Data(page))
+        case "/page/bad-type":
+            // A Content-Type that is not a media type: the body is sniffed as if none came.
+            return image(Data("<!DOCTYPE html><html><body><p>Page</p></body></html>".utf8), type: "html")
         case "/too-many":
             return HTTPResponse(statusCode: .tooManyRequests, headers: HTTPHeaders([HTTPHeader("Retry-After"): "3600"]))
         default:

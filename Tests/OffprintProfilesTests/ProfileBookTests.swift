@@ -273,8 +273,8 @@ struct ProfileBookTests {
             _ = try await ProfileBuilder(profile: tiny, derivedDirectory: derived).build(articles: Cleanup.clean(articles).0, metadata: meta, images: provider, to: out)
             Issue.record("a book three times its budget was written")
         } catch let e as OffprintError {
-            #expect(e.message.contains("tiny.epub would be"), "\(e.message)")
-            #expect(e.message.contains("--split-volumes"))
+            #expect(e.path == out.path && e.message.hasPrefix("the book would be"), "\(e)")
+            #expect(e.hint?.contains("--split-volumes") == true && e.description.hasPrefix(out.path + ": the book would be"))
         }
         #expect(!FileManager.default.fileExists(atPath: out.path), "an over-budget book was left behind")
 

@@ -180,6 +180,11 @@ struct ProfileFileTests {
             #expect(e.description == "q.toml: images.jpeg-quality must be a number from 1 to 100")
             #expect(e.step == .profile && e.path == "q.toml")
         }
+        let broken = #expect(throws: OffprintError.self) { try DeviceProfile.parse("name = \"a\"\nkepub = \n", origin: "b.toml") }
+        #expect(broken?.path == "b.toml" && broken?.line == 2 && broken?.description.hasPrefix("b.toml:2: not valid TOML") == true, "\(String(describing: broken))")
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-profile-\(UUID().uuidString).toml")
+        let unread = #expect(throws: OffprintError.self) { try DeviceProfile.load(from: missing) }
+        #expect(unread?.path == missing.path && unread?.description == missing.path + ": cannot read the profile file; check the path")
         #expect(DeviceProfile.parseByteSize("50MB") == 50_000_000)
         #expect(DeviceProfile.parseByteSize("1.5 MiB") == 1_572_864)
         #expect(DeviceProfile.parseByteSize("abc") == nil)

@@ -1,4 +1,3 @@
-import CLibXML2
 import Foundation
 @testable import OffprintDocument
 
@@ -15,18 +14,7 @@ func referenceParse(_ bytes: [UInt8]) -> Document {
         }
         utf8 = ReferenceMisnestRepair.repair(utf8)
         utf8 = MisnestRepair.repair(utf8, misnesting: false)  // the attribute cap (not a libxml2 behaviour)
-        let flags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
-                          | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
-                          | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue) | (1 << 19)
-        let cdoc: htmlDocPtr? = utf8.withUnsafeBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
-                htmlReadMemory(p, Int32(clamping: buf.count), nil, "UTF-8", flags)
-            }
-        }
-        if let cdoc {
-            ReferenceTreeBuilder.build(from: cdoc, into: &doc)
-            xmlFreeDoc(cdoc)
-        }
+        ReferenceTreeBuilder.build(from: LibXML2HTMLTree.parse(utf8), into: &doc)
         doc.ensureSkeleton()
         return doc
     }
@@ -58,98 +46,69 @@ func structureDump(_ doc: Document) -> [String] {
     return lines
 }
 
-/// The tree builder HTMLParser used before it built from SAX events: libxml2's own tree,
-/// converted node by node. Kept here as the oracle the SAX builder is checked against.
+/// The tree builder HTMLParser used before it built from SAX events: libxml2's own tree
+/// (`LibXML2HTMLTree`), converted node by node. Kept here as the oracle the SAX builder is
+/// checked against.
 enum ReferenceTreeBuilder {
-    static func build(from cdoc: htmlDocPtr, into doc: inout Document) {
-        // (libxml2 node, parent in the Swift tree)
-        var stack: [(xmlNodePtr, Document.NodeID)] = []
-        var child = cdoc.pointee.children
-        var top: [xmlNodePtr] = []
-        while let c = child { top.append(c); child = c.pointee.next }
-        for c in top.reversed() { stack.append((c, doc.root)) }
-
-        while let (node, parent) = stack.popLast() {
-            switch node.pointee.type {
-            case XML_ELEMENT_NODE:
+    static func build(from nodes: [LibXML2HTMLTree.Node], into doc: inout Document) {
+        // Where each libxml2 node's children go in the Swift tree (nil: not an element).
+        var host = [Document.NodeID?](repeating: nil, count: nodes.count)
+        func lastChild(_ of: Document.NodeID, named: String) -> Document.NodeID? {
+            doc[of].children.last { doc[$0].kind == .element && doc[$0].name == named }
+        }
+        // Document order, each node after its parent: the order the tree was walked in.
+        for (i, node) in nodes.enumerated() {
+            let parent: Document.NodeID
+            if let p = node.parent {
+                guard let h = host[p] else { continue }  // (parents are elements: never)
+                parent = h
+            } else {
+                parent = doc.root
+            }
+            switch node.kind {
+            case .element:
                 // (libxml2 keeps only the local name of `svg:path`, or the prefix on a
                 // namespace of its own making; structureDump compares local names.)
-                var name = lowercasedName(node.pointee.name)
-                if let ns = node.pointee.ns, let prefix = ns.pointee.prefix {
-                    name = lowercasedName(prefix) + ":" + name
-                }
-                var kids: [xmlNodePtr] = []
-                var k = node.pointee.children
-                while let kk = k { kids.append(kk); k = kk.pointee.next }
+                var name = lowercased(node.name)
+                if let prefix = node.prefix { name = lowercased(prefix) + ":" + name }
                 // Content after `</html>`: libxml2 nests a second `<html>` in the first; the
                 // SAX builder, as browsers do, carries on in the first body (HTMLParser.swift,
                 // reopenDocumentElement). The same here.
-                func lastChild(_ of: Document.NodeID, named: String) -> Document.NodeID? {
-                    doc[of].children.last { doc[$0].kind == .element && doc[$0].name == named }
-                }
                 if name == "html", let first = lastChild(doc.root, named: "html") {
-                    let host = lastChild(first, named: "body") ?? first
-                    for kk in kids.reversed() { stack.append((kk, host)) }
+                    host[i] = lastChild(first, named: "body") ?? first
                     continue
                 }
                 if name == "body", doc[parent].kind == .element, doc[parent].name == "body" {
-                    for kk in kids.reversed() { stack.append((kk, parent)) }
+                    host[i] = parent
                     continue
                 }
-                let el = doc.makeElement(name, attributes: attributes(of: node))
+                let el = doc.makeElement(name, attributes: attributes(node.attributes))
                 doc.append(el, to: parent)
-                if HTMLElements.void.contains(name) {
-                    // libxml2 let a void element swallow what followed it: give those nodes
-                    // back to the parent, right after the element.
-                    for kk in kids.reversed() { stack.append((kk, parent)) }
-                } else {
-                    for kk in kids.reversed() { stack.append((kk, el)) }
-                }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = node.pointee.content {
-                    let t = doc.makeText(String(cString: content))
-                    doc.append(t, to: parent)
-                }
-            case XML_COMMENT_NODE:
-                let t = doc.makeComment(node.pointee.content.map { String(cString: $0) } ?? "")
-                doc.append(t, to: parent)
-            case XML_ENTITY_REF_NODE:
+                // libxml2 let a void element swallow what followed it: give those nodes
+                // back to the parent, right after the element.
+                host[i] = HTMLElements.void.contains(name) ? parent : el
+            case .text:
+                doc.append(doc.makeText(node.text), to: parent)
+            case .comment:
+                doc.append(doc.makeComment(node.text), to: parent)
+            case .entityReference:
                 // HTML entities are resolved by the parser; an unknown one stays as written.
-                if let n = node.pointee.name {
-                    let t = doc.makeText("&" + String(cString: n) + ";")
-                    doc.append(t, to: parent)
-                }
-            default:
-                break  // DTD, processing instructions: nothing a reader sees
+                doc.append(doc.makeText("&" + node.name + ";"), to: parent)
             }
         }
     }
 
-    private static func lowercasedName(_ p: UnsafePointer<xmlChar>?) -> String {
-        guard let p else { return "" }
-        var name = String(cString: p)
-        if name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { name = name.lowercased() }
-        return name
+    private static func lowercased(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
     }
 
-    private static func attributes(of node: xmlNodePtr) -> [Document.Attribute] {
+    private static func attributes(_ attrs: [LibXML2HTMLTree.Attribute]) -> [Document.Attribute] {
         var out: [Document.Attribute] = []
-        var a = node.pointee.properties
-        while let attr = a {
-            var name = lowercasedName(attr.pointee.name)
-            if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix {
-                name = String(cString: prefix) + ":" + name
-            }
-            var value = ""
-            var v = attr.pointee.children
-            while let vv = v {
-                if let c = vv.pointee.content { value += String(cString: c) }
-                v = vv.pointee.next
-            }
+        for a in attrs {
+            let name = (a.prefix.map { $0 + ":" } ?? "") + lowercased(a.name)
             if !out.contains(where: { $0.name == name }) {
-                out.append(Document.Attribute(name, value))
+                out.append(Document.Attribute(name, a.value))
             }
-            a = attr.pointee.next
         }
         return out
     }

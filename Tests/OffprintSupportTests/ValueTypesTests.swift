@@ -98,4 +98,15 @@ struct ValueTypesTests {
         #expect(String(decoding: json, as: UTF8.self) == #"["image\/webp"]"# || String(decoding: json, as: UTF8.self) == #"["image/webp"]"#)
         #expect(try JSONDecoder().decode([MediaType].self, from: Data(#"["image/webp"]"#.utf8)) == [.webp])
     }
+
+    @Test("MediaType ranges: text/* matches every text type, */* every type, others only themselves")
+    func mediaTypeRanges() throws {
+        let plain = try #require(MediaType("text/plain"))
+        #expect(MediaType.anyText.matches(plain) && MediaType.anyText.matches(.html) && MediaType("TEXT/*") == .anyText)
+        #expect(!MediaType.anyText.matches(.xhtml) && !MediaType.anyText.matches(.png))
+        let any = try #require(MediaType("*/*")), anyImage = try #require(MediaType("image/*"))
+        #expect(any.matches(.png) && any.matches(plain) && anyImage.matches(.svg) && !anyImage.matches(plain))
+        #expect(MediaType.html.matches(.html) && !MediaType.html.matches(plain) && !MediaType.html.matches(.anyText))
+        #expect(MediaType("application/rss+xml") == .rss && MediaType("text/x-markdown; charset=utf-8") == .xMarkdown)
+    }
 }
