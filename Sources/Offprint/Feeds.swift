@@ -235,7 +235,7 @@ public struct FeedCollector: Sendable {
             bytes = p.bytes
             pageOrigin = p.url
             o.load.sourceURL = p.url
-            o.load.transportCharset = p.contentType.flatMap(Self.charset)
+            o.load.transportCharset = p.charset
         case nil:
             throw OffprintError(.feed, "no link to fetch")
         }
@@ -250,13 +250,6 @@ public struct FeedCollector: Sendable {
         return try store.store(article)
     }
 
-    static func charset(_ contentType: String) -> String? {
-        for part in contentType.split(separator: ";") {
-            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if kv.count == 2, kv[0].lowercased() == "charset" { return kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
-        }
-        return nil
-    }
 }
 
 /// Results written by concurrent workers, one slot each.

@@ -68,7 +68,7 @@ public enum WebInput {
         }
         switch FeedReader.sniff(page.bytes) {
         case .xmlFeed?, .jsonFeed?:
-            return .feeds([.fetched(url: url, page: WebPage(bytes: page.bytes, url: page.finalURL, contentType: page.contentType))])
+            return .feeds([.fetched(url: url, page: WebPage(bytes: page.bytes, url: page.finalURL, charset: page.charset))])
         case .opml?:
             let subs: [OPML.Subscription]
             do { subs = try OPML.subscriptions(page.bytes, origin: url) } catch {
@@ -119,7 +119,7 @@ public struct HTTPPageFetcher: PageFetcher {
     public func fetch(_ url: String) async throws -> WebPage {
         do {
             let page = try await http.fetchPage(url, types: WebInput.pageOrFeed)
-            return WebPage(bytes: page.bytes, url: page.finalURL, contentType: page.contentType)
+            return WebPage(bytes: page.bytes, url: page.finalURL, charset: page.charset)
         } catch {
             throw OffprintError(.fetch, error.message, kind: error.kind, underlying: error)  // the URL is said by the caller
         }

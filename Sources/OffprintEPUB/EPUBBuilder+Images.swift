@@ -157,15 +157,15 @@ extension EPUBBuilder {
     static func localCover(_ raw: String, keepWebP: Bool) throws -> (String, ImagePlan.Item, [UInt8]) {
         let path = raw.hasPrefix("file:") ? (URL(string: raw)?.path ?? String(raw.dropFirst(5))) : raw
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw OffprintError(.epub, "cannot read the cover image \(path)")
+            throw OffprintError(.epub, path: path, "cannot read the cover image", hint: "check the --cover path")
         }
         var bytes = [UInt8](data)
         guard case .image(let info) = ImageSniffer.sniff(bytes), coreImageTypes.contains(info.mediaType) || (keepWebP && info.mediaType == .webp) else {
-            throw OffprintError(.epub, "the cover image \(path) is not a JPEG, PNG, GIF or SVG file")
+            throw OffprintError(.epub, path: path, "the cover image is not a JPEG, PNG, GIF or SVG file", hint: "give --cover a JPEG, PNG, GIF or SVG file")
         }
         let type = info.mediaType
         if type == .svg {
-            guard let clean = SVGSanitizer.sanitize(bytes) else { throw OffprintError(.epub, "the cover image \(path) is not a well-formed SVG drawing") }
+            guard let clean = SVGSanitizer.sanitize(bytes) else { throw OffprintError(.epub, path: path, "the cover image is not a well-formed SVG drawing") }
             bytes = clean
         }
         let key = Hex.sha256(bytes)

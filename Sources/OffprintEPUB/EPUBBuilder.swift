@@ -46,12 +46,12 @@ public struct EPUBBuilder: Sendable {
     public func build(stored input: [StoredArticle], metadata: BookMetadata, images: any ImageProvider,
                       to output: URL) async throws -> BuildReport {
         guard !input.isEmpty else {
-            throw OffprintError(.epub, "no articles to put in \(output.path): give at least one article (a file, or a collection manifest listing some)")
+            throw OffprintError(.epub, path: output.path, "no articles to put in the book", hint: "give at least one article (a file, or a collection manifest listing some)")
         }
         let outDir = output.deletingLastPathComponent()
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: outDir.path, isDirectory: &isDir), isDir.boolValue else {
-            throw OffprintError(.epub, "cannot write \(output.path): the folder \(outDir.path) does not exist")
+            throw OffprintError(.epub, path: output.path, "cannot write the book: the folder \(outDir.path) does not exist", hint: "create the folder, or give -o a path in an existing one")
         }
         let templates = try TemplateSet.load(overrides: options.templatesDirectory)
         var plan = try await self.plan(input, metadata: metadata, images: images, output: output)
@@ -214,7 +214,7 @@ final class BookArchive {
         do {
             try AtomicFile.moveIntoPlace(URL(fileURLWithPath: tempPath), output)
         } catch {
-            throw OffprintError(.epub, "cannot move the finished book to \(output.path): \(error.reason)")
+            throw OffprintError(.epub, path: output.path, "cannot move the finished book into place: \(error.reason)", underlying: error)
         }
         finished = true
     }
@@ -232,12 +232,12 @@ final class BookArchive {
     /// archive is closed).
     static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         guard let f = fopen(path, "wb") else {
-            throw OffprintError(.epub, "cannot create the temporary file \(path): \(String(cString: strerror(errno)))")
+            throw OffprintError(.epub, path: path, "cannot create the temporary file: \(String(cString: strerror(errno)))", hint: "set TMPDIR to a writable folder")
         }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
         let closed = fclose(f)
         guard written == bytes.count, closed == 0 else {
-            throw OffprintError(.epub, "cannot write the temporary file \(path): check the free space in its folder")
+            throw OffprintError(.epub, path: path, "cannot write the temporary file", hint: "check the free space in its folder")
         }
     }
 }

@@ -20,11 +20,12 @@ public enum FetchPolicy: String, Sendable, CaseIterable {
 public struct WebPage: Sendable, Equatable {
     public var bytes: [UInt8]
     public var url: String
-    public var contentType: String?
-    public init(bytes: [UInt8], url: String, contentType: String? = nil) {
+    /// The `charset` parameter of the response's `Content-Type` (`gb2312`), as sent.
+    public var charset: String?
+    public init(bytes: [UInt8], url: String, charset: String? = nil) {
         self.bytes = bytes
         self.url = url
-        self.contentType = contentType
+        self.charset = charset
     }
 }
 

@@ -121,3 +121,32 @@ struct BookPlanTests {
         #expect(text.contains("<p>Body text</p>"))
     }
 }
+
+/// The builder's errors name the file they are about in `path`, with a hint.
+@Suite("Book errors name their file")
+struct BookErrorTests {
+    @Test("A missing output folder is an error with the book's path and a hint; an unusable cover a warning naming it")
+    func pathsAndHints() async throws {
+        let a = EdgeCaseTests.article("a.html", "<p>Text</p>", title: "A")
+        let missing = URL(fileURLWithPath: "/nonexistent-offprint-\(UUID().uuidString)/book.epub")
+        do {
+            _ = try await EPUBBuilder().build(articles: [a], metadata: BookMetadata(title: "T"), images: try TestImageProvider(), to: missing)
+            Issue.record("built into a folder that does not exist")
+        } catch let e as OffprintError {
+            #expect(e.step == .epub && e.path == missing.path)
+            #expect(e.message.contains("does not exist") && !e.message.contains(missing.path))
+            #expect(e.hint?.contains("-o") == true)
+        }
+        let dir = try CorpusBookTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let notImage = dir.appendingPathComponent("cover.txt")
+        try Data("not an image".utf8).write(to: notImage)
+        // A cover that cannot be used is a warning naming it; the book gets a generated one.
+        for (cover, words) in [(dir.appendingPathComponent("none.jpg").path, "cannot read the cover image"), (notImage.path, "not a JPEG")] {
+            let report = try await EPUBBuilder().build(articles: [a], metadata: BookMetadata(title: "T", coverImage: cover), images: try TestImageProvider(),
+                                                       to: dir.appendingPathComponent("b.epub"))
+            #expect(report.diagnostics.contains { ($0.location ?? "").contains(cover) && $0.message.contains(words) && $0.message.contains("instead") },
+                    "\(report.diagnostics)")
+        }
+    }
+}
