@@ -574,6 +574,11 @@ struct Attempt {
         let n = doc[id]
         let i = Int(id.index)
         if protected || (n.name == "table" && dataTables.contains(id.index)) { return false }
+        // Nothing in it to judge: clean-up's RemoveEmptyPass takes it out, knowing what an
+        // empty block between two runs of text stood for (a space, or a paragraph spacer).
+        if n.children.allSatisfy({ doc[$0].kind == .comment || (doc[$0].kind == .text && doc[$0].text.allSatisfy(\.isWhitespace)) }) {
+            return false
+        }
         let text = stats.text[i]
         var isList = n.name == "ul" || n.name == "ol"
         if !isList, text > 0 {

@@ -36,6 +36,8 @@ import OffprintDocument
                 if hiddenFromText.contains(n.name) { return .skipChildren }
                 // The element policy's own rule: inline SVG is left out.
                 if expected && n.name == "svg" { return .skipChildren }
+                // And the junk pass's: icon-font glyphs (private-use characters) are no text.
+                if expected && RemoveJunkPass.iconHosts.contains(n.name) && RemoveJunkPass.isIconGlyph(id, in: doc) { return .skipChildren }
                 if EmbeddedMedia.elements.contains(n.name) { f.hasEmbeds = true }  // they become links (with a label)
                 if n.name == "img" {
                     if expected {

@@ -18,6 +18,19 @@ import OffprintDocument
         #expect(a.document[img].attribute("alt") == "x")
     }
 
+    @Test("An image shown as a block in a line of text gets a line of its own, as in the browser")
+    func blockImageBreaksTheLine() throws {
+        // 163.com: <p class="f_center"><img style="display: block; …">caption</p>
+        var a = try page("<p><img style=\"vertical-align: middle; display: block; margin: 0 auto\" src=\"https://x/1.jpg\">Caption one</p>"
+            + "<p>Before <a href=\"https://x/2.jpg\"> <img style=\"DISPLAY:BLOCK\" src=\"https://x/2.jpg\"> </a> after</p>"
+            + "<p>inline <img src=\"https://x/3.jpg\"> stays</p><p><img style=\"display:block\" src=\"https://x/4.jpg\"><br>already</p>")
+        clean(&a, ImagesPass())
+        // (chooseSource sets src again: it comes first.)
+        #expect(html(a) == "<p><img src=\"https://x/1.jpg\" style=\"vertical-align: middle; display: block; margin: 0 auto\"><br>Caption one</p>"
+            + "<p>Before <br><a href=\"https://x/2.jpg\"> <img src=\"https://x/2.jpg\" style=\"DISPLAY:BLOCK\"> </a><br> after</p>"
+            + "<p>inline <img src=\"https://x/3.jpg\"> stays</p><p><img src=\"https://x/4.jpg\" style=\"display:block\"><br>already</p>")
+    }
+
     @Test func hexoPostImageTakesDataOriginalOverProxiedSrc() throws {
         var a = try page("<img class=\"lazy opacity_0 \" data-original=\"http://zkres2.myzaker.com/a_1024.jpg\" src=\"https://cors.zfour.workers.dev/?http://zkres2.myzaker.com/a_1024.jpg\">")
         clean(&a, ImagesPass())

@@ -53,6 +53,16 @@ import OffprintDocument
         #expect(d.count == 1)
     }
 
+    @Test("Icon-font glyphs (private-use characters alone in an <i> or <span>) go; text with them stays")
+    func iconGlyphsGo() throws {
+        // mingridapan's counters and share bars: <i class="icon">&#xe60e;</i><span>4</span>.
+        var a = try page("<p>Count <i class=\"icon\">\u{E60E}</i><span>4</span> <span> \u{F0F3} </span>and <b>\u{F0000}</b></p>"
+            + "<p><i>real</i> <span>x\u{E000}y</span> <i></i></p>")
+        clean(&a, RemoveJunkPass())
+        #expect(a.document.textContent(of: a.content) == "Count 4 and real x\u{E000}y ")
+        #expect(a.document.elements(named: "i", under: a.content).count == 2)
+    }
+
     @Test func hiddenOnlyWhenAsked() throws {
         let src = "<p>shown</p><div hidden>h1</div><div style=\"display: none\">h2</div><span style=\"visibility:hidden\">h3</span><img aria-hidden=\"true\" src=\"i.png\"><span aria-hidden=\"true\">icon text</span>"
         var a = try page(src)
@@ -155,6 +165,18 @@ import OffprintDocument
         #expect(a.document.textContent(of: a.content).replacingOccurrences(of: "  ", with: " ").contains("foo bar"))
         #expect(a.document.textContent(of: a.content).contains("bar baz"))
         #expect(a.document.elements(named: ["div", "span"], under: a.content).count == 1)
+    }
+
+    @Test("An empty block after a <br> and before text is a paragraph spacer: a second <br>")
+    func spacerAfterBreakEndsTheParagraph() throws {
+        // thepaper.cn: text<br><div class="contheight"></div>text…
+        var a = try page("<div>one<br><div class=\"contheight\"></div>two<br> <div></div> <span>three</span><br><div></div><div></div>four<div></div>five</div>")
+        clean(&a, RemoveEmptyPass())
+        #expect(html(a) == "<div>one<br><br>two<br> <br> <span>three</span><br><br>four five</div>")
+        // Not after text alone, nor before a block or the end.
+        var b = try page("<div>one<div></div>two<br><div></div><p>three</p><br><div></div></div>")
+        clean(&b, RemoveEmptyPass())
+        #expect(html(b) == "<div>one two<br><p>three</p><br></div>")
     }
 
     @Test func linkTargetsStay() throws {

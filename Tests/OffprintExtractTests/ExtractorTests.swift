@@ -246,3 +246,21 @@ func page(head: String = "<title>The Story</title>", _ body: String) -> String {
         #expect(text(a).hasPrefix("Deep text"))
     }
 }
+
+@Suite struct EmptyBlockTests {
+    @Test("Extraction leaves empty blocks to clean-up (a spacer between two lines of text means a paragraph break there)")
+    func spacersSurviveExtraction() throws {
+        // thepaper.cn's article body: line<br><div class="contheight"></div>line…
+        let lines = (1...6).map { "Line \($0) of the story, with enough words, commas, and detail to read as prose that a person wrote.<br><div class=\"contheight\"></div>" }
+        let html = page("""
+            <nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+            <div class="news_txt">\(lines.joined())</div>
+            <footer><p>Copyright 2024 The Site. All rights reserved, everywhere, for ever and ever.</p></footer>
+            """)
+        let (a, _) = try extracted(html)
+        #expect(text(a).contains("Line 6 of the story"))
+        #expect(!text(a).contains("Copyright"))
+        let spacers = a.document.elements(named: "div", under: a.content).filter { a.document[$0].attribute("class") == "contheight" }
+        #expect(spacers.count == 6)
+    }
+}

@@ -12,6 +12,10 @@ import OffprintDocument
 ///   `imageSource: .largest`;
 /// - placeholders (`data:` pixels and spinners, `blank.gif`, `about:blank`) are not URLs.
 ///
+/// An image the page shows as a block (`style="display: block"`) in a line of text stands on
+/// a line of its own, as it does in the browser: a `<br>` separates it from the text beside
+/// it (`<p><img style="display:block" src="a.jpg">Caption</p>`: the caption goes under it).
+///
 /// An image left without any usable URL is removed, with a diagnostic naming it. The
 /// attributes that held the URL (`data-src`, `srcset`, `sizes`, …) are removed. The choice
 /// itself is `ImageURLs.resolvePicture` and `ImageURLs.chooseSource`, the one rule the EPUB
@@ -34,6 +38,9 @@ public struct ImagesPass: CleanupPass {
                                           "image without a usable URL (no src, or only a placeholder); left out"))
             doc.detach(img)
         }
+        for img in doc.elements(named: "img", under: root) where doc[img].styleProperty("display") == "block" {
+            Self.breakLine(around: img, in: &doc)
+        }
         // Lazy embeds and videos: <iframe data-src>, <video data-src>.
         for id in doc.elements(named: Self.lazyMedia, under: root) {
             let n = doc[id]
@@ -43,6 +50,35 @@ public struct ImagesPass: CleanupPass {
             else { continue }
             doc.setAttribute("src", lazy, on: id)
         }
+    }
+
+    /// Puts a `<br>` between a block-displayed image (or the link around only it) and inline
+    /// content next to it.
+    static func breakLine(around img: Document.NodeID, in doc: inout Document) {
+        var box = img
+        if let a = doc.parent(of: img), doc[a].name == "a",
+           doc[a].children.allSatisfy({ $0 == img || (doc[$0].kind == .text && RemoveEmptyPass.isBlank(doc[$0].text)) }) {
+            box = a
+        }
+        func inlineNeighbour(_ step: (Document.NodeID) -> Document.NodeID?) -> Bool {
+            var n = step(box)
+            while let k = n {
+                switch doc[k].kind {
+                case .text:
+                    if !RemoveEmptyPass.isBlank(doc[k].text) { return true }
+                case .element:
+                    return doc[k].name != "br" && !HTMLElements.isBlock(doc[k].name)
+                default:
+                    break
+                }
+                n = step(k)
+            }
+            return false
+        }
+        let before = inlineNeighbour { doc.previousSibling(of: $0) }
+        let after = inlineNeighbour { doc.nextSibling(of: $0) }
+        if before { let br = doc.makeElement("br"); doc.insert(br, before: box) }
+        if after { let br = doc.makeElement("br"); doc.insert(br, after: box) }
     }
 
     static let lazyMedia: NameSet = ["iframe", "video", "audio", "source", "embed"]

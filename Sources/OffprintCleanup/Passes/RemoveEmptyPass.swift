@@ -5,6 +5,10 @@ import OffprintDocument
 /// and no-break spaces, only `<br>`s, or only other such empty wrappers (`<p></p>`,
 /// `<p>&nbsp;</p>`, `<div><span> </span></div>`).
 ///
+/// An empty block right after a line break and before more text is a spacer between two
+/// paragraphs (`text<br><div class="gap"></div>text`, a common news-site layout): it becomes a
+/// second `<br>`, which ends the paragraph as two line breaks in a row do.
+///
 /// Text is never joined by it: a block removed from between two runs of inline text leaves a
 /// space, and a span holding only white space is replaced by one space. An element whose `id`
 /// is the target of an in-page link stays. Text outside paragraphs (`</div>text<p>`) is not
@@ -61,6 +65,9 @@ public struct RemoveEmptyPass: CleanupPass {
             let n = doc[id]
             if Self.inlines.contains(n.name) {
                 if hasSpace[Int(id.index)] { doc.replace(id, with: doc.makeText(" ")) } else { doc.detach(id) }
+            } else if isSpacerAfterBreak(id, in: doc) {
+                let br = doc.makeElement("br")
+                doc.replace(id, with: br)
             } else if isBetweenInlineContent(id, in: doc) {
                 doc.replace(id, with: doc.makeText(" "))
             } else {
@@ -73,6 +80,22 @@ public struct RemoveEmptyPass: CleanupPass {
     /// ASCII white space and no-break spaces only (an ideographic space is text: it shows).
     static func isBlank(_ s: String) -> Bool {
         s.unicodeScalars.allSatisfy { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{0C}" || $0 == "\u{A0}" }
+    }
+
+    /// Whether a `<br>` is the sibling before (white space aside) and inline content the one after.
+    private func isSpacerAfterBreak(_ id: Document.NodeID, in doc: Document) -> Bool {
+        func sibling(_ step: (Document.NodeID) -> Document.NodeID?) -> Document.NodeID? {
+            var n = step(id)
+            while let k = n, doc[k].kind == .comment || (doc[k].kind == .text && Self.isBlank(doc[k].text)) { n = step(k) }
+            return n
+        }
+        guard let prev = sibling({ doc.previousSibling(of: $0) }), doc[prev].kind == .element, doc[prev].name == "br",
+              let next = sibling({ doc.nextSibling(of: $0) }) else { return false }
+        switch doc[next].kind {
+        case .text: return true
+        case .element: return doc[next].name != "br" && !HTMLElements.isBlock(doc[next].name)
+        default: return false
+        }
     }
 
     /// Whether the siblings on both sides are inline content that would run together without

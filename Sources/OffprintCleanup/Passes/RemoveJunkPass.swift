@@ -9,7 +9,10 @@ import OffprintDocument
 ///   object's fallback content, or nothing (`embedsToLinks`; `EmbeddedMedia.replace`, the
 ///   one rule, decides);
 /// - form controls, as `options.forms` says;
-/// - hidden elements (`removeHidden`, off by default).
+/// - hidden elements (`removeHidden`, off by default);
+/// - icon-font glyphs: an `<i>`, `<span>`, `<em>` or `<b>` whose only text is private-use
+///   characters (`<i class="icon">&#xe60e;</i>`). The page's web font draws them as icons;
+///   anywhere else (Markdown, an e-reader) they are empty boxes.
 public struct RemoveJunkPass: CleanupPass {
     public var name: String { "junk" }
     public var context = CleanupContext()
@@ -40,6 +43,10 @@ public struct RemoveJunkPass: CleanupPass {
             if options.removeHidden && isHidden(n) {
                 toRemove.append(id)
                 hiddenRemoved += 1
+                return .skipChildren
+            }
+            if Self.iconHosts.contains(n.name) && Self.isIconGlyph(id, in: doc) {
+                toRemove.append(id)
                 return .skipChildren
             }
             if options.embedsToLinks && EmbeddedMedia.elements.contains(n.name) {
@@ -95,6 +102,26 @@ public struct RemoveJunkPass: CleanupPass {
         if formsRemoved > 0 {
             diagnostics.append(Diagnostic(origin: context.origin, "removed \(formsRemoved) form\(formsRemoved == 1 ? "" : "s") and form control\(formsRemoved == 1 ? "" : "s")"))
         }
+    }
+
+    /// Elements icon fonts are drawn in.
+    static let iconHosts: NameSet = ["i", "span", "em", "b"]
+
+    /// Only text children, and their text is private-use characters (Unicode's areas for
+    /// icon fonts: U+E000–U+F8FF and planes 15–16) with nothing else but white space.
+    static func isIconGlyph(_ id: Document.NodeID, in doc: Document) -> Bool {
+        var glyphs = false
+        for k in doc[id].children {
+            guard doc[k].kind == .text else { return false }
+            for c in doc[k].text.unicodeScalars {
+                switch c.value {
+                case 0xE000...0xF8FF, 0xF0000...0x10FFFF: glyphs = true
+                case 0x20, 0x09, 0x0A, 0x0D, 0x0C, 0xA0: continue
+                default: return false
+                }
+            }
+        }
+        return glyphs
     }
 
     /// The elements `keepFormText` renames or unwraps.
