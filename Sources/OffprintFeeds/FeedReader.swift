@@ -52,35 +52,35 @@ public enum FeedReader {
         guard let h = FileHandle(forReadingAtPath: path) else { throw OffprintError(.feed, path: origin, "cannot be read (check the path and permissions)") }
         let head = (try? h.read(upToCount: 4096)) ?? Data()
         try? h.close()
-        switch sniff(head) {
-        case .jsonFeed?:
+        return try readSniffed(sniff(head), origin: origin, entry: entry, json: {
             guard let data = FileManager.default.contents(atPath: path) else { throw OffprintError(.feed, path: origin, "cannot be read") }
-            let feed = try JSONFeedParser.parse(data, origin: origin)
-            for e in feed.entries { try entry(e, feed.info) }
-            return feed.info
-        case .opml?:
-            throw OffprintError(.feed, path: origin, "an OPML subscription list, not a feed")
-        case .xmlFeed?, nil:
-            let reader: XMLStreamReader
-            do { reader = try XMLStreamReader(file: path) } catch { throw OffprintError(.feed, path: origin, "cannot be opened as XML", underlying: error) }
-            return try XMLFeedParser.parse(reader, origin: origin, entry: entry)
-        }
+            return data
+        }, xml: {
+            do { return try XMLStreamReader(file: path) } catch { throw OffprintError(.feed, path: origin, "cannot be opened as XML", underlying: error) }
+        })
     }
 
     /// The same from bytes (a downloaded feed).
     @discardableResult
     public static func read(_ bytes: [UInt8], origin: String, entry: (FeedEntry, FeedInfo) throws -> Void) throws -> FeedInfo {
-        switch sniff(bytes) {
+        try readSniffed(sniff(bytes), origin: origin, entry: entry, json: { Data(bytes) }, xml: {
+            do { return try XMLStreamReader(bytes: bytes) } catch { throw OffprintError(.feed, path: origin, "cannot be read as XML", underlying: error) }
+        })
+    }
+
+    /// One feed of the sniffed `kind`: a JSON Feed decoded whole from `json()`, an XML feed
+    /// streamed from `xml()`.
+    private static func readSniffed(_ kind: Kind?, origin: String, entry: (FeedEntry, FeedInfo) throws -> Void,
+                             json: () throws -> Data, xml: () throws -> XMLStreamReader) throws -> FeedInfo {
+        switch kind {
         case .jsonFeed?:
-            let feed = try JSONFeedParser.parse(Data(bytes), origin: origin)
+            let feed = try JSONFeedParser.parse(try json(), origin: origin)
             for e in feed.entries { try entry(e, feed.info) }
             return feed.info
         case .opml?:
             throw OffprintError(.feed, path: origin, "an OPML subscription list, not a feed")
         case .xmlFeed?, nil:
-            let reader: XMLStreamReader
-            do { reader = try XMLStreamReader(bytes: bytes) } catch { throw OffprintError(.feed, path: origin, "cannot be read as XML", underlying: error) }
-            return try XMLFeedParser.parse(reader, origin: origin, entry: entry)
+            return try XMLFeedParser.parse(try xml(), origin: origin, entry: entry)
         }
     }
 

@@ -129,12 +129,6 @@ struct BundleCommand: AsyncParsableCommand {
 
     @OptionGroup var cacheFlags: CacheFlags
 
-    @Flag(help: "Treat warnings as failures (exit status 1).")
-    var strict = false
-
-    @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
-    var quiet = false
-
     @OptionGroup var reporting: ReportFlags
 
     @Option(name: .shortAndLong, help: "Articles loaded at once (default: the number of cores).")
@@ -221,7 +215,7 @@ struct BundleCommand: AsyncParsableCommand {
         // One HTTP client for the run: pages given by URL and images share it.
         let http = cacheFlags.makeHTTP()
         options.http = http
-        let cache = try cacheFlags.makeCache(quiet: quiet, http: http)
+        let cache = try cacheFlags.makeCache(quiet: reporting.quiet, http: http)
         var report = RunReport(command: "bundle", output: output)
         let result: BundleResult
         do {
@@ -236,7 +230,7 @@ struct BundleCommand: AsyncParsableCommand {
             throw error
         }
         let s = await cache.summary()
-        let hostWarnings = cache.reportHosts(s, quiet: quiet)
+        let hostWarnings = cache.reportHosts(s, quiet: reporting.quiet)
         let downloads = Self.describe(s)
         report.add(result.diagnostics)
         for f in result.failedInputs { report.addError(origin: f.path, f.error) }
@@ -249,8 +243,8 @@ struct BundleCommand: AsyncParsableCommand {
             "imageURLsRevalidated": s.revalidated, "imageURLsInline": s.decoded, "imageURLsFailed": s.failed,
             "bytes": volumes.map(\.bytes).reduce(0, +), "warnings": result.diagnostics.count, "failedInputs": result.failedInputs.count,
         ]
-        try reporting.emit(result.diagnostics, quiet: quiet, report: report)
-        if !quiet {
+        try reporting.emit(result.diagnostics, report: report)
+        if !reporting.quiet {
             // One unit per count: articles, distinct images stored, <img> elements, URLs.
             for r in volumes {
                 warn("\(r.output.path): \(counted(r.chapters.count, "article")), \(r.bytes / 1024) KB; \(counted(r.imagesEmbedded, "image")) embedded, \(counted(r.imagesFailed, "<img>", "<img>s")) replaced by alt text")
@@ -265,7 +259,7 @@ struct BundleCommand: AsyncParsableCommand {
         // Errors are printed even with -q.
         for f in result.failedInputs { warn("offprint: \(f.error) (left out of the book)") }
         if !result.failedInputs.isEmpty { throw ExitCode.failure }
-        if strict && (!result.diagnostics.isEmpty || hostWarnings > 0) { throw ExitCode.failure }
+        if reporting.strict && (!result.diagnostics.isEmpty || hostWarnings > 0) { throw ExitCode.failure }
     }
 }
 

@@ -78,12 +78,6 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var cacheFlags: CacheFlags
 
-    @Flag(help: "Treat warnings as failures (exit status 1).")
-    var strict = false
-
-    @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
-    var quiet = false
-
     @OptionGroup var reporting: ReportFlags
 
     @Option(name: .shortAndLong, help: "Inputs converted at once (default: the number of cores).")
@@ -139,7 +133,7 @@ struct ExportCommand: AsyncParsableCommand {
         let http = cacheFlags.makeHTTP()
         let cache: ImageCacheHandle?
         do {
-            cache = images == .download ? try cacheFlags.makeCache(quiet: quiet, http: http) : nil
+            cache = images == .download ? try cacheFlags.makeCache(quiet: reporting.quiet, http: http) : nil
         } catch {
             await http.shutdown()
             throw error
@@ -205,7 +199,7 @@ struct ExportCommand: AsyncParsableCommand {
         // Names are planned over every input, so each shard writes the names a whole run would.
         let plan = try plannedOutputs(fileInputs, folderMode: folderMode, entries: feedItems)
             .filter { $0.entry != nil || stream.inShard($0.input) }
-        if !quiet {
+        if !reporting.quiet {
             for item in plan where item.renamed {
                 warn("offprint: note: \(item.input): another input also makes \(item.defaultName); written as \(URL(fileURLWithPath: item.output!).lastPathComponent)")
             }
@@ -244,17 +238,17 @@ struct ExportCommand: AsyncParsableCommand {
         if let cache {
             let s = await cache.summary()
             summaryLine = BundleCommand.describe(s)
-            warnings += cache.reportHosts(s, quiet: quiet)
+            warnings += cache.reportHosts(s, quiet: reporting.quiet)
             report.counts["imageURLs"] = s.requested
             report.counts["imageURLsFailed"] = s.failed
         }
-        try reporting.emit(diagnostics, quiet: quiet, report: report)
-        if let summaryLine, !quiet { warn(summaryLine) }
+        try reporting.emit(diagnostics, report: report)
+        if let summaryLine, !reporting.quiet { warn(summaryLine) }
         if failed > 0 {
             if plan.count + feedErrors.count > 1 { warn("offprint: \(failed) of \(plan.count + feedErrors.count) inputs failed") }
             throw ExitCode.failure
         }
-        if strict && warnings > 0 {
+        if reporting.strict && warnings > 0 {
             warn("offprint: \(warnings) warning\(warnings == 1 ? "" : "s") with --strict")
             throw ExitCode.failure
         }

@@ -5,6 +5,12 @@ import Offprint
 
 /// `--verbose` and `--report FILE`, shared by `export` and `bundle`.
 struct ReportFlags: ParsableArguments {
+    @Flag(help: "Treat warnings as failures (exit status 1).")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Print no warnings or progress.")
+    var quiet = false
+
     @Flag(help: "Print every warning (by default they are grouped: a few lines per article, images per host).")
     var verbose = false
 
@@ -167,7 +173,7 @@ struct RunReport: Encodable {
 extension ReportFlags {
     /// Prints `diagnostics` (grouped unless --verbose; nothing with -q) and, with --report,
     /// writes them all with `counts`.
-    func emit(_ diagnostics: [Diagnostic], quiet: Bool, report: RunReport?) throws {
+    func emit(_ diagnostics: [Diagnostic], report: RunReport?) throws {
         if !quiet {
             if verbose {
                 for d in diagnostics { warn("offprint: \(d.severity == .error ? "error" : "warning"): \(d)") }

@@ -73,11 +73,11 @@ extension ExportCommand {
             warn("offprint: --jsonl: \(error)")
             throw ExitCode.failure
         }
-        if !quiet {
+        if !reporting.quiet {
             var line = "offprint: \(summary.records) records: \(summary.converted) converted, \(summary.failed) failed"
             if summary.skipped > 0 { line += ", \(summary.skipped) in other shards" }
             warn(line)
         }
-        if strict && summary.failed > 0 { throw ExitCode.failure }
+        if reporting.strict && summary.failed > 0 { throw ExitCode.failure }
     }
 }
