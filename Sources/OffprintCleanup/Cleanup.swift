@@ -54,9 +54,10 @@ extension CleanupPass {
 ///     let (article, warnings) = try ArticleLoader.load(file: url)
 ///     let (cleaned, more) = Cleanup.clean(article)
 ///
-/// Order: comments, `<noscript>` image fallbacks, junk elements (scripts, forms, embeds,
-/// hidden), images (lazy loading, `srcset`, `<picture>`, placeholders), relative URLs, proxy
-/// wrappers, the element policy (`ElementPolicyPass`, always), empty elements. The result is
+/// Order: comments, `<noscript>` image fallbacks, junk elements (scripts, forms, hidden),
+/// images (lazy loading, `srcset`, `<picture>`, placeholders), the element policy
+/// (`ElementPolicyPass`, always: players become links there), relative URLs, proxy wrappers
+/// (so the links players became are resolved and unwrapped like any other), empty elements. The result is
 /// a `CleanedArticle`, the value every writer takes.
 public enum Cleanup {
     /// Cleans `article` as `options` say and cuts its document down to the content.
@@ -94,13 +95,13 @@ public enum Cleanup {
         var p: [any CleanupPass] = []
         if options.removeComments { p.append(RemoveCommentsPass()) }
         if options.fixImages { p.append(NoscriptImagesPass()) }
-        if options.removeScripts || options.embedsToLinks || options.forms != .keep || options.removeHidden {
+        if options.removeScripts || options.forms != .keep || options.removeHidden {
             p.append(RemoveJunkPass())
         }
         if options.fixImages { p.append(ImagesPass()) }
+        p.append(ElementPolicyPass())
         if options.resolveURLs { p.append(ResolveURLsPass()) }
         if options.unwrapProxies { p.append(UnwrapProxiesPass()) }
-        p.append(ElementPolicyPass())
         if options.removeEmpty { p.append(RemoveEmptyPass()) }
         return p
     }

@@ -33,8 +33,6 @@ public struct CleanupOptions: Sendable, Equatable {
     /// `script`, `style`, `template`, `noscript` (after its images are used), and `link`,
     /// `meta`, `base`, `title` inside the content.
     public var removeScripts: Bool
-    /// `<object>` / `<embed>` with a URL become a link to it; without one they go.
-    public var embedsToLinks: Bool
     public var forms: FormHandling
     /// Remove elements marked hidden (`hidden`, `style="display:none"`,
     /// `visibility:hidden`, and images with `aria-hidden="true"`). Off by default: on the
@@ -54,7 +52,6 @@ public struct CleanupOptions: Sendable, Equatable {
                 proxyPatterns: [ProxyPattern] = ProxyPattern.defaults,
                 removeComments: Bool = true,
                 removeScripts: Bool = true,
-                embedsToLinks: Bool = true,
                 forms: FormHandling = .keepText,
                 removeHidden: Bool = false,
                 fixImages: Bool = true,
@@ -66,7 +63,6 @@ public struct CleanupOptions: Sendable, Equatable {
         self.proxyPatterns = proxyPatterns
         self.removeComments = removeComments
         self.removeScripts = removeScripts
-        self.embedsToLinks = embedsToLinks
         self.forms = forms
         self.removeHidden = removeHidden
         self.fixImages = fixImages

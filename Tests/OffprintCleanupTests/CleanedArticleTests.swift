@@ -60,6 +60,22 @@ struct CleanedArticleTests {
         #expect(diagnostics.contains { $0.message.contains("1 inline SVG drawing left out") })
     }
 
+    @Test("Players become links in one place, after lazy loading and before URLs are resolved and unwrapped")
+    func playersAreLinksLikeAnyOther() throws {
+        let a = try page("""
+            <p>Watch: <iframe data-lazy-src="https://v.example/embed/1" src="about:blank"></iframe></p>
+            <p><video src="https://cors.zfour.workers.dev/?https://v.example/a.mp4" poster="/poster.jpg"></video></p>
+            <p><embed src="media/talk.mp4"></p>
+            """, baseURL: "https://site.example/post/")
+        let (c, _) = Cleanup.clean(a)
+        let hrefs = c.document.elements(named: "a", under: c.content).compactMap { c.document[$0].attribute("href") }
+        // The lazy frame's real URL (the image pass reads data-lazy-src first); the proxy taken
+        // off the video's; the relative embed resolved.
+        #expect(hrefs == ["https://v.example/embed/1", "https://v.example/a.mp4", "https://site.example/post/media/talk.mp4"])
+        #expect(c.imageSources == ["https://site.example/poster.jpg"])
+        #expect(c.document.elements(named: ["iframe", "video", "embed"], under: c.content).isEmpty)
+    }
+
     @Test("The contract holds with every optional pass off: images chosen or gone, pictures their image, players links")
     func contractWithPassesOff() throws {
         let a = try page("""
@@ -68,7 +84,7 @@ struct CleanedArticleTests {
             <p><img alt="nothing"></p>
             <p><video src="https://v.example/clip.mp4"></video><script>alert(1)</script><style>p{}</style></p>
             """, baseURL: "https://site.example/post")
-        let off = CleanupOptions(removeComments: false, removeScripts: false, embedsToLinks: false, forms: .keep,
+        let off = CleanupOptions(removeComments: false, removeScripts: false, forms: .keep,
                                  removeHidden: false, fixImages: false, unwrapProxies: false, resolveURLs: false, removeEmpty: false)
         let (c, diagnostics) = Cleanup.clean(a, options: off)
         #expect(Self.outsidePolicy(c).isEmpty, "\(Self.outsidePolicy(c))")

@@ -14,7 +14,7 @@ import OffprintDocument
 
     @Test func embedsBecomeLinks() throws {
         var a = try page("<p><object data=\"https://v.example/clip.swf\" title=\"Clip\"><param name=movie value=x></object><embed src=\"/media/talk.mp4\"><object><p>fallback text</p></object><object></object></p>")
-        let d = clean(&a, RemoveJunkPass())
+        let d = clean(&a, ElementPolicyPass())
         #expect(hrefs(a) == ["https://v.example/clip.swf", "/media/talk.mp4"])
         #expect(a.document.textContent(of: a.content) == "ClipEmbedded contentfallback text")
         #expect(d.count == 1)  // one line for the article, not one per player
@@ -26,7 +26,7 @@ import OffprintDocument
             + "<audio src=\"https://v.example/b.mp3\"></audio><iframe title=\"A map\" src=\"https://maps.example/x\"></iframe>"
             + "<iframe src=\"\"></iframe><iframe src=\"https://t.example/pixel\" width=\"1\" height=\"1\"></iframe>"
             + "<iframe src=\"https://t.example/hidden\" style=\"display:none\"></iframe></p>")
-        clean(&a, RemoveJunkPass())
+        clean(&a, ElementPolicyPass())
         #expect(hrefs(a) == ["https://v.example/a.mp4", "https://v.example/b.mp3", "https://maps.example/x"])
         #expect(a.document.textContent(of: a.content) == "AudioA map")
         let img = try #require(a.document.elements(named: "img", under: a.content).first)

@@ -10,10 +10,10 @@ import OffprintSupport
 /// inline SVG is left out and `<math>` becomes its text (its alt text when it has none). A Markdown task list's checkbox
 /// stays (`ElementPolicy.isTaskCheckbox`): each writer shows its state.
 ///
-/// `Cleanup.clean` always runs it last but for removing empty elements: it is what makes the
-/// result a `CleanedArticle`. (The passes before it do most of this work already when their
-/// options are on; this pass is what holds whatever the options say.) Iterative, so a tree
-/// 100,000 levels deep is no problem.
+/// `Cleanup.clean` always runs it, after the junk and image passes and before URLs are
+/// resolved and unwrapped (so the links players become are treated like every other link):
+/// it is what makes the result a `CleanedArticle`, whatever the options say. It is the one
+/// place players become links. Iterative, so a tree 100,000 levels deep is no problem.
 public struct ElementPolicyPass: CleanupPass {
     public var name: String { "element-policy" }
     public var context = CleanupContext()

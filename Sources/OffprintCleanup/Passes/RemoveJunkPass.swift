@@ -5,9 +5,6 @@ import OffprintDocument
 
 /// Removes what a reader never sees or cannot use in a document:
 /// - scripts, styles, templates, `noscript` and head-only elements (`removeScripts`);
-/// - embedded players (video, audio, iframe, embed, object): a link to what they showed, an
-///   object's fallback content, or nothing (`embedsToLinks`; `EmbeddedMedia.replace`, the
-///   one rule, decides);
 /// - form controls, as `options.forms` says;
 /// - hidden elements (`removeHidden`, off by default);
 /// - icon-font glyphs: an `<i>`, `<span>`, `<em>` or `<b>` whose only text is private-use
@@ -31,7 +28,6 @@ public struct RemoveJunkPass: CleanupPass {
         // Walk top-down so a removed subtree is not visited.
         var toRemove: [Document.NodeID] = []
         var toSpace: [Document.NodeID] = []
-        var toLink: [Document.NodeID] = []
         doc.walk(from: root) { id, depth in
             guard doc[id].kind == .element else { return .skipChildren }
             if depth == 0 { return .descend }
@@ -47,10 +43,6 @@ public struct RemoveJunkPass: CleanupPass {
             }
             if Self.iconHosts.contains(n.name) && Self.isIconGlyph(id, in: doc) {
                 toRemove.append(id)
-                return .skipChildren
-            }
-            if options.embedsToLinks && EmbeddedMedia.elements.contains(n.name) {
-                toLink.append(id)
                 return .skipChildren
             }
             if n.name == "input", n.attribute("type")?.lowercased() == "checkbox", ElementPolicy.isTaskCheckbox(id, in: doc) {
@@ -85,14 +77,6 @@ public struct RemoveJunkPass: CleanupPass {
         }
         for id in toRemove { doc.detach(id) }
         for id in toSpace { doc.replace(id, with: doc.makeText(" ")) }
-        var linked = 0
-        for id in toLink {
-            // The one rule (`EmbeddedMedia.replace`): a link, an object's fallback content, or nothing.
-            if case .link = EmbeddedMedia.replace(id, in: &doc) { linked += 1 }
-        }
-        if linked > 0 {
-            diagnostics.append(Diagnostic(origin: context.origin, "\(linked) embedded player\(linked == 1 ? "" : "s") (video, audio, frame, object) replaced by a link to what it showed"))
-        }
         if options.forms == .keepText {
             keepFormText(&doc, under: root, selects: selects)
         }
